@@ -57,8 +57,15 @@ public final class IpNetwork {
             throw new IllegalArgumentException("'" + context + "' is not an IP address or network");
         }
         try {
-            InetAddress parsed = InetAddress.getByName(a);
-            return parsed.getAddress();
+            byte[] raw = InetAddress.getByName(a).getAddress();
+            if (v6 && raw.length == 4) { // Java turns ::ffff:a.b.c.d into IPv4; keep what was written
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(raw, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return raw;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + context + "' is not an IP address or network");
         }

@@ -26,6 +26,13 @@ class NetworkSetTest {
     }
 
     @Test
+    void mappedNetworkStaysIpv6() {
+        IpNetwork n = IpNetwork.parse("::ffff:0:0/96");
+        assertFalse(n.isIpv4());
+        assertTrue(n.contains(IpNetwork.parseAddress("::ffff:192.0.2.1", "test")));
+    }
+
+    @Test
     void oddPrefixLengths() throws Exception {
         IpNetwork n = IpNetwork.parse("100.64.0.0/10");
         assertTrue(n.contains(InetAddress.getByName("100.127.255.255")));

@@ -1,0 +1,124 @@
+package net.gate64.resolver;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import net.gate64.resolver.cache.NegativeCache;
+import net.gate64.resolver.cache.PacketCache;
+import net.gate64.resolver.cache.RecordCache;
+import net.gate64.resolver.config.RecursorSettings;
+import net.gate64.resolver.pipeline.QueryPipeline;
+import net.gate64.resolver.pipeline.ResponseBuilder;
+import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.CoalescingFetcher;
+import net.gate64.resolver.resolve.DnsTransport;
+import net.gate64.resolver.resolve.ForwardingFetcher;
+import net.gate64.resolver.resolve.ResponseReader;
+import net.gate64.resolver.server.DnsServer;
+import net.gate64.resolver.server.Frontend;
+import net.gate64.resolver.stats.Metrics;
+import net.gate64.resolver.stats.WebServer;
+import org.xbill.DNS.Name;
+
+/** A running recursor: caches, resolver, pipeline, listeners and the web endpoint, built from one settings snapshot. */
+public final class Recursor implements AutoCloseable {
+    private final RecursorSettings settings;
+    private final Metrics metrics = new Metrics();
+    private final RecordCache recordCache;
+    private final NegativeCache negativeCache;
+    private final PacketCache packetCache;
+    private final ExecutorService slowPath = Executors.newVirtualThreadPerTaskExecutor();
+    private final DnsServer server;
+    private final WebServer web;
+
+    private Recursor(RecursorSettings s, Ticker ticker) {
+        this.settings = s;
+        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
+        negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
+        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
+                s.packetCacheServfailTtl(), ticker);
+        DnsTransport transport = new DnsTransport(s.networkTimeout(), s.ednsOutgoingBufsize(), metrics);
+        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, null);
+        CachingResolver resolver = new CachingResolver(recordCache, negativeCache,
+                new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
+                new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
+        QueryPipeline pipeline = new QueryPipeline(resolver, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
+                new QueryPipeline.Limits(50, 10_000_000_000L), metrics);
+        Frontend frontend = new Frontend(s.allowFrom(), packetCache, pipeline, slowPath, s.maxMThreads(),
+                s.udpTruncationThreshold(), metrics);
+        server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
+        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAllowFrom(), metrics, this) : null;
+        registerCacheMetrics();
+    }
+
+    /** Starts listening; returns once every socket is bound. */
+    public static Recursor start(RecursorSettings settings) throws Exception {
+        return start(settings, Ticker.systemTicker());
+    }
+
+    public static Recursor start(RecursorSettings settings, Ticker ticker) throws Exception {
+        Recursor r = new Recursor(settings, ticker);
+        try {
+            r.server.start(settings.localAddresses(), settings.eventLoopThreads(), settings.clientTcpTimeout().toSeconds(),
+                    settings.maxTcpClients());
+            if (r.web != null) {
+                r.web.start();
+            }
+        } catch (Exception e) {
+            r.close();
+            throw e;
+        }
+        return r;
+    }
+
+    private void registerCacheMetrics() {
+        String hits = "Cache hits, by cache";
+        String misses = "Cache misses, by cache";
+        String entries = "Entries held, by cache";
+        metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
+        metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
+        metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
+        metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
+        metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
+        metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");
+        metrics.gauge("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
+        metrics.gauge("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
+        metrics.gauge("gate64_cache_entries", entries, negativeCache::size, "cache", "negative");
+    }
+
+    /** Wipes a name (and with {@code subtree} everything below it) from the record and negative caches, and the
+     *  whole packet cache (its keys are wire bytes). Returns the record and negative entries removed. */
+    public long wipeCache(Name name, boolean subtree) {
+        long n = recordCache.wipe(name, subtree) + negativeCache.wipe(name, subtree);
+        packetCache.clear();
+        return n;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public RecursorSettings settings() {
+        return settings;
+    }
+
+    /** The DNS addresses actually bound (useful with port 0). */
+    public List<InetSocketAddress> dnsAddresses() {
+        return server.boundAddresses();
+    }
+
+    public InetSocketAddress webAddress() {
+        return web == null ? null : web.address();
+    }
+
+    @Override
+    public void close() {
+        if (web != null) {
+            web.close();
+        }
+        server.close();
+        slowPath.shutdownNow();
+    }
+}

@@ -1,0 +1,50 @@
+package net.gate64.resolver.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import net.gate64.common.NetworkSet;
+import org.xbill.DNS.Name;
+
+/**
+ * The recursor's settings, typed and validated, as one immutable snapshot. {@link SettingsLoader} builds it from
+ * HOCON; a reload swaps the whole snapshot.
+ */
+public record RecursorSettings(
+        List<InetSocketAddress> localAddresses,
+        NetworkSet allowFrom,
+        Map<Name, ForwardZone> forwardZones,
+        Path hintFile,
+        NetworkSet dontQuery,
+        long maxCacheEntries,
+        long maxCacheTtl,
+        long maxNegativeTtl,
+        long maxPacketCacheEntries,
+        long packetCacheTtl,
+        long packetCacheNegativeTtl,
+        long packetCacheServfailTtl,
+        int threads,
+        int maxMThreads,
+        Duration networkTimeout,
+        int ednsOutgoingBufsize,
+        int udpTruncationThreshold,
+        int maxCnamesFollowed,
+        Duration clientTcpTimeout,
+        int maxTcpClients,
+        boolean webserver,
+        InetSocketAddress webserverAddress,
+        NetworkSet webserverAllowFrom,
+        String logLevel) {
+
+    public RecursorSettings {
+        localAddresses = List.copyOf(localAddresses);
+        forwardZones = Map.copyOf(forwardZones);
+    }
+
+    /** The effective event-loop thread count. */
+    public int eventLoopThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}

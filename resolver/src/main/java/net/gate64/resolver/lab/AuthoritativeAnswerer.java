@@ -1,0 +1,151 @@
+package net.gate64.resolver.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNAMERecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Zone;
+
+/**
+ * Answers queries from a set of zones the way an authoritative server does: AA on answers, CNAME and DNAME chased
+ * inside the zone, NXDOMAIN/NODATA with the SOA, referrals with NS and in-zone glue, REFUSED outside its zones.
+ * dnsjava's {@link Zone#findRecords} does the zone lookup (wildcards, delegations, CNAME/DNAME detection).
+ */
+public final class AuthoritativeAnswerer {
+    private static final int MAX_CHASE = 8;
+
+    private final List<Zone> zones;
+
+    public AuthoritativeAnswerer(List<Zone> zones) {
+        this.zones = List.copyOf(zones);
+    }
+
+    public Message answer(Message query) {
+        Message r = new Message(query.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        if (query.getHeader().getFlag(Flags.RD)) {
+            r.getHeader().setFlag(Flags.RD);
+        }
+        Record question = query.getQuestion();
+        if (question == null) {
+            r.getHeader().setRcode(Rcode.FORMERR);
+            return r;
+        }
+        r.addRecord(question, Section.QUESTION);
+        OPTRecord opt = query.getOPT();
+        if (opt != null) {
+            r.addRecord(new OPTRecord(1232, 0, 0, opt.getFlags() & Flags.DO), Section.ADDITIONAL);
+        }
+        Zone zone = zoneFor(question.getName());
+        if (zone == null || question.getDClass() != DClass.IN) {
+            r.getHeader().setRcode(Rcode.REFUSED);
+            return r;
+        }
+        r.getHeader().setFlag(Flags.AA);
+        Name name = question.getName();
+        int type = question.getType();
+        for (int hop = 0; hop < MAX_CHASE; hop++) {
+            SetResponse sr = zone.findRecords(name, type);
+            if (sr.isSuccessful()) {
+                for (RRset set : sr.answers()) {
+                    addSet(r, set, Section.ANSWER);
+                }
+                return r;
+            }
+            if (sr.isDelegation()) {
+                referral(r, zone, sr.getNS());
+                return r;
+            }
+            if (sr.isNXDOMAIN() || sr.isNXRRSET()) {
+                if (sr.isNXDOMAIN()) {
+                    r.getHeader().setRcode(Rcode.NXDOMAIN);
+                }
+                addSet(r, zone.findExactMatch(zone.getOrigin(), Type.SOA), Section.AUTHORITY);
+                return r;
+            }
+            Name next;
+            if (sr.isCNAME()) {
+                CNAMERecord cname = sr.getCNAME();
+                addSet(r, zone.findExactMatch(cname.getName(), Type.CNAME), Section.ANSWER);
+                next = cname.getTarget();
+            } else if (sr.isDNAME()) {
+                DNAMERecord dname = sr.getDNAME();
+                addSet(r, zone.findExactMatch(dname.getName(), Type.DNAME), Section.ANSWER);
+                try {
+                    next = name.fromDNAME(dname);
+                } catch (NameTooLongException e) {
+                    r.getHeader().setRcode(Rcode.YXDOMAIN);
+                    return r;
+                }
+                r.addRecord(new CNAMERecord(name, DClass.IN, dname.getTTL(), next), Section.ANSWER);
+            } else {
+                r.getHeader().setRcode(Rcode.SERVFAIL);
+                return r;
+            }
+            if (!next.subdomain(zone.getOrigin())) {
+                return r; // the rest of the chain is another zone's business
+            }
+            name = next;
+        }
+        return r;
+    }
+
+    private void referral(Message r, Zone zone, RRset ns) {
+        r.getHeader().unsetFlag(Flags.AA);
+        addSet(r, ns, Section.AUTHORITY);
+        for (Record rec : ns.rrs()) {
+            Name target = ((org.xbill.DNS.NSRecord) rec).getTarget();
+            if (target.subdomain(zone.getOrigin())) {
+                for (int t : new int[] {Type.A, Type.AAAA}) {
+                    RRset glue = zone.findExactMatch(target, t);
+                    if (glue != null) {
+                        addSet(r, glue, Section.ADDITIONAL);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void addSet(Message r, RRset set, int section) {
+        if (set == null) {
+            return;
+        }
+        for (Record rec : set.rrs()) {
+            r.addRecord(rec, section);
+        }
+        for (Record sig : set.sigs()) {
+            r.addRecord(sig, section);
+        }
+    }
+
+    /** The zone with the longest origin containing {@code name}, or null. */
+    Zone zoneFor(Name name) {
+        Zone best = null;
+        for (Zone z : zones) {
+            if (name.subdomain(z.getOrigin()) && (best == null || z.getOrigin().labels() > best.getOrigin().labels())) {
+                best = z;
+            }
+        }
+        return best;
+    }
+
+    public List<Name> origins() {
+        List<Name> out = new ArrayList<>();
+        for (Zone z : zones) {
+            out.add(z.getOrigin());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,182 @@
+package net.gate64.resolver.lab;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Zone;
+
+/**
+ * An in-process authoritative server on a loopback address, serving zone files: the lab every end-to-end test and
+ * {@code ./gate64 demo} resolve against, so nothing needs the internet. UDP and TCP on the same port; each query runs
+ * on a virtual thread. The questions it received are kept (the last 10,000) so tests can check what was asked.
+ */
+public final class LabServer implements AutoCloseable {
+    private static final int KEEP = 10_000;
+
+    private final AuthoritativeAnswerer answerer;
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final ConcurrentLinkedDeque<Record> received = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    private LabServer(AuthoritativeAnswerer answerer, InetSocketAddress address) throws IOException {
+        this.answerer = answerer;
+        this.tcp = new ServerSocket();
+        tcp.setReuseAddress(true);
+        tcp.bind(address);
+        this.udp = new DatagramSocket(new InetSocketAddress(address.getAddress(), tcp.getLocalPort()));
+        Thread.ofVirtual().name("lab-udp").start(this::serveUdp);
+        Thread.ofVirtual().name("lab-tcp").start(this::serveTcp);
+    }
+
+    /** Serves {@code zones} on {@code address} (port 0 picks a free port). */
+    public static LabServer start(InetSocketAddress address, List<Zone> zones) throws IOException {
+        return new LabServer(new AuthoritativeAnswerer(zones), address);
+    }
+
+    /**
+     * Loads every {@code *.zone} file in {@code dir}. The origin is the file name without ".zone"
+     * ({@code demo.test.zone} → demo.test.), and {@code root.zone} is the root zone.
+     */
+    public static List<Zone> loadZones(Path dir) throws IOException {
+        List<Zone> zones = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.zone")) {
+            for (Path f : files) {
+                String base = f.getFileName().toString();
+                base = base.substring(0, base.length() - ".zone".length());
+                Name origin = base.equals("root") ? Name.root : Name.fromString(base, Name.root);
+                zones.add(new Zone(origin, f.toString()));
+            }
+        }
+        if (zones.isEmpty()) {
+            throw new IOException("no *.zone files in " + dir);
+        }
+        return zones;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) tcp.getLocalSocketAddress();
+    }
+
+    /** Questions received so far, oldest first. */
+    public List<Record> received() {
+        return List.copyOf(received);
+    }
+
+    public void clearReceived() {
+        received.clear();
+    }
+
+    private void serveUdp() {
+        byte[] buf = new byte[65535];
+        while (!closed) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                udp.receive(p);
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            byte[] in = Arrays.copyOf(p.getData(), p.getLength());
+            InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+            Thread.ofVirtual().start(() -> {
+                Message reply = handle(in);
+                if (reply != null) {
+                    byte[] out = reply.toWire(maxUdp(reply));
+                    try {
+                        udp.send(new DatagramPacket(out, out.length, from));
+                    } catch (IOException ignored) {
+                        // the client is gone
+                    }
+                }
+            });
+        }
+    }
+
+    private static int maxUdp(Message reply) {
+        return reply.getOPT() == null ? 512 : 1232;
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            try {
+                Socket s = tcp.accept();
+                Thread.ofVirtual().start(() -> serveConnection(s));
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void serveConnection(Socket s) {
+        try (s) {
+            s.setSoTimeout(5000);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            while (true) {
+                byte[] query = new byte[in.readUnsignedShort()];
+                in.readFully(query);
+                Message reply = handle(query);
+                if (reply == null) {
+                    return;
+                }
+                byte[] wire = reply.toWire(65535);
+                out.writeShort(wire.length);
+                out.write(wire);
+                out.flush();
+            }
+        } catch (EOFException | SocketException e) {
+            // client closed
+        } catch (IOException e) {
+            // timeout or garbage: close
+        }
+    }
+
+    private Message handle(byte[] wire) {
+        Message query;
+        try {
+            query = new Message(wire);
+        } catch (IOException e) {
+            return null;
+        }
+        if (query.getQuestion() != null) {
+            received.addLast(query.getQuestion());
+            while (received.size() > KEEP) {
+                received.pollFirst();
+            }
+        }
+        return answerer.answer(query);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        udp.close();
+        try {
+            tcp.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package net.gate64.resolver.pipeline;
+
+import java.io.IOException;
+import net.gate64.resolver.cache.PacketCache;
+import net.gate64.resolver.resolve.Answer;
+import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.stats.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The slow path of a client query, in the order it happens. The fast path (ACL, packet cache) ran on the event
+ * loop before this; this runs on a virtual thread and may wait on the network.
+ *
+ * <pre>
+ *   parse          → unreadable: FORMERR (or drop if even the header is short)
+ *   check          → response bits: drop; opcode: NOTIMP; EDNS version: BADVERS; zone transfer: REFUSED
+ *   resolve        → record cache, negative cache, forwarders (CachingResolver)
+ *   respond        → reply message, EDNS, truncation for UDP
+ *   packet cache   → store the full answer when the query had a cache key
+ * </pre>
+ */
+public final class QueryPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryPipeline.class);
+    private static final int BADVERS = 16;
+
+    /** What to send back: bytes, or nothing (drop). */
+    public record Reply(byte[] wire) {
+        static final Reply DROP = new Reply(null);
+    }
+
+    /** Limits on the work one client query may cause. */
+    public record Limits(int maxOutgoingQueries, long maxNanos) {}
+
+    private final CachingResolver resolver;
+    private final PacketCache packetCache;
+    private final ResponseBuilder builder;
+    private final Limits limits;
+    private final PipelineMetrics metrics;
+
+    public QueryPipeline(CachingResolver resolver, PacketCache packetCache, ResponseBuilder builder, Limits limits,
+                         Metrics metrics) {
+        this.resolver = resolver;
+        this.packetCache = packetCache;
+        this.builder = builder;
+        this.limits = limits;
+        this.metrics = new PipelineMetrics(metrics);
+    }
+
+    public Reply process(ClientQuery q) {
+        Message query;
+        try {
+            query = new Message(q.wire());
+        } catch (IOException e) {
+            return malformed(q, e);
+        }
+        Message early = check(query);
+        if (early != null) {
+            return early == DROP ? Reply.DROP : render(q, early, null);
+        }
+        Record question = query.getQuestion();
+        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos());
+        Answer answer = resolver.resolve(question.getName(), question.getType(), budget);
+        Message reply = builder.reply(query, answer.rcode(), answer.answer(), answer.authority(), false);
+        return render(q, reply, kind(answer));
+    }
+
+    private static final Message DROP = new Message();
+
+    /** Returns an early reply, {@link #DROP}, or null when the query may be resolved. */
+    private Message check(Message query) {
+        if (query.getHeader().getFlag(Flags.QR)) {
+            metrics.drop("response-bit");
+            return DROP; // never answer answers: that is how reflection loops start
+        }
+        if (query.getHeader().getOpcode() != Opcode.QUERY) {
+            return builder.error(query, Rcode.NOTIMP);
+        }
+        Record question = query.getQuestion();
+        if (question == null || query.getSection(Section.QUESTION).size() != 1
+                || !query.getSection(Section.ANSWER).isEmpty() || !query.getSection(Section.AUTHORITY).isEmpty()) {
+            metrics.malformed();
+            return builder.error(query, Rcode.FORMERR);
+        }
+        OPTRecord opt = query.getOPT();
+        if (opt != null && opt.getVersion() != 0) {
+            return builder.error(query, BADVERS); // RFC 6891 §6.1.3
+        }
+        int type = question.getType();
+        if (type == Type.AXFR || type == Type.IXFR) {
+            return builder.error(query, Rcode.REFUSED);
+        }
+        if (type == Type.OPT || type == Type.TSIG || type == Type.TKEY || type == Type.MAILA || type == Type.MAILB) {
+            return builder.error(query, Rcode.NOTIMP);
+        }
+        if (question.getDClass() != DClass.IN) {
+            return builder.error(query, Rcode.REFUSED);
+        }
+        return null;
+    }
+
+    private Reply malformed(ClientQuery q, IOException e) {
+        metrics.malformed();
+        LOG.debug("malformed query from {}: {}", q.remote(), e.toString());
+        if (q.wire().length < 12 || (q.wire()[2] & 0x80) != 0) {
+            return Reply.DROP;
+        }
+        return new Reply(ResponseBuilder.formerrFromHeader(q.wire()));
+    }
+
+    private static PacketCache.Kind kind(Answer a) {
+        if (a.rcode() == Rcode.NXDOMAIN || (a.rcode() == Rcode.NOERROR && a.answer().isEmpty())) {
+            return PacketCache.Kind.NEGATIVE;
+        }
+        return a.rcode() == Rcode.NOERROR ? PacketCache.Kind.POSITIVE : PacketCache.Kind.FAILURE;
+    }
+
+    /** Renders the reply, truncated to the client's limit over UDP, and stores the full form in the packet cache. */
+    private Reply render(ClientQuery q, Message reply, PacketCache.Kind cacheKind) {
+        metrics.answered(reply.getRcode());
+        byte[] full = reply.toWire(65535);
+        if (cacheKind != null && q.cacheKey() != null) {
+            packetCache.put(q.cacheKey(), full, cacheKind);
+        }
+        if (q.transport() == Transport.UDP && full.length > q.maxUdpAnswer()) {
+            metrics.truncated();
+            return new Reply(reply.toWire(q.maxUdpAnswer()));
+        }
+        return new Reply(full);
+    }
+}

@@ -1,0 +1,11 @@
+package net.gate64.resolver.pipeline;
+
+/** How a client query arrived. */
+public enum Transport {
+    UDP,
+    TCP;
+
+    public String label() {
+        return this == UDP ? "udp" : "tcp";
+    }
+}

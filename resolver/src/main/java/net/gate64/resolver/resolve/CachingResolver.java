@@ -1,0 +1,132 @@
+package net.gate64.resolver.resolve;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.gate64.resolver.cache.NegativeCache;
+import net.gate64.resolver.cache.RecordCache;
+import net.gate64.resolver.cache.Security;
+import net.gate64.resolver.stats.Metrics;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Answers a question from the record and negative caches, walking CNAME chains name by name, and asks the
+ * {@link Fetcher} for whatever the caches lack. Everything fetched is read through {@link ResponseReader}, which
+ * stores it, so the next question finds it cached. The chain length is bounded per client query.
+ */
+public final class CachingResolver {
+    private final RecordCache records;
+    private final NegativeCache negatives;
+    private final ResponseReader reader;
+    private final Fetcher fetcher;
+    private final int maxCnames;
+    private final Metrics metrics;
+
+    public CachingResolver(RecordCache records, NegativeCache negatives, ResponseReader reader, Fetcher fetcher,
+                           int maxCnames, Metrics metrics) {
+        this.records = records;
+        this.negatives = negatives;
+        this.reader = reader;
+        this.fetcher = fetcher;
+        this.maxCnames = maxCnames;
+        this.metrics = metrics;
+    }
+
+    public Answer resolve(Name qname, int qtype, QueryBudget budget) {
+        try {
+            return qtype == Type.ANY ? any(qname, budget) : walk(qname, qtype, budget);
+        } catch (QueryBudget.Exhausted e) {
+            limitHit(e.limit());
+            return Answer.servfail(List.of());
+        }
+    }
+
+    private Answer walk(Name qname, int qtype, QueryBudget budget) {
+        List<Record> chain = new ArrayList<>();
+        Set<Name> seen = new HashSet<>();
+        Name name = qname;
+        while (true) {
+            if (!seen.add(name)) {
+                return Answer.servfail(chain); // CNAME loop
+            }
+            if (seen.size() > maxCnames + 1) {
+                limitHit("cname-chain");
+                return Answer.servfail(chain);
+            }
+            RecordCache.Hit hit = records.get(name, qtype);
+            if (hit != null) {
+                chain.addAll(hit.records());
+                return new Answer(Rcode.NOERROR, chain, List.of(), hit.security());
+            }
+            if (qtype != Type.CNAME) {
+                RecordCache.Hit cname = records.get(name, Type.CNAME);
+                if (cname != null) {
+                    chain.addAll(cname.records());
+                    name = ((CNAMERecord) cname.records().get(0)).getTarget();
+                    continue;
+                }
+            }
+            NegativeCache.Hit negative = negatives.get(name, qtype);
+            if (negative != null) {
+                return new Answer(negative.rcode(), chain, negative.authority(), negative.security());
+            }
+            Fetcher.Fetch fetch = fetcher.fetch(name, qtype, budget);
+            if (fetch == null) {
+                return Answer.servfail(chain);
+            }
+            ResponseReader.Step step = reader.read(fetch.response(), name, qtype, fetch.authoritative(),
+                    maxCnames + 1 - seen.size());
+            chain.addAll(step.chain());
+            switch (step.kind()) {
+                case DATA:
+                    return new Answer(Rcode.NOERROR, chain, List.of(), Security.INDETERMINATE);
+                case NEGATIVE:
+                    return new Answer(step.rcode(), chain, step.authority(), Security.INDETERMINATE);
+                case FAILURE:
+                    return Answer.servfail(chain);
+                case CONTINUE:
+                    for (Record r : step.chain()) {
+                        if (r.getType() == Type.CNAME && !r.getName().equals(name)) {
+                            seen.add(r.getName());
+                        }
+                    }
+                    name = step.next();
+                    break;
+            }
+        }
+    }
+
+    /** ANY is answered with what the upstream gives for the name, uncached (RFC 8482 allows minimal answers). */
+    private Answer any(Name qname, QueryBudget budget) {
+        Fetcher.Fetch fetch = fetcher.fetch(qname, Type.ANY, budget);
+        if (fetch == null) {
+            return Answer.servfail(List.of());
+        }
+        Message m = fetch.response();
+        List<Record> answer = new ArrayList<>();
+        for (Record r : m.getSection(Section.ANSWER)) {
+            if (r.getName().equals(qname)) {
+                answer.add(r);
+            }
+        }
+        List<Record> authority = new ArrayList<>();
+        for (Record r : m.getSection(Section.AUTHORITY)) {
+            if (r.getType() == Type.SOA && qname.subdomain(r.getName())) {
+                authority.add(r);
+            }
+        }
+        int rcode = m.getRcode() == Rcode.NXDOMAIN || m.getRcode() == Rcode.NOERROR ? m.getRcode() : Rcode.SERVFAIL;
+        return new Answer(rcode, answer, authority, Security.INDETERMINATE);
+    }
+
+    private void limitHit(String limit) {
+        metrics.counter("gate64_limit_hits_total", "Client queries ended by a work limit", "limit", limit).increment();
+    }
+}

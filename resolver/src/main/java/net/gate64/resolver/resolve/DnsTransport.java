@@ -1,0 +1,184 @@
+package net.gate64.resolver.resolve;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import net.gate64.resolver.stats.Metrics;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.DClass;
+
+/**
+ * Sends one question to one server and returns its answer: UDP with EDNS from a fresh socket on a random source
+ * port with a random ID, TCP when the answer is truncated. An answer counts only if it comes from the server's
+ * address and port, carries our ID, has QR set and repeats our question; anything else is counted and ignored
+ * while we keep waiting (a spoofing attempt must not make us give up on the real answer).
+ *
+ * <p>Runs on virtual threads: the blocking socket calls park the virtual thread, not a carrier.
+ */
+public final class DnsTransport {
+    private static final int MIN_PORT = 1024;
+    private static final java.net.InetAddress ANY4 = anyAddress(new byte[4]);
+    private static final java.net.InetAddress ANY6 = anyAddress(new byte[16]);
+
+    private final Duration timeout;
+    private final int ednsBufsize;
+    private final SecureRandom random = new SecureRandom();
+    private final LongAdder sent;
+    private final LongAdder tcpSent;
+    private final LongAdder timeouts;
+    private final LongAdder mismatched;
+
+    public DnsTransport(Duration timeout, int ednsBufsize, Metrics metrics) {
+        this.timeout = timeout;
+        this.ednsBufsize = ednsBufsize;
+        String help = "Queries sent to other servers";
+        this.sent = metrics.counter("gate64_outgoing_queries_total", help, "transport", "udp");
+        this.tcpSent = metrics.counter("gate64_outgoing_queries_total", help, "transport", "tcp");
+        this.timeouts = metrics.counter("gate64_outgoing_timeouts_total", "Outgoing queries that got no answer in time");
+        this.mismatched = metrics.counter("gate64_outgoing_mismatched_answers_total",
+                "Answers ignored because ID, source or question did not match (possible spoofing)");
+    }
+
+    /** What to ask. */
+    public record Question(Name name, int type, boolean recursionDesired, boolean dnssecOk) {}
+
+    /**
+     * @throws SocketTimeoutException when no acceptable answer arrived in time
+     * @throws IOException on other network errors
+     */
+    public Message query(InetSocketAddress server, Question q) throws IOException {
+        int id = random.nextInt(0x10000);
+        Message query = build(q, id);
+        Message answer = udp(server, query, q, id);
+        if (answer.getHeader().getFlag(Flags.TC)) {
+            answer = tcp(server, query, q, id);
+        }
+        return answer;
+    }
+
+    private Message build(Question q, int id) {
+        Message m = new Message(id);
+        if (q.recursionDesired) {
+            m.getHeader().setFlag(Flags.RD);
+        }
+        m.addRecord(Record.newRecord(q.name, q.type, DClass.IN), Section.QUESTION);
+        m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+        return m;
+    }
+
+    private Message udp(InetSocketAddress server, Message query, Question q, int id) throws IOException {
+        byte[] out = query.toWire();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (DatagramSocket socket = bindRandom(server)) {
+            socket.connect(server); // the kernel drops datagrams from any other address or port
+            socket.send(new DatagramPacket(out, out.length));
+            sent.increment();
+            byte[] in = new byte[65535];
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    timeouts.increment();
+                    throw new SocketTimeoutException("no answer from " + server + " for " + q.name + "/" + q.type);
+                }
+                socket.setSoTimeout((int) left);
+                DatagramPacket p = new DatagramPacket(in, in.length);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    timeouts.increment();
+                    throw e;
+                }
+                Message answer = accept(in, p.getLength(), q, id);
+                if (answer != null) {
+                    return answer;
+                }
+            }
+        }
+    }
+
+    private DatagramSocket bindRandom(InetSocketAddress server) throws IOException {
+        boolean v6 = server.getAddress() instanceof Inet6Address;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            int port = MIN_PORT + random.nextInt(65536 - MIN_PORT);
+            DatagramSocket s = new DatagramSocket(null);
+            try {
+                s.bind(new InetSocketAddress(v6 ? ANY6 : ANY4, port));
+                return s;
+            } catch (BindException e) {
+                s.close();
+            }
+        }
+        DatagramSocket s = new DatagramSocket(); // the kernel's own (also randomised) choice
+        return s;
+    }
+
+    private static java.net.InetAddress anyAddress(byte[] zeros) {
+        try {
+            return java.net.InetAddress.getByAddress(zeros);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Message tcp(InetSocketAddress server, Message query, Question q, int id) throws IOException {
+        byte[] out = query.toWire();
+        try (Socket s = new Socket()) {
+            int ms = (int) timeout.toMillis();
+            s.connect(server, ms);
+            s.setSoTimeout(ms);
+            DataOutputStream o = new DataOutputStream(s.getOutputStream());
+            byte[] framed = new byte[out.length + 2];
+            framed[0] = (byte) (out.length >>> 8);
+            framed[1] = (byte) out.length;
+            System.arraycopy(out, 0, framed, 2, out.length);
+            o.write(framed);
+            o.flush();
+            tcpSent.increment();
+            DataInputStream i = new DataInputStream(s.getInputStream());
+            int length = i.readUnsignedShort();
+            byte[] in = new byte[length];
+            i.readFully(in);
+            Message answer = accept(in, length, q, id);
+            if (answer == null) {
+                throw new IOException("mismatched TCP answer from " + server);
+            }
+            return answer;
+        } catch (SocketTimeoutException e) {
+            timeouts.increment();
+            throw e;
+        }
+    }
+
+    private Message accept(byte[] in, int length, Question q, int id) {
+        Message m;
+        try {
+            m = new Message(java.util.Arrays.copyOf(in, length));
+        } catch (IOException e) {
+            mismatched.increment();
+            return null;
+        }
+        Record question = m.getQuestion();
+        if (m.getHeader().getID() != id || !m.getHeader().getFlag(Flags.QR) || question == null
+                || !question.getName().equals(q.name) || question.getType() != q.type
+                || question.getDClass() != DClass.IN) {
+            mismatched.increment();
+            return null;
+        }
+        return m;
+    }
+}

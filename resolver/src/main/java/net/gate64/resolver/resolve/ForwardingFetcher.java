@@ -1,0 +1,71 @@
+package net.gate64.resolver.resolve;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import net.gate64.resolver.config.ForwardZone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+
+/**
+ * Sends questions for forward zones to their servers (longest zone match; "." catches all): RD=1 for
+ * forward-zones-recurse, RD=0 for forward-zones. Servers are tried from a random start, each once per question;
+ * SERVFAIL, REFUSED and silence move on to the next. Questions outside every forward zone go to {@code next}
+ * (the iterator), or fail when there is none.
+ */
+public final class ForwardingFetcher implements Fetcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardingFetcher.class);
+
+    private final Map<Name, ForwardZone> zones;
+    private final DnsTransport transport;
+    private final Fetcher next;
+
+    public ForwardingFetcher(Map<Name, ForwardZone> zones, DnsTransport transport, Fetcher next) {
+        this.zones = Map.copyOf(zones);
+        this.transport = transport;
+        this.next = next;
+    }
+
+    /** The forward zone covering {@code name}, or null. */
+    public ForwardZone zoneFor(Name name) {
+        Name n = name;
+        while (true) {
+            ForwardZone z = zones.get(n);
+            if (z != null || n.labels() <= 1) {
+                return z;
+            }
+            n = new Name(n, 1);
+        }
+    }
+
+    @Override
+    public Fetch fetch(Name name, int type, QueryBudget budget) {
+        ForwardZone zone = zoneFor(name);
+        if (zone == null) {
+            return next == null ? null : next.fetch(name, type, budget);
+        }
+        List<InetSocketAddress> servers = zone.servers();
+        int start = ThreadLocalRandom.current().nextInt(servers.size());
+        Message last = null;
+        for (int i = 0; i < servers.size(); i++) {
+            InetSocketAddress server = servers.get((start + i) % servers.size());
+            budget.spendQuery();
+            try {
+                Message m = transport.query(server, new DnsTransport.Question(name, type, zone.recurse(), false));
+                int rcode = m.getRcode();
+                if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
+                    return new Fetch(m, !zone.recurse());
+                }
+                last = m;
+            } catch (IOException e) {
+                LOG.debug("forwarder {} failed for {}/{}: {}", server, name, type, e.toString());
+            }
+        }
+        return last == null ? null : new Fetch(last, !zone.recurse());
+    }
+}

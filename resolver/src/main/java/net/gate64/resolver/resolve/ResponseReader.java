@@ -1,0 +1,166 @@
+package net.gate64.resolver.resolve;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.gate64.resolver.cache.NegativeCache;
+import net.gate64.resolver.cache.Rank;
+import net.gate64.resolver.cache.RecordCache;
+import net.gate64.resolver.cache.Security;
+import net.gate64.resolver.cache.Ttl;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DNAMERecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Reads one upstream response for (name, type): follows the CNAME/DNAME chain it contains from {@code name}, keeps
+ * only the records on that chain (anything else in the answer section is out of the question's scope and is neither
+ * used nor cached), stores the RRsets and any negative answer in the caches, and says what the response means.
+ */
+public final class ResponseReader {
+    /** What a response means for the question. */
+    public enum Kind {
+        /** The chain ends in data of the asked type. */
+        DATA,
+        /** NXDOMAIN or NODATA for the chain's last name. */
+        NEGATIVE,
+        /** The chain leads to a name this response says nothing more about: resolve {@code next}. */
+        CONTINUE,
+        /** Unusable (rcode other than NOERROR/NXDOMAIN, or a referral nobody follows here). */
+        FAILURE
+    }
+
+    public record Step(Kind kind, List<Record> chain, Name next, int rcode, List<Record> authority) {}
+
+    private final RecordCache records;
+    private final NegativeCache negatives;
+    private final long maxNegativeTtl;
+
+    public ResponseReader(RecordCache records, NegativeCache negatives, long maxNegativeTtl) {
+        this.records = records;
+        this.negatives = negatives;
+        this.maxNegativeTtl = maxNegativeTtl;
+    }
+
+    public Step read(Message m, Name qname, int qtype, boolean authoritative, int maxChain) {
+        int rcode = m.getRcode();
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+            return new Step(Kind.FAILURE, List.of(), qname, rcode, List.of());
+        }
+        Map<RecordCache.Key, List<Record>> sets = new LinkedHashMap<>();
+        Map<RecordCache.Key, List<Record>> sigs = new LinkedHashMap<>();
+        for (Record r : m.getSection(Section.ANSWER)) {
+            if (r instanceof RRSIGRecord sig) {
+                sigs.computeIfAbsent(new RecordCache.Key(r.getName(), sig.getTypeCovered()), k -> new ArrayList<>()).add(r);
+            } else {
+                sets.computeIfAbsent(new RecordCache.Key(r.getName(), r.getType()), k -> new ArrayList<>()).add(r);
+            }
+        }
+        Rank rank = authoritative ? Rank.AUTH_ANSWER : Rank.NONAUTH_ANSWER;
+        List<Record> chain = new ArrayList<>();
+        Set<Name> seen = new HashSet<>();
+        Name name = qname;
+        for (int hop = 0; ; hop++) {
+            if (hop > maxChain || !seen.add(name)) {
+                return new Step(Kind.FAILURE, chain, name, Rcode.SERVFAIL, List.of()); // too long, or a loop
+            }
+            if (take(sets, sigs, name, qtype, rank, chain) != null) {
+                return new Step(Kind.DATA, chain, name, Rcode.NOERROR, List.of());
+            }
+            if (qtype == Type.CNAME) {
+                break;
+            }
+            List<Record> cname = take(sets, sigs, name, Type.CNAME, rank, chain);
+            if (cname != null) {
+                name = ((CNAMERecord) cname.get(0)).getTarget();
+                continue;
+            }
+            Name dnamed = followDname(sets, sigs, name, rank, chain);
+            if (dnamed == null) {
+                break;
+            }
+            name = dnamed;
+        }
+        return negative(m, rcode, name, qtype, chain);
+    }
+
+    private Step negative(Message m, int rcode, Name name, int qtype, List<Record> chain) {
+        SOARecord soa = null;
+        List<Record> authority = new ArrayList<>();
+        for (Record r : m.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord s && name.subdomain(s.getName()) && soa == null) {
+                soa = s;
+            }
+        }
+        if (soa != null) {
+            long ttl = Math.min(maxNegativeTtl, NegativeCache.negativeTtl(soa));
+            authority.add(Ttl.with(soa, ttl));
+            negatives.put(name, qtype, rcode, soa, authority, Security.INDETERMINATE);
+            return new Step(Kind.NEGATIVE, chain, name, rcode, authority);
+        }
+        if (rcode == Rcode.NXDOMAIN) {
+            return new Step(Kind.NEGATIVE, chain, name, rcode, List.of()); // not cacheable without SOA (RFC 2308 §5)
+        }
+        if (!chain.isEmpty()) {
+            return new Step(Kind.CONTINUE, chain, name, rcode, List.of());
+        }
+        boolean referral = false;
+        for (Record r : m.getSection(Section.AUTHORITY)) {
+            referral |= r.getType() == Type.NS;
+        }
+        if (referral && !m.getHeader().getFlag(org.xbill.DNS.Flags.AA)) {
+            return new Step(Kind.FAILURE, chain, name, Rcode.SERVFAIL, List.of());
+        }
+        return new Step(Kind.NEGATIVE, chain, name, rcode, List.of()); // NODATA without SOA: answered, not cached
+    }
+
+    /** Moves the RRset (name, type) into the chain and the cache; null when the response has none. */
+    private List<Record> take(Map<RecordCache.Key, List<Record>> sets, Map<RecordCache.Key, List<Record>> sigs,
+                              Name name, int type, Rank rank, List<Record> chain) {
+        RecordCache.Key key = new RecordCache.Key(name, type);
+        List<Record> set = sets.remove(key);
+        if (set == null) {
+            return null;
+        }
+        List<Record> signatures = sigs.getOrDefault(key, List.of());
+        records.put(set, signatures, rank, Security.INDETERMINATE);
+        long ttl = Long.MAX_VALUE;
+        for (Record r : set) {
+            ttl = Math.min(ttl, r.getTTL());
+        }
+        for (Record r : set) {
+            chain.add(Ttl.with(r, ttl)); // one TTL per RRset (RFC 2181 §5.2)
+        }
+        return set;
+    }
+
+    private Name followDname(Map<RecordCache.Key, List<Record>> sets, Map<RecordCache.Key, List<Record>> sigs,
+                             Name name, Rank rank, List<Record> chain) {
+        for (RecordCache.Key k : List.copyOf(sets.keySet())) {
+            if (k.type() == Type.DNAME && name.subdomain(k.name()) && !name.equals(k.name())) {
+                List<Record> set = take(sets, sigs, k.name(), Type.DNAME, rank, chain);
+                DNAMERecord dname = (DNAMERecord) set.get(0);
+                try {
+                    Name target = name.fromDNAME(dname);
+                    chain.add(new CNAMERecord(name, dname.getDClass(), dname.getTTL(), target));
+                    sets.remove(new RecordCache.Key(name, Type.CNAME)); // the server's own synthesis, replaced by ours
+                    return target;
+                } catch (NameTooLongException e) {
+                    return null; // RFC 6672 §2.2: YXDOMAIN; treated as the end of the chain
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,121 @@
+package net.gate64.resolver.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import net.gate64.common.NetworkSet;
+import net.gate64.resolver.cache.PacketCache;
+import net.gate64.resolver.cache.PacketKey;
+import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.pipeline.QueryPipeline;
+import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.stats.Histogram;
+import net.gate64.resolver.stats.Metrics;
+import net.gate64.resolver.wire.QueryView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a query on the event loop, for UDP and TCP alike: count it, check the ACL, serve a packet-cache
+ * hit from wire bytes, or hand the query to a virtual thread running the {@link QueryPipeline}. Nothing here
+ * blocks.
+ */
+public final class Frontend {
+    private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
+
+    private final NetworkSet allowFrom;
+    private final PacketCache packetCache;
+    private final QueryPipeline pipeline;
+    private final ExecutorService slowPath;
+    private final Semaphore inFlight;
+    private final int udpThreshold;
+    private final LongAdder udpQueries;
+    private final LongAdder tcpQueries;
+    private final LongAdder aclDrops;
+    private final LongAdder overloadDrops;
+    private final LongAdder shortDrops;
+    private final Histogram latency;
+
+    public Frontend(NetworkSet allowFrom, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
+                    int maxInFlight, int udpThreshold, Metrics metrics) {
+        this.allowFrom = allowFrom;
+        this.packetCache = packetCache;
+        this.pipeline = pipeline;
+        this.slowPath = slowPath;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.udpThreshold = udpThreshold;
+        String q = "Client queries received, by transport";
+        this.udpQueries = metrics.counter("gate64_queries_total", q, "transport", "udp");
+        this.tcpQueries = metrics.counter("gate64_queries_total", q, "transport", "tcp");
+        String d = "Queries dropped or refused, by reason";
+        this.aclDrops = metrics.counter("gate64_drops_total", d, "reason", "acl");
+        this.overloadDrops = metrics.counter("gate64_drops_total", d, "reason", "overload");
+        this.shortDrops = metrics.counter("gate64_drops_total", d, "reason", "short");
+        this.latency = metrics.histogram("gate64_answer_seconds", "Time from query to answer",
+                new double[] {0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
+        metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now",
+                () -> maxInFlight - inFlight.availablePermits());
+    }
+
+    /**
+     * Handles one query. {@code send} is called exactly once with the answer, or never when the query is dropped;
+     * it may be called from another thread.
+     */
+    public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
+                        ByteBufAllocator alloc, Consumer<ByteBuf> send) {
+        long start = System.nanoTime();
+        (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
+        QueryView view = QueryView.parse(query);
+        if (view.status() == QueryView.Status.NO_HEADER) {
+            shortDrops.increment();
+            return;
+        }
+        if (!allowFrom.contains(remote.getAddress())) {
+            aclDrops.increment();
+            if (!view.flag(QueryView.FLAG_QR)) {
+                send.accept(Refusal.refused(query, view, alloc));
+            }
+            return;
+        }
+        PacketKey key = null;
+        int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
+        if (view.status() == QueryView.Status.OK) {
+            key = PacketKey.of(query, view, 0);
+            ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
+            if (hit != null) {
+                send.accept(hit);
+                latency.observeNanos(System.nanoTime() - start);
+                return;
+            }
+        }
+        if (!inFlight.tryAcquire()) {
+            overloadDrops.increment();
+            return;
+        }
+        ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start);
+        try {
+            slowPath.execute(() -> slow(cq, alloc, send));
+        } catch (RuntimeException e) {
+            inFlight.release(); // executor shut down
+        }
+    }
+
+    private void slow(ClientQuery cq, ByteBufAllocator alloc, Consumer<ByteBuf> send) {
+        try {
+            QueryPipeline.Reply reply = pipeline.process(cq);
+            if (reply.wire() != null) {
+                send.accept(alloc.buffer(reply.wire().length).writeBytes(reply.wire()));
+                latency.observeNanos(System.nanoTime() - cq.receivedNanos());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+        } finally {
+            inFlight.release();
+        }
+    }
+}
