@@ -9,6 +9,7 @@ import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.config.RecursorSettings;
+import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.ResponseBuilder;
 import net.gate64.resolver.resolve.CachingResolver;
@@ -44,9 +45,10 @@ public final class Recursor implements AutoCloseable {
         CachingResolver resolver = new CachingResolver(recordCache, negativeCache,
                 new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
-        QueryPipeline pipeline = new QueryPipeline(resolver, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
+        Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
+        QueryPipeline pipeline = new QueryPipeline(resolver, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(50, 10_000_000_000L), metrics);
-        Frontend frontend = new Frontend(s.allowFrom(), packetCache, pipeline, slowPath, s.maxMThreads(),
+        Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
         web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAllowFrom(), metrics, this) : null;

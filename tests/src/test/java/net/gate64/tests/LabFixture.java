@@ -40,7 +40,7 @@ public final class LabFixture implements AutoCloseable {
         o.add("local-address=[\"127.0.0.1:0\"]");
         o.add("webserver=false");
         o.add("threads=1");
-        o.add("forward-zones={\"test\"=[\"" + HostPort.format(lab.address()) + "\"]}");
+        o.add("forward-zones=" + lab.forwardZonesSetting());
         o.addAll(List.of(overrides));
         try {
             return new LabFixture(lab, Recursor.start(SettingsLoader.load(null, o)));

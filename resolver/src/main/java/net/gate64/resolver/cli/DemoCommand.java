@@ -38,7 +38,7 @@ final class DemoCommand {
         }
         LabServer lab = LabServer.start(labAddress, LabServer.loadZones(zones));
         List<String> overrides = new ArrayList<>();
-        overrides.add("forward-zones={\"test\"=[\"" + HostPort.format(lab.address()) + "\"]}");
+        overrides.add("forward-zones=" + lab.forwardZonesSetting());
         overrides.addAll(args.overrides);
         RecursorSettings settings = SettingsLoader.load(config, overrides);
         Recursor recursor;
@@ -60,6 +60,14 @@ final class DemoCommand {
         out.println("  dig " + at + " nonexistent.demo.test A     # NXDOMAIN with the SOA");
         out.println("  dig " + at + " txtonly.demo.test A         # NODATA");
         out.println("  dig " + at + " big.demo.test TXT           # truncated over UDP, dig retries over TCP");
+        out.println("DNS64 (conf/demo.conf sets dns64-prefix 64:ff9b::/96; 127.0.0.2 gets 2001:db8:64::/96):");
+        out.println("  dig " + at + " v4only.demo.test AAAA       # synthesised: 64:ff9b::c000:20a");
+        out.println("  dig " + at + " -b 127.0.0.2 v4only.demo.test AAAA   # another client, another prefix");
+        out.println("  dig " + at + " chain.demo.test AAAA        # the CNAME chain, then the synthesised AAAA");
+        out.println("  dig " + at + " mapped.demo.test AAAA       # ::ffff:0:0/96 AAAA count as absent: synthesised");
+        out.println("  dig " + at + " dual.demo.test AAAA         # has real IPv6: left alone");
+        out.println("  dig " + at + " -x 64:ff9b::192.0.2.10      # PTR: CNAME to 10.2.0.192.in-addr.arpa");
+        out.println("  dig " + at + " ipv4only.arpa AAAA          # RFC 7050 prefix discovery, answered locally");
         if (recursor.webAddress() != null) {
             out.println("  curl http://" + HostPort.format(recursor.webAddress()) + "/metrics");
         }

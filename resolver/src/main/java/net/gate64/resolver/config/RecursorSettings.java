@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import net.gate64.common.NetworkSet;
+import net.gate64.resolver.dns64.Dns64Settings;
 import org.xbill.DNS.Name;
 
 /**
@@ -36,7 +37,8 @@ public record RecursorSettings(
         boolean webserver,
         InetSocketAddress webserverAddress,
         NetworkSet webserverAllowFrom,
-        String logLevel) {
+        String logLevel,
+        Dns64Settings dns64) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

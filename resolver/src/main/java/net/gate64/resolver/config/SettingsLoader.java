@@ -114,7 +114,8 @@ public final class SettingsLoader {
                         throw new IllegalArgumentException("must be one of " + LOG_LEVELS);
                     }
                     return s;
-                }));
+                }),
+                net.gate64.resolver.dns64.Dns64Settings.from(this));
     }
 
     /** The merged config, for settings owned by other components; use the helpers below to read it. */

@@ -71,6 +71,24 @@ public final class LabServer implements AutoCloseable {
         return zones;
     }
 
+    /** The origins of the zones served. */
+    public List<Name> origins() {
+        return answerer.origins();
+    }
+
+    /** A forward-zones value sending every zone this lab serves to it, e.g. {"test"=["127.0.0.1:5301"]}. */
+    public String forwardZonesSetting() {
+        StringBuilder sb = new StringBuilder("{");
+        for (Name origin : origins()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"').append(origin.toString(true).isEmpty() ? "." : origin.toString(true)).append("\"=[\"")
+                    .append(net.gate64.resolver.config.HostPort.format(address())).append("\"]");
+        }
+        return sb.append('}').toString();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) tcp.getLocalSocketAddress();
     }

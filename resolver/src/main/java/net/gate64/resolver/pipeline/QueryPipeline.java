@@ -1,6 +1,10 @@
 package net.gate64.resolver.pipeline;
 
 import java.io.IOException;
+import java.util.List;
+import net.gate64.common.Nat64Prefix;
+import net.gate64.resolver.dns64.Dns64;
+import org.xbill.DNS.Name;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.resolve.Answer;
 import net.gate64.resolver.resolve.CachingResolver;
@@ -25,7 +29,10 @@ import org.xbill.DNS.Type;
  * <pre>
  *   parse          → unreadable: FORMERR (or drop if even the header is short)
  *   check          → response bits: drop; opcode: NOTIMP; EDNS version: BADVERS; zone transfer: REFUSED
+ *   local          → ipv4only.arpa and its reverse names (RFC 8880), never sent upstream
+ *   PTR synthesis  → PTR under a DNS64 prefix's ip6.arpa zone (RFC 6147 §5.3.1)
  *   resolve        → record cache, negative cache, forwarders (CachingResolver)
+ *   DNS64          → AAAA NODATA or failure: synthesise from A with the client's prefixes (RFC 6147 §5.1)
  *   respond        → reply message, EDNS, truncation for UDP
  *   packet cache   → store the full answer when the query had a cache key
  * </pre>
@@ -43,14 +50,16 @@ public final class QueryPipeline {
     public record Limits(int maxOutgoingQueries, long maxNanos) {}
 
     private final CachingResolver resolver;
+    private final Dns64 dns64;
     private final PacketCache packetCache;
     private final ResponseBuilder builder;
     private final Limits limits;
     private final PipelineMetrics metrics;
 
-    public QueryPipeline(CachingResolver resolver, PacketCache packetCache, ResponseBuilder builder, Limits limits,
-                         Metrics metrics) {
+    public QueryPipeline(CachingResolver resolver, Dns64 dns64, PacketCache packetCache, ResponseBuilder builder,
+                         Limits limits, Metrics metrics) {
         this.resolver = resolver;
+        this.dns64 = dns64;
         this.packetCache = packetCache;
         this.builder = builder;
         this.limits = limits;
@@ -69,8 +78,22 @@ public final class QueryPipeline {
             return early == DROP ? Reply.DROP : render(q, early, null);
         }
         Record question = query.getQuestion();
+        Name qname = question.getName();
+        int qtype = question.getType();
         QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos());
-        Answer answer = resolver.resolve(question.getName(), question.getType(), budget);
+        List<Nat64Prefix> prefixes = dns64.prefixesFor(q.remote().getAddress());
+        Answer answer = dns64.local(qname, qtype, prefixes);
+        if (answer == null && qtype == Type.PTR) {
+            answer = dns64.ptr(qname, budget);
+        }
+        if (answer == null) {
+            answer = resolver.resolve(qname, qtype, budget);
+        }
+        if (qtype == Type.AAAA) {
+            boolean dnssecOkAndCd = query.getHeader().getFlag(Flags.CD) && query.getOPT() != null
+                    && (query.getOPT().getFlags() & Flags.DO) != 0;
+            answer = dns64.afterAaaa(qname, answer, prefixes, dnssecOkAndCd, budget);
+        }
         Message reply = builder.reply(query, answer.rcode(), answer.answer(), answer.authority(), false);
         return render(q, reply, kind(answer));
     }

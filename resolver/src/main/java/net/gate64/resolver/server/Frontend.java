@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class Frontend {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
 
+    /** The part of a query's cache key that depends on who asks (e.g. the client's DNS64 prefix choice). */
+    public interface ViewTagger {
+        int tag(java.net.InetAddress client, int qtype);
+    }
+
     private final NetworkSet allowFrom;
+    private final ViewTagger tagger;
     private final PacketCache packetCache;
     private final QueryPipeline pipeline;
     private final ExecutorService slowPath;
@@ -41,9 +47,10 @@ public final class Frontend {
     private final LongAdder shortDrops;
     private final Histogram latency;
 
-    public Frontend(NetworkSet allowFrom, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
+    public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
                     int maxInFlight, int udpThreshold, Metrics metrics) {
         this.allowFrom = allowFrom;
+        this.tagger = tagger;
         this.packetCache = packetCache;
         this.pipeline = pipeline;
         this.slowPath = slowPath;
@@ -85,7 +92,7 @@ public final class Frontend {
         PacketKey key = null;
         int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
         if (view.status() == QueryView.Status.OK) {
-            key = PacketKey.of(query, view, 0);
+            key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()));
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
             if (hit != null) {
                 send.accept(hit);

@@ -1,0 +1,208 @@
+package net.gate64.resolver.dns64;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import net.gate64.common.Nat64Prefix;
+import net.gate64.resolver.cache.Security;
+import net.gate64.resolver.resolve.Answer;
+import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.stats.Metrics;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * DNS64 as a stage of the query path (RFC 6147): AAAA synthesis after resolution, PTR synthesis for the prefixes'
+ * ip6.arpa names, and the local ipv4only.arpa. Cached data stays raw — A and AAAA as the authorities sent them — and
+ * synthesis happens here, per client, on the way out; the packet cache keys on the client's prefix choice.
+ *
+ * <p>Known gaps: the Bogus/Secure rules of §5.5 wait for DNSSEC validation (the state is carried but always
+ * Indeterminate today).
+ */
+public final class Dns64 {
+    private final Dns64Settings settings;
+    private final Synthesizer synthesizer;
+    private final PrefixSelector selector;
+    private final Ipv4OnlyArpa ipv4only;
+    private final CachingResolver resolver;
+    private final List<Nat64Prefix> allPrefixes;
+    private final LongAdder synthesized;
+    private final LongAdder ptrAnswers;
+    private final Metrics metrics;
+
+    public Dns64(Dns64Settings settings, CachingResolver resolver, Metrics metrics) {
+        this.settings = settings;
+        this.synthesizer = new Synthesizer(settings.exclude(), settings.mapped());
+        this.selector = new PrefixSelector(settings);
+        this.ipv4only = new Ipv4OnlyArpa(synthesizer);
+        this.resolver = resolver;
+        this.allPrefixes = settings.allPrefixes();
+        this.metrics = metrics;
+        this.synthesized = metrics.counter("gate64_dns64_synthesized_total", "AAAA answers synthesised by DNS64");
+        this.ptrAnswers = metrics.counter("gate64_dns64_ptr_total", "PTR answers synthesised for DNS64 prefixes");
+    }
+
+    public Synthesizer synthesizer() {
+        return synthesizer;
+    }
+
+    /** The packet-cache tag for a query: the client's prefix choice for AAAA questions, 0 otherwise. */
+    public int tag(java.net.InetAddress client, int qtype) {
+        return qtype == Type.AAAA && settings.enabled() ? selector.view(client) + 1 : 0;
+    }
+
+    public List<Nat64Prefix> prefixesFor(java.net.InetAddress client) {
+        return settings.enabled() ? selector.prefixes(selector.view(client)) : List.of();
+    }
+
+    /** ipv4only.arpa and its reverse names; null for every other name. */
+    public Answer local(Name qname, int qtype, List<Nat64Prefix> prefixes) {
+        return ipv4only.answer(qname, qtype, prefixes);
+    }
+
+    /**
+     * RFC 6147 §5.1 applied to the resolved AAAA answer.
+     *
+     * @param dnssecOkAndCd the client set DO and CD: it validates and synthesises itself (§5.5), we return data as is
+     */
+    public Answer afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd, QueryBudget budget) {
+        if (prefixes.isEmpty()) {
+            return aaaa;
+        }
+        if (dnssecOkAndCd) {
+            skipped("do-cd");
+            return aaaa;
+        }
+        if (aaaa.rcode() == Rcode.NXDOMAIN) {
+            skipped("nxdomain"); // §5.1.2: NXDOMAIN is passed on
+            return aaaa;
+        }
+        List<Record> kept = synthesizer.withoutExcluded(aaaa.answer());
+        boolean hasAaaa = kept.stream().anyMatch(r -> r.getType() == Type.AAAA);
+        if (aaaa.rcode() == Rcode.NOERROR && hasAaaa) {
+            return kept.size() == aaaa.answer().size() ? aaaa : new Answer(aaaa.rcode(), kept, aaaa.authority(), aaaa.security());
+        }
+        if (aaaa.security() == Security.BOGUS) {
+            skipped("bogus");
+            return Answer.servfail(List.of()); // §5.5: never synthesise from forged data
+        }
+        List<Record> chain = chainOnly(kept);
+        Name target = endOfChain(qname, chain);
+        long ttlCap = Long.MAX_VALUE;
+        if (aaaa.rcode() == Rcode.NOERROR) {
+            for (Record r : aaaa.authority()) {
+                if (r instanceof SOARecord soa) {
+                    ttlCap = soa.getTTL(); // already min(SOA TTL, MINIMUM), aged: §5.1.7
+                }
+            }
+        }
+        Answer a = resolver.resolve(target, Type.A, budget);
+        List<ARecord> as = new ArrayList<>();
+        List<Record> aChain = new ArrayList<>();
+        for (Record r : a.answer()) {
+            if (r instanceof ARecord ar) {
+                as.add(ar);
+            } else if (!chain.contains(r)) {
+                aChain.add(r);
+            }
+        }
+        List<Record> synth = a.rcode() == Rcode.NOERROR ? synthesizer.synthesize(as, prefixes, ttlCap) : List.of();
+        if (synth.isEmpty()) {
+            skipped(a.rcode() == Rcode.NOERROR ? (as.isEmpty() ? "no-a" : "unmapped") : "a-failed");
+            // §5.1.4: excluded AAAA are absent; otherwise the original answer stands
+            return aaaa.rcode() == Rcode.NOERROR ? new Answer(Rcode.NOERROR, kept, aaaa.authority(), aaaa.security()) : aaaa;
+        }
+        synthesized.increment();
+        List<Record> out = new ArrayList<>(chain);
+        out.addAll(aChain);
+        out.addAll(synth);
+        return new Answer(Rcode.NOERROR, out, List.of(), Security.INDETERMINATE); // synthesised: never AD (§5.5)
+    }
+
+    /**
+     * A PTR question under one of the prefixes' ip6.arpa zones (§5.3.1), or null when the name is not under one.
+     */
+    public Answer ptr(Name qname, QueryBudget budget) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        ReverseNames.Mapping m = ReverseNames.map(qname, allPrefixes);
+        if (m instanceof ReverseNames.NotOurs) {
+            return null;
+        }
+        ptrAnswers.increment();
+        if (!(m instanceof ReverseNames.Mapped mapped)) {
+            return new Answer(Rcode.NXDOMAIN, List.of(), List.of(), Security.INDETERMINATE);
+        }
+        Answer target = local(mapped.inAddrArpa(), Type.PTR, List.of());
+        if (target == null) {
+            target = resolver.resolve(mapped.inAddrArpa(), Type.PTR, budget);
+        }
+        if (settings.ptrMode() == Dns64Settings.PtrMode.PTR) {
+            List<Record> ptrs = new ArrayList<>();
+            for (Record r : target.answer()) {
+                if (r instanceof PTRRecord p) {
+                    ptrs.add(new PTRRecord(qname, DClass.IN, p.getTTL(), p.getTarget()));
+                }
+            }
+            return new Answer(target.rcode(), ptrs, List.of(), target.security());
+        }
+        long ttl = Long.MAX_VALUE;
+        for (Record r : target.answer()) {
+            ttl = Math.min(ttl, r.getTTL());
+        }
+        for (Record r : target.authority()) {
+            ttl = Math.min(ttl, r.getTTL());
+        }
+        List<Record> out = new ArrayList<>();
+        out.add(new CNAMERecord(qname, DClass.IN, ttl == Long.MAX_VALUE ? 0 : ttl, mapped.inAddrArpa()));
+        out.addAll(target.answer());
+        return new Answer(target.rcode(), out, target.authority(), target.security());
+    }
+
+    private static List<Record> chainOnly(List<Record> records) {
+        List<Record> out = new ArrayList<>();
+        for (Record r : records) {
+            if (r.getType() == Type.CNAME || r.getType() == Type.DNAME) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The name a CNAME chain starting at {@code qname} ends at. */
+    static Name endOfChain(Name qname, List<Record> chain) {
+        Name name = qname;
+        for (int i = 0; i <= chain.size(); i++) {
+            Name next = null;
+            for (Record r : chain) {
+                if (r instanceof CNAMERecord c && c.getName().equals(name)) {
+                    next = c.getTarget();
+                }
+            }
+            if (next == null) {
+                return name;
+            }
+            name = next;
+        }
+        return name;
+    }
+
+    private void skipped(String reason) {
+        metrics.counter("gate64_dns64_skipped_total", "AAAA answers DNS64 left alone, by reason", "reason", reason).increment();
+    }
+
+    /** Whether synthesised AAAA records sit in {@code answer} (for callers deciding on AD). */
+    public static boolean hasAaaa(Answer answer) {
+        return answer.answer().stream().anyMatch(r -> r instanceof AAAARecord);
+    }
+}
