@@ -31,6 +31,7 @@ public final class LabServer implements AutoCloseable {
     private static final int KEEP = 10_000;
 
     private final AuthoritativeAnswerer answerer;
+    private volatile java.util.function.UnaryOperator<Message> misbehaviour = q -> null;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final ConcurrentLinkedDeque<Record> received = new ConcurrentLinkedDeque<>();
@@ -96,6 +97,14 @@ public final class LabServer implements AutoCloseable {
     /** Questions received so far, oldest first. */
     public List<Record> received() {
         return List.copyOf(received);
+    }
+
+    /**
+     * Makes the server misbehave on purpose: {@code m} sees each query first and may return its own reply
+     * (a SERVFAIL, a wrong ID, a forged record...) or null to answer normally. For tests of hostile servers.
+     */
+    public void misbehave(java.util.function.UnaryOperator<Message> m) {
+        this.misbehaviour = m;
     }
 
     public void clearReceived() {
@@ -184,7 +193,8 @@ public final class LabServer implements AutoCloseable {
                 received.pollFirst();
             }
         }
-        return answerer.answer(query);
+        Message forced = misbehaviour.apply(query);
+        return forced != null ? forced : answerer.answer(query);
     }
 
     @Override
