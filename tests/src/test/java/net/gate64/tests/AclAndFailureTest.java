@@ -26,7 +26,7 @@ class AclAndFailureTest {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             deadPort = s.getLocalPort(); // closed again below: nothing listens there
         }
-        try (LabFixture f = LabFixture.start("forward-zones={\"test\"=[\"127.0.0.1:" + deadPort + "\"]}", "network-timeout=300")) {
+        try (LabFixture f = LabFixture.start("forward-zones={\"demo.test\"=[\"127.0.0.1:" + deadPort + "\"]}", "network-timeout=300")) {
             assertEquals(Rcode.SERVFAIL, f.ask("v4only.demo.test.", Type.A).getRcode());
             assertEquals(1, f.metric("gate64_answers_total", "rcode", "servfail"));
         }

@@ -82,7 +82,7 @@ public final class CachingResolver {
                 return Answer.servfail(chain);
             }
             ResponseReader.Step step = reader.read(fetch.response(), name, qtype, fetch.authoritative(),
-                    maxCnames + 1 - seen.size());
+                    fetch.bailiwick(), maxCnames + 1 - seen.size());
             chain.addAll(step.chain());
             switch (step.kind()) {
                 case DATA:

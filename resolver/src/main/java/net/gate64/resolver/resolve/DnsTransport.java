@@ -55,7 +55,11 @@ public final class DnsTransport {
     }
 
     /** What to ask. */
-    public record Question(Name name, int type, boolean recursionDesired, boolean dnssecOk) {}
+    public record Question(Name name, int type, boolean recursionDesired, boolean dnssecOk, boolean edns) {
+        public Question(Name name, int type, boolean recursionDesired, boolean dnssecOk) {
+            this(name, type, recursionDesired, dnssecOk, true);
+        }
+    }
 
     /**
      * @throws SocketTimeoutException when no acceptable answer arrived in time
@@ -77,7 +81,9 @@ public final class DnsTransport {
             m.getHeader().setFlag(Flags.RD);
         }
         m.addRecord(Record.newRecord(q.name, q.type, DClass.IN), Section.QUESTION);
-        m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+        if (q.edns) {
+            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+        }
         return m;
     }
 

@@ -59,13 +59,13 @@ public final class ForwardingFetcher implements Fetcher {
                 Message m = transport.query(server, new DnsTransport.Question(name, type, zone.recurse(), false));
                 int rcode = m.getRcode();
                 if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
-                    return new Fetch(m, !zone.recurse());
+                    return new Fetch(m, !zone.recurse(), zone.recurse() ? Name.root : zone.zone());
                 }
                 last = m;
             } catch (IOException e) {
                 LOG.debug("forwarder {} failed for {}/{}: {}", server, name, type, e.toString());
             }
         }
-        return last == null ? null : new Fetch(last, !zone.recurse());
+        return last == null ? null : new Fetch(last, !zone.recurse(), zone.recurse() ? Name.root : zone.zone());
     }
 }

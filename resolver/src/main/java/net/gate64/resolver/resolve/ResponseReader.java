@@ -54,6 +54,14 @@ public final class ResponseReader {
     }
 
     public Step read(Message m, Name qname, int qtype, boolean authoritative, int maxChain) {
+        return read(m, qname, qtype, authoritative, Name.root, maxChain);
+    }
+
+    /**
+     * @param bailiwick the zone the server answered for: RRsets owned outside it end the chain here (the rest is
+     *     resolved separately) and are never cached — an authority for one zone cannot vouch for another's data
+     */
+    public Step read(Message m, Name qname, int qtype, boolean authoritative, Name bailiwick, int maxChain) {
         int rcode = m.getRcode();
         if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
             return new Step(Kind.FAILURE, List.of(), qname, rcode, List.of());
@@ -75,6 +83,12 @@ public final class ResponseReader {
             if (hop > maxChain || !seen.add(name)) {
                 return new Step(Kind.FAILURE, chain, name, Rcode.SERVFAIL, List.of()); // too long, or a loop
             }
+            if (!name.subdomain(bailiwick)) {
+                if (name.equals(qname)) {
+                    return new Step(Kind.FAILURE, chain, name, Rcode.SERVFAIL, List.of());
+                }
+                return new Step(Kind.CONTINUE, chain, name, rcode, List.of()); // out of bailiwick: ask its own servers
+            }
             if (take(sets, sigs, name, qtype, rank, chain) != null) {
                 return new Step(Kind.DATA, chain, name, Rcode.NOERROR, List.of());
             }
@@ -92,14 +106,14 @@ public final class ResponseReader {
             }
             name = dnamed;
         }
-        return negative(m, rcode, name, qtype, chain);
+        return negative(m, rcode, name, qtype, chain, bailiwick);
     }
 
-    private Step negative(Message m, int rcode, Name name, int qtype, List<Record> chain) {
+    private Step negative(Message m, int rcode, Name name, int qtype, List<Record> chain, Name bailiwick) {
         SOARecord soa = null;
         List<Record> authority = new ArrayList<>();
         for (Record r : m.getSection(Section.AUTHORITY)) {
-            if (r instanceof SOARecord s && name.subdomain(s.getName()) && soa == null) {
+            if (r instanceof SOARecord s && name.subdomain(s.getName()) && s.getName().subdomain(bailiwick) && soa == null) {
                 soa = s;
             }
         }
