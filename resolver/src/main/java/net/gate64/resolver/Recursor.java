@@ -16,6 +16,9 @@ import net.gate64.resolver.resolve.CachingResolver;
 import net.gate64.resolver.resolve.CoalescingFetcher;
 import net.gate64.resolver.resolve.DnsTransport;
 import net.gate64.resolver.resolve.ForwardingFetcher;
+import net.gate64.resolver.resolve.IteratingFetcher;
+import net.gate64.resolver.resolve.RootHints;
+import net.gate64.resolver.resolve.ServerSelection;
 import net.gate64.resolver.resolve.ResponseReader;
 import net.gate64.resolver.server.DnsServer;
 import net.gate64.resolver.server.Frontend;
@@ -34,20 +37,26 @@ public final class Recursor implements AutoCloseable {
     private final DnsServer server;
     private final WebServer web;
 
-    private Recursor(RecursorSettings s, Ticker ticker) {
+    private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
         recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
         packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
-        DnsTransport transport = new DnsTransport(s.networkTimeout(), s.ednsOutgoingBufsize(), metrics);
-        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, null);
+        DnsTransport transport = new DnsTransport(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(), metrics);
+        boolean v4 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address);
+        boolean v6 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet6Address);
+        IteratingFetcher iterator = new IteratingFetcher(recordCache, transport, new ServerSelection(), hints,
+                new IteratingFetcher.Options(s.qnameMinimization(), v4, v6, s.dontQuery(), 53, s.maxReferrals()), metrics);
+        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator);
         CachingResolver resolver = new CachingResolver(recordCache, negativeCache,
                 new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
+        iterator.resolveNsNamesWith(() -> resolver);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
         QueryPipeline pipeline = new QueryPipeline(resolver, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
-                new QueryPipeline.Limits(50, 10_000_000_000L), metrics);
+                new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
+                        s.maxRecursionDepth()), metrics);
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
@@ -61,7 +70,13 @@ public final class Recursor implements AutoCloseable {
     }
 
     public static Recursor start(RecursorSettings settings, Ticker ticker) throws Exception {
-        Recursor r = new Recursor(settings, ticker);
+        RootHints hints;
+        try {
+            hints = RootHints.load(settings.hintFile());
+        } catch (java.io.IOException e) {
+            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+        }
+        Recursor r = new Recursor(settings, ticker, hints);
         try {
             r.server.start(settings.localAddresses(), settings.eventLoopThreads(), settings.clientTcpTimeout().toSeconds(),
                     settings.maxTcpClients());

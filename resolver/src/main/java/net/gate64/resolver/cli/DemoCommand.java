@@ -10,11 +10,14 @@ import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.HostPort;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
+import net.gate64.resolver.lab.LabHierarchy;
 import net.gate64.resolver.lab.LabServer;
 
 /**
- * {@code gate64 demo}: the embedded lab serving contrib/lab/demo on 127.0.0.1:5301 and the recursor on
- * 127.0.0.1:5300 forwarding the demo zones to it, configured by conf/demo.conf. No internet needed.
+ * {@code gate64 demo}: the embedded lab hierarchy of contrib/lab/demo (a root, a TLD, the demo zones on
+ * 127.0.53.x:53) and the recursor on 127.0.0.1:5300 iterating from that root, configured by conf/demo.conf. Without
+ * the right to bind port 53 (or with --lab=ADDRESS:PORT) one lab server holds every zone and the recursor forwards
+ * to it. No internet needed.
  */
 final class DemoCommand {
     private DemoCommand() {}
@@ -24,34 +27,52 @@ final class DemoCommand {
             out.print("""
                     usage: gate64 demo [--zones=DIR] [--lab=ADDRESS:PORT] [--config FILE] [-Dkey=value ...]
 
-                    Starts an authoritative lab serving the demo zones (default contrib/lab/demo on 127.0.0.1:5301)
-                    and the recursor configured by conf/demo.conf (127.0.0.1:5300), then prints dig commands.
+                    Starts the lab (contrib/lab/demo: one authoritative server per 127.0.53.x folder, port 53) and
+                    the recursor configured by conf/demo.conf (127.0.0.1:5300) iterating from the lab root, then
+                    prints dig commands. --lab=ADDRESS:PORT (or no right to bind port 53) serves every zone from one
+                    server there and forwards to it instead.
                     """);
             return 0;
         }
         Path home = Path.of(System.getProperty("gate64.home", "."));
         Path zones = Path.of(args.option("zones", home.resolve("contrib/lab/demo").toString()));
-        InetSocketAddress labAddress = HostPort.parse(args.option("lab", "127.0.0.1:5301"), 5301);
         Path config = args.config != null ? args.config : home.resolve("conf/demo.conf");
         if (!Files.isRegularFile(config)) {
             throw new Args.UsageError("demo config " + config + " not found (run from the repository root)");
         }
-        LabServer lab = LabServer.start(labAddress, LabServer.loadZones(zones));
+        List<AutoCloseable> labs = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
-        overrides.add("forward-zones=" + lab.forwardZonesSetting());
+        String mode;
+        if (args.option("lab", null) == null && LabHierarchy.canBindPort53()) {
+            // The real thing: a root, a TLD and the demo zones on 127.0.53.x:53, resolved by iteration from the root.
+            LabHierarchy hierarchy = LabHierarchy.start(zones);
+            labs.add(hierarchy);
+            Path hints = hierarchy.writeHints(Files.createTempFile("gate64-demo-hints", ".root"));
+            hints.toFile().deleteOnExit();
+            overrides.add("hint-file=\"" + hints + "\"");
+            mode = "iterating from the lab root on 127.0.53.1:53 (zones in " + zones + ")";
+        } else {
+            // Without the right to bind port 53: one lab server with every zone, reached by forwarding.
+            InetSocketAddress labAddress = HostPort.parse(args.option("lab", "127.0.0.1:5301"), 5301);
+            LabServer lab = LabServer.start(labAddress, LabServer.loadZones(zones));
+            labs.add(lab);
+            overrides.add("forward-zones=" + lab.forwardZonesSetting());
+            mode = "forwarding to the lab on " + HostPort.format(lab.address())
+                    + (args.option("lab", null) == null ? " (iteration needs port 53: run as root to iterate)" : "");
+        }
         overrides.addAll(args.overrides);
-        RecursorSettings settings = SettingsLoader.load(config, overrides);
         Recursor recursor;
         try {
-            recursor = Recursor.start(settings);
+            recursor = Recursor.start(SettingsLoader.load(config, overrides));
         } catch (Exception e) {
-            lab.close();
+            for (AutoCloseable l : labs) {
+                l.close();
+            }
             throw e;
         }
         InetSocketAddress dns = recursor.dnsAddresses().get(0);
         String at = "@" + dns.getAddress().getHostAddress() + " -p " + dns.getPort();
-        out.println("gate64 demo: lab serving " + zones + " on " + HostPort.format(lab.address())
-                + ", recursor on " + HostPort.format(dns));
+        out.println("gate64 demo: recursor on " + HostPort.format(dns) + ", " + mode);
         out.println("Try:");
         out.println("  dig " + at + " v4only.demo.test A          # an IPv4-only name");
         out.println("  dig " + at + " dual.demo.test AAAA         # a name with IPv6");
@@ -74,7 +95,8 @@ final class DemoCommand {
         out.println("  ./gate64 control stats");
         out.println("Stop with Ctrl-C.");
         out.flush();
-        RecursorCommand.runUntilStopped(recursor, lab);
+        labs.add(0, recursor);
+        RecursorCommand.runUntilStopped(labs.toArray(new AutoCloseable[0]));
         return 0;
     }
 }

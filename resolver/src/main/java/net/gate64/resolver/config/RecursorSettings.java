@@ -38,6 +38,13 @@ public record RecursorSettings(
         InetSocketAddress webserverAddress,
         NetworkSet webserverAllowFrom,
         String logLevel,
+        List<InetSocketAddress> queryLocalAddresses,
+        boolean qnameMinimization,
+        int maxQueriesPerQuery,
+        int maxNsAddressQueries,
+        int maxRecursionDepth,
+        Duration maxTotalTime,
+        int maxReferrals,
         Dns64Settings dns64) {
 
     public RecursorSettings {

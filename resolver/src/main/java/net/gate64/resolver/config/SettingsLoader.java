@@ -115,6 +115,13 @@ public final class SettingsLoader {
                     }
                     return s;
                 }),
+                list("query-local-address", s -> HostPort.parse(s, 0)),
+                bool("qname-minimization"),
+                (int) longIn("max-qperq", 1, 10_000),
+                (int) longIn("max-ns-address-qperq", 0, 1000),
+                (int) longIn("max-recursion-depth", 1, 100),
+                Duration.ofMillis(longIn("max-total-msec", 1, 600_000)),
+                (int) longIn("max-referrals", 1, 100),
                 net.gate64.resolver.dns64.Dns64Settings.from(this));
     }
 

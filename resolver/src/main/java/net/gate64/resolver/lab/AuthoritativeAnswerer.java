@@ -61,6 +61,9 @@ public final class AuthoritativeAnswerer {
             if (sr.isSuccessful()) {
                 for (RRset set : sr.answers()) {
                     addSet(r, set, Section.ANSWER);
+                    if (set.getType() == Type.NS) {
+                        addAddresses(r, zone, set); // as real servers do: the NS names' addresses when they have them
+                    }
                 }
                 return r;
             }
@@ -105,6 +108,10 @@ public final class AuthoritativeAnswerer {
     private void referral(Message r, Zone zone, RRset ns) {
         r.getHeader().unsetFlag(Flags.AA);
         addSet(r, ns, Section.AUTHORITY);
+        addAddresses(r, zone, ns);
+    }
+
+    private void addAddresses(Message r, Zone zone, RRset ns) {
         for (Record rec : ns.rrs()) {
             Name target = ((org.xbill.DNS.NSRecord) rec).getTarget();
             if (target.subdomain(zone.getOrigin())) {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,13 +52,17 @@ public final class LabServer implements AutoCloseable {
     }
 
     /**
-     * Loads every {@code *.zone} file in {@code dir}. The origin is the file name without ".zone"
-     * ({@code demo.test.zone} → demo.test.), and {@code root.zone} is the root zone.
+     * Loads every {@code *.zone} file in {@code dir} and its subfolders. The origin is the file name without
+     * ".zone" ({@code demo.test.zone} → demo.test.), and {@code root.zone} is the root zone.
      */
     public static List<Zone> loadZones(Path dir) throws IOException {
         List<Zone> zones = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.zone")) {
-            for (Path f : files) {
+        List<Path> found;
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            found = walk.filter(p -> p.getFileName().toString().endsWith(".zone")).sorted().toList();
+        }
+        {
+            for (Path f : found) {
                 String base = f.getFileName().toString();
                 base = base.substring(0, base.length() - ".zone".length());
                 Name origin = base.equals("root") ? Name.root : Name.fromString(base, Name.root);

@@ -47,7 +47,7 @@ public final class QueryPipeline {
     }
 
     /** Limits on the work one client query may cause. */
-    public record Limits(int maxOutgoingQueries, long maxNanos) {}
+    public record Limits(int maxOutgoingQueries, long maxNanos, int maxNsAddressQueries, int maxDepth) {}
 
     private final CachingResolver resolver;
     private final Dns64 dns64;
@@ -80,7 +80,8 @@ public final class QueryPipeline {
         Record question = query.getQuestion();
         Name qname = question.getName();
         int qtype = question.getType();
-        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos());
+        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos(),
+                limits.maxNsAddressQueries(), limits.maxDepth());
         List<Nat64Prefix> prefixes = dns64.prefixesFor(q.remote().getAddress());
         Answer answer = dns64.local(qname, qtype, prefixes);
         if (answer == null && qtype == Type.PTR) {

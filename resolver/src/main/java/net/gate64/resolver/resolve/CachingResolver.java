@@ -39,13 +39,19 @@ public final class CachingResolver {
         this.metrics = metrics;
     }
 
+    /** Resolves a client's question; a spent budget ends in SERVFAIL and is counted. */
     public Answer resolve(Name qname, int qtype, QueryBudget budget) {
         try {
-            return qtype == Type.ANY ? any(qname, budget) : walk(qname, qtype, budget);
+            return resolveWithin(qname, qtype, budget);
         } catch (QueryBudget.Exhausted e) {
             limitHit(e.limit());
             return Answer.servfail(List.of());
         }
+    }
+
+    /** Resolves a question on behalf of another (NS addresses): a spent budget propagates to the outer query. */
+    public Answer resolveWithin(Name qname, int qtype, QueryBudget budget) {
+        return qtype == Type.ANY ? any(qname, budget) : walk(qname, qtype, budget);
     }
 
     private Answer walk(Name qname, int qtype, QueryBudget budget) {

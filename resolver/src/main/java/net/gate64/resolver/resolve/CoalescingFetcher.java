@@ -29,7 +29,17 @@ public final class CoalescingFetcher implements Fetcher {
         CompletableFuture<Fetch> theirs = inFlight.putIfAbsent(key, mine);
         if (theirs != null) {
             coalesced.increment();
-            return theirs.join();
+            try {
+                // bounded: glueless delegations that depend on each other across queries must not deadlock
+                return theirs.get(Math.max(1, budget.nanosLeft()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new QueryBudget.Exhausted("time");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return null;
+            }
         }
         try {
             Fetch f = delegate.fetch(name, type, budget);

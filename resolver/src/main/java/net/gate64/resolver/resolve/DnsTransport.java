@@ -43,7 +43,26 @@ public final class DnsTransport {
     private final LongAdder timeouts;
     private final LongAdder mismatched;
 
+    private final java.net.InetAddress local4;
+    private final java.net.InetAddress local6;
+
     public DnsTransport(Duration timeout, int ednsBufsize, Metrics metrics) {
+        this(timeout, ednsBufsize, java.util.List.of(), metrics);
+    }
+
+    /** @param localAddresses source addresses (the first of each family is used; wildcard when none) */
+    public DnsTransport(Duration timeout, int ednsBufsize, java.util.List<InetSocketAddress> localAddresses, Metrics metrics) {
+        java.net.InetAddress l4 = ANY4;
+        java.net.InetAddress l6 = ANY6;
+        for (InetSocketAddress a : localAddresses.reversed()) {
+            if (a.getAddress() instanceof Inet6Address) {
+                l6 = a.getAddress();
+            } else {
+                l4 = a.getAddress();
+            }
+        }
+        this.local4 = l4;
+        this.local6 = l6;
         this.timeout = timeout;
         this.ednsBufsize = ednsBufsize;
         String help = "Queries sent to other servers";
@@ -123,7 +142,7 @@ public final class DnsTransport {
             int port = MIN_PORT + random.nextInt(65536 - MIN_PORT);
             DatagramSocket s = new DatagramSocket(null);
             try {
-                s.bind(new InetSocketAddress(v6 ? ANY6 : ANY4, port));
+                s.bind(new InetSocketAddress(v6 ? local6 : local4, port));
                 return s;
             } catch (BindException e) {
                 s.close();
