@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.gate64.resolver.Recursor;
+import net.gate64.resolver.config.SettingsLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 class AclAndFailureTest {
@@ -33,9 +41,22 @@ class AclAndFailureTest {
     }
 
     @Test
-    void questionsOutsideEveryForwardZoneFailWithoutAnIterator() throws Exception {
-        try (LabFixture f = LabFixture.start()) {
-            assertEquals(Rcode.SERVFAIL, f.ask("example.com.", Type.A).getRcode());
+    void namesOutsideTheLabAreDeniedByTheLabRoot() throws Exception {
+        try (LabFixture f = LabFixture.start()) { // the fixture forwards "." to the lab, whose root knows no com.
+            assertEquals(Rcode.NXDOMAIN, f.ask("example.com.", Type.A).getRcode());
+        }
+    }
+
+    @Test
+    void unreachableRootServersGiveServfail(@TempDir Path dir) throws Exception {
+        Path hints = dir.resolve("hints.zone");
+        Files.writeString(hints, ".  3600000 NS a.root.lab.\na.root.lab.  3600000 A 127.0.99.99\n"); // nothing listens
+        try (Recursor r = Recursor.start(SettingsLoader.load(null, List.of("local-address=[\"127.0.0.1:0\"]",
+                "webserver=false", "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=200")))) {
+            SimpleResolver client = new SimpleResolver(r.dnsAddresses().get(0));
+            client.setTimeout(Duration.ofSeconds(5));
+            Message reply = client.send(LabFixture.question("example.com.", Type.A, true));
+            assertEquals(Rcode.SERVFAIL, reply.getRcode());
         }
     }
 }

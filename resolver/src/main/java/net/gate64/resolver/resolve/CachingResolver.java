@@ -96,6 +96,9 @@ public final class CachingResolver {
                 case NEGATIVE:
                     return new Answer(step.rcode(), chain, step.authority(), Security.INDETERMINATE);
                 case FAILURE:
+                    if (seen.size() - 1 + cnames(step.chain()) > maxCnames) {
+                        limitHit("cname-chain"); // the chain inside this one response was already too long
+                    }
                     return Answer.servfail(chain);
                 case CONTINUE:
                     for (Record r : step.chain()) {
@@ -107,6 +110,14 @@ public final class CachingResolver {
                     break;
             }
         }
+    }
+
+    private static int cnames(List<Record> records) {
+        int n = 0;
+        for (Record r : records) {
+            n += r.getType() == Type.CNAME ? 1 : 0;
+        }
+        return n;
     }
 
     /** ANY is answered with what the upstream gives for the name, uncached (RFC 8482 allows minimal answers). */

@@ -1,0 +1,230 @@
+package net.gate64.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.gate64.resolver.Recursor;
+import net.gate64.resolver.config.SettingsLoader;
+import net.gate64.resolver.lab.LabHierarchy;
+import net.gate64.resolver.lab.LabServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Iteration from a root on loopback through a hierarchy with hostile and broken servers
+ * (src/test/resources/lab/iter: one folder per server, 127.0.54.x:53). Needs the right to bind port 53 (root in CI);
+ * skipped with a message otherwise.
+ */
+class IterationEndToEndTest {
+    static LabHierarchy lab;
+    static Recursor recursor;
+    static Path hints;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(LabHierarchy.canBindPort53(),
+                "iteration tests need to bind 127.0.54.x:53 (run as root or with CAP_NET_BIND_SERVICE): skipped");
+        lab = LabHierarchy.start(Path.of("src/test/resources/lab/iter").toAbsolutePath());
+        hints = lab.writeHints(Files.createTempFile("iter", ".hints"));
+        lab.server("127.0.54.5").misbehave(q -> {
+            try {
+                Thread.sleep(3000); // slower than network-timeout: the recursor must move on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        lab.server("127.0.54.6").misbehave(IterationEndToEndTest::hostile);
+        recursor = newRecursor("max-cnames-followed=10");
+    }
+
+    static Recursor newRecursor(String... extra) throws Exception {
+        List<String> o = new ArrayList<>(List.of("local-address=[\"127.0.0.1:0\"]", "webserver=false", "threads=1",
+                "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=1000"));
+        o.addAll(List.of(extra));
+        return Recursor.start(SettingsLoader.load(null, o));
+    }
+
+    /** The poisoner: answers its own names but adds records for good.test, and sends wrong IDs for spoof.evil. */
+    static Message hostile(Message q) {
+        Record question = q.getQuestion();
+        Message r = new Message(q.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        r.getHeader().setFlag(Flags.AA);
+        r.addRecord(question, Section.QUESTION);
+        try {
+            if (question.getName().equals(Name.fromConstantString("spoof.evil."))) {
+                r.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+                r.addRecord(new ARecord(question.getName(), DClass.IN, 300, InetAddress.getByName("6.6.6.6")), Section.ANSWER);
+                return r;
+            }
+            if (question.getName().equals(Name.fromConstantString("www.evil.")) && question.getType() == Type.A) {
+                r.addRecord(new ARecord(question.getName(), DClass.IN, 300, InetAddress.getByName("192.0.2.66")), Section.ANSWER);
+                r.addRecord(new ARecord(Name.fromConstantString("victim.good.test."), DClass.IN, 300, InetAddress.getByName("6.6.6.6")), Section.ANSWER);
+                r.addRecord(new NSRecord(Name.fromConstantString("good.test."), DClass.IN, 300, Name.fromConstantString("ns.evil.")), Section.AUTHORITY);
+                r.addRecord(new ARecord(Name.fromConstantString("ns.good.test."), DClass.IN, 300, InetAddress.getByName("6.6.6.6")), Section.ADDITIONAL);
+                return r;
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+        return null;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (recursor != null) {
+            recursor.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static Message ask(Recursor r, String name, int type) throws Exception {
+        SimpleResolver c = new SimpleResolver(r.dnsAddresses().get(0));
+        c.setTimeout(Duration.ofSeconds(15));
+        return c.send(LabFixture.question(name, type, true));
+    }
+
+    static List<String> addresses(Message m) {
+        return m.getSection(Section.ANSWER).stream().filter(x -> x instanceof ARecord).map(Record::rdataToString).toList();
+    }
+
+    static long metric(String name, String... labels) {
+        return recursor.metrics().value(name, labels);
+    }
+
+    @Test
+    void resolvesThroughTheHierarchy() throws Exception {
+        assertEquals(List.of("192.0.2.1"), addresses(ask(recursor, "www.good.test.", Type.A)));
+        assertEquals(List.of("192.0.2.2"), addresses(ask(recursor, "deep.a.b.c.good.test.", Type.A)), "through empty non-terminals");
+    }
+
+    /** RFC 9156: each server sees only as much of the name as it needs. */
+    @Test
+    void qnameMinimisationIsVisibleAtTheServers() throws Exception {
+        LabServer root = lab.server("127.0.54.1");
+        LabServer tld = lab.server("127.0.54.2");
+        try (Recursor fresh = newRecursor()) {
+            root.clearReceived();
+            tld.clearReceived();
+            assertEquals(List.of("192.0.2.2"), addresses(ask(fresh, "deep.a.b.c.good.test.", Type.A)));
+        }
+        for (Record q : root.received()) {
+            assertTrue(q.getName().labels() <= 2, "root was asked " + q.getName());
+        }
+        for (Record q : tld.received()) {
+            assertTrue(q.getName().labels() <= 3, "test. was asked " + q.getName());
+        }
+        assertTrue(tld.received().stream().anyMatch(q -> q.getName().equals(Name.fromConstantString("good.test."))));
+    }
+
+    @Test
+    void outOfBailiwickNsNamesAreResolved() throws Exception {
+        assertEquals(List.of("192.0.2.3"), addresses(ask(recursor, "www.glueless.test.", Type.A)));
+    }
+
+    @Test
+    void cnameChasedAcrossZones() throws Exception {
+        Message m = ask(recursor, "away.good.test.", Type.A);
+        assertEquals(Type.CNAME, m.getSection(Section.ANSWER).get(0).getType());
+        assertEquals(List.of("192.0.2.3"), addresses(m));
+    }
+
+    @Test
+    void lameServersAreSkipped() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            recursor.wipeCache(Name.fromConstantString("lame.test."), true);
+            assertEquals(List.of("192.0.2.4"), addresses(ask(recursor, "www.lame.test.", Type.A)));
+        }
+    }
+
+    @Test
+    void slowServersAreNotWaitedFor() throws Exception {
+        assertEquals(List.of("192.0.2.5"), addresses(ask(recursor, "www.slow.test.", Type.A)));
+    }
+
+    @Test
+    void authoritativeNxdomainFeedsTheNegativeCache() throws Exception {
+        Message m = ask(recursor, "nothing.good.test.", Type.A);
+        assertEquals(Rcode.NXDOMAIN, m.getRcode());
+        assertEquals(Type.SOA, m.getSection(Section.AUTHORITY).get(0).getType());
+        long sent = metric("gate64_outgoing_queries_total", "transport", "udp");
+        assertEquals(Rcode.NXDOMAIN, ask(recursor, "nothing.good.test.", Type.AAAA).getRcode());
+        assertEquals(sent, metric("gate64_outgoing_queries_total", "transport", "udp"), "NXDOMAIN covers every type");
+    }
+
+    @Test
+    void outOfBailiwickDataNeverReachesTheCache() throws Exception {
+        assertEquals(List.of("192.0.2.66"), addresses(ask(recursor, "www.evil.", Type.A)));
+        Message victim = ask(recursor, "victim.good.test.", Type.A);
+        assertEquals(List.of("192.0.2.99"), addresses(victim));
+        assertEquals(List.of("127.0.54.3"), addresses(ask(recursor, "ns.good.test.", Type.A)));
+        Message ns = ask(recursor, "good.test.", Type.NS);
+        assertTrue(ns.getSection(Section.ANSWER).stream().allMatch(r -> r.rdataToString().equals("ns.good.test.")));
+    }
+
+    @Test
+    void answersWithTheWrongIdAreIgnored() throws Exception {
+        long mismatched = metric("gate64_outgoing_mismatched_answers_total");
+        Message m = ask(recursor, "spoof.evil.", Type.A);
+        assertEquals(Rcode.SERVFAIL, m.getRcode());
+        assertFalse(addresses(m).contains("6.6.6.6"));
+        assertTrue(metric("gate64_outgoing_mismatched_answers_total") > mismatched);
+    }
+
+    /** NXNS (CVE-2020-12662): a delegation to many unresolvable NS names costs a bounded number of lookups. */
+    @Test
+    void nxnsDelegationIsBounded() throws Exception {
+        long before = lab.servers().stream().mapToLong(s -> s.received().size()).sum();
+        Message m = ask(recursor, "www.nxns.test.", Type.A);
+        assertEquals(Rcode.SERVFAIL, m.getRcode());
+        long sent = lab.servers().stream().mapToLong(s -> s.received().size()).sum() - before;
+        assertTrue(sent <= 50, "lab saw " + sent + " queries");
+        assertTrue(metric("gate64_limit_hits_total", "limit", "ns-address-queries")
+                + metric("gate64_limit_hits_total", "limit", "outgoing-queries") >= 1);
+    }
+
+    @Test
+    void mutuallyDependentGluelessDelegationsFail() throws Exception {
+        long start = System.nanoTime();
+        assertEquals(Rcode.SERVFAIL, ask(recursor, "www.loop-a.test.", Type.A).getRcode());
+        assertTrue(System.nanoTime() - start < 8_000_000_000L, "no hang");
+    }
+
+    @Test
+    void longCnameChainsHitTheLimit() throws Exception {
+        assertEquals(Rcode.SERVFAIL, ask(recursor, "c1.good.test.", Type.A).getRcode());
+        assertTrue(metric("gate64_limit_hits_total", "limit", "cname-chain") >= 1);
+        assertEquals(List.of("192.0.2.1"), addresses(ask(recursor, "c5.good.test.", Type.A)), "9 hops are fine");
+    }
+
+    @Test
+    void outgoingQueryLimitEndsInServfail() throws Exception {
+        try (Recursor tight = newRecursor("max-qperq=2")) {
+            assertEquals(Rcode.SERVFAIL, ask(tight, "www.glueless.test.", Type.A).getRcode());
+            assertTrue(tight.metrics().value("gate64_limit_hits_total", "limit", "outgoing-queries") >= 1);
+        }
+    }
+}
