@@ -1,0 +1,252 @@
+package net.gate64.scripting.js;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import net.gate64.scripting.DnsQuestion;
+import net.gate64.scripting.EngineInstance;
+import net.gate64.scripting.Hook;
+import net.gate64.scripting.HookFailure;
+import net.gate64.scripting.ScriptLoadError;
+import net.gate64.scripting.ScriptLog;
+import net.gate64.scripting.api.ComboAddress;
+import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
+import net.gate64.scripting.api.DomainSet;
+import net.gate64.scripting.api.Netmask;
+import net.gate64.scripting.api.NetmaskGroup;
+import net.gate64.scripting.api.Pdns;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * One GraalJS context with the script loaded. All contexts share one polyglot {@link Engine}, so the script is parsed
+ * once and code caches are shared; a context is used by one thread at a time (the pool's job). Java objects are seen
+ * through an explicit allow-list ({@code @HostAccess.Export}): a script reaches the dq API and nothing else of the JVM.
+ *
+ * <p>On a stock JDK (no JVMCI) Truffle runs guest code in its interpreter only; the engine warning about that is
+ * silenced here and the cost is measured in docs/scripting.md.
+ */
+public final class JsInstance implements EngineInstance {
+    private static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT)
+            .allowListAccess(true)
+            .build();
+    private static volatile Engine engine;
+
+    private final String name;
+    private final Context context;
+    private final Map<Hook, Value> hooks = new EnumMap<>(Hook.class);
+    private final long loadBudgetNanos;
+    private long deadline; // guarded by this; 0 = idle
+
+    public JsInstance(String name, String source, Duration hookTimeout) {
+        this.name = name;
+        this.loadBudgetNanos = 10_000_000_000L;
+        this.context = Context.newBuilder("js").engine(engine()).allowHostAccess(ACCESS)
+                .option("js.foreign-object-prototype", "true")
+                .build();
+        try {
+            Value global = context.getBindings("js");
+            install(global);
+            JsWatchdog.watch(this);
+            arm(System.nanoTime() + loadBudgetNanos);
+            try {
+                context.eval(Source.newBuilder("js", source, name).cached(true).buildLiteral());
+            } finally {
+                disarm();
+            }
+            for (Hook h : Hook.values()) {
+                Value f = global.getMember(h.function());
+                if (f != null && f.canExecute()) {
+                    hooks.put(h, f);
+                }
+            }
+        } catch (PolyglotException e) {
+            close();
+            throw new ScriptLoadError(e.isCancelled() ? name + ": the script's top level ran longer than 10 s" : describe(e));
+        } catch (RuntimeException e) {
+            close();
+            throw new ScriptLoadError(name + ": " + e.getMessage());
+        }
+    }
+
+    private static Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (JsInstance.class) {
+                e = engine;
+                if (e == null) {
+                    e = Engine.newBuilder("js").option("engine.WarnInterpreterOnly", "false").build();
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    private void install(Value global) {
+        global.putMember("pdns", proxy(Pdns.table()));
+        global.putMember("newDN", (ProxyExecutable) a -> DNSName.parse(arg(a, 0).asString()));
+        global.putMember("newCA", (ProxyExecutable) a -> ComboAddress.parse(arg(a, 0).asString()));
+        global.putMember("newNetmask", (ProxyExecutable) a -> Netmask.parse(arg(a, 0).asString()));
+        global.putMember("newNMG", (ProxyExecutable) a -> {
+            NetmaskGroup nmg = new NetmaskGroup();
+            if (a.length > 0 && a[0].hasArrayElements()) {
+                for (long i = 0; i < a[0].getArraySize(); i++) {
+                    nmg.addMask(a[0].getArrayElement(i).asString());
+                }
+            }
+            return nmg;
+        });
+        global.putMember("newDS", (ProxyExecutable) a -> {
+            DomainSet ds = new DomainSet();
+            if (a.length > 0 && a[0].hasArrayElements()) {
+                for (long i = 0; i < a[0].getArraySize(); i++) {
+                    ds.add(a[0].getArrayElement(i).asString());
+                }
+            } else if (a.length > 0 && !a[0].isNull()) {
+                ds.add(a[0].isString() ? a[0].asString() : a[0].asHostObject());
+            }
+            return ds;
+        });
+        global.putMember("pdnslog", (ProxyExecutable) a -> {
+            ScriptLog.log(a.length > 0 ? a[0].toString() : "", a.length > 1 && a[1].fitsInInt() ? a[1].asInt() : 4);
+            return null;
+        });
+        global.putMember("pdnsrandom", (ProxyExecutable) a -> a.length > 0 && a[0].fitsInInt() && a[0].asInt() > 0
+                ? ThreadLocalRandom.current().nextInt(a[0].asInt()) : ThreadLocalRandom.current().nextInt() & 0x7fffffff);
+    }
+
+    private static Value arg(Value[] a, int i) {
+        if (a.length <= i || !a[i].isString()) {
+            throw new IllegalArgumentException("argument " + (i + 1) + " must be a string");
+        }
+        return a[i];
+    }
+
+    private static ProxyObject proxy(Map<String, Object> map) {
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            @SuppressWarnings("unchecked")
+            Object v = e.getValue() instanceof Map<?, ?> nested ? proxy((Map<String, Object>) nested) : e.getValue();
+            m.put(e.getKey(), v);
+        }
+        return ProxyObject.fromMap(m);
+    }
+
+    @Override
+    public Set<Hook> definedHooks() {
+        return hooks.isEmpty() ? EnumSet.noneOf(Hook.class) : EnumSet.copyOf(hooks.keySet());
+    }
+
+    @Override
+    public boolean call(Hook hook, DnsQuestion dq, long deadlineNanos) throws HookFailure {
+        return run(hooks.get(hook), deadlineNanos, dq);
+    }
+
+    @Override
+    public boolean ipfilter(ComboAddress remote, ComboAddress local, DNSHeader dh, long deadlineNanos) throws HookFailure {
+        return run(hooks.get(Hook.IPFILTER), deadlineNanos, remote, local, dh);
+    }
+
+    private boolean run(Value f, long deadlineNanos, Object... args) throws HookFailure {
+        if (f == null) {
+            return false;
+        }
+        arm(deadlineNanos);
+        try {
+            return truthy(f.execute(args));
+        } catch (PolyglotException e) {
+            if (e.isCancelled()) {
+                throw new HookFailure(HookFailure.Kind.TIMEOUT, name + ": stopped after the hook time budget", true);
+            }
+            throw new HookFailure(HookFailure.Kind.ERROR, describe(e), e.isInternalError() || e.isResourceExhausted());
+        } catch (IllegalStateException e) {
+            throw new HookFailure(HookFailure.Kind.TIMEOUT, name + ": context closed: " + e.getMessage(), true);
+        } finally {
+            disarm();
+        }
+    }
+
+    /** JavaScript truthiness of a hook's result; PowerDNS hooks return booleans, but be kind to 1/0 and undefined. */
+    private static boolean truthy(Value v) {
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isNumber()) {
+            return v.asDouble() != 0;
+        }
+        if (v.isString()) {
+            return !v.asString().isEmpty();
+        }
+        return true;
+    }
+
+    /** "file:line: message" from the innermost script frame that has a location. */
+    private String describe(PolyglotException e) {
+        SourceSection at = e.getSourceLocation();
+        if (at == null || e.isHostException()) {
+            for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+                if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
+                    at = frame.getSourceLocation();
+                    break;
+                }
+            }
+        }
+        String message = e.isHostException() && e.asHostException().getMessage() != null
+                ? e.asHostException().getMessage() : e.getMessage();
+        if (message != null && message.indexOf('\n') > 0) {
+            message = message.substring(0, message.indexOf('\n')); // syntax errors append the source line and a caret
+        }
+        String where = at == null ? name : at.getSource().getName() + ":" + at.getStartLine();
+        return where + ": " + message;
+    }
+
+    private synchronized void arm(long deadlineNanos) {
+        deadline = deadlineNanos;
+    }
+
+    private synchronized void disarm() {
+        deadline = 0;
+    }
+
+    synchronized void cancelIfOverdue(long now) {
+        if (deadline != 0 && now - deadline > 0) {
+            deadline = 0;
+            try {
+                context.close(true);
+            } catch (RuntimeException ignored) {
+                // already closing or closed: the caller sees the cancellation either way
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        JsWatchdog.unwatch(this);
+        try {
+            context.close(true);
+        } catch (RuntimeException ignored) {
+            // closing a cancelled context may complain; it is gone either way
+        }
+    }
+
+    /** For tests: the hooks found, by name. */
+    List<String> hookNames() {
+        return hooks.keySet().stream().map(Hook::function).toList();
+    }
+}
