@@ -91,6 +91,21 @@ public final class Nat64Prefix {
         }
     }
 
+    /**
+     * A /96 made of the first 12 bytes of {@code address}, the way PowerDNS scripts give a prefix
+     * ({@code dq.followupPrefix = "fe80::21b:77ff:0:0"}): the last 4 bytes are ignored and the u octet is not
+     * checked, because PowerDNS copies bytes 0-11 as they are and its documented example has a non-zero u octet.
+     * For running such scripts unchanged only; configuration goes through {@link #parse}.
+     */
+    public static Nat64Prefix ofScriptAddress(byte[] address) {
+        if (address.length != 16) {
+            throw new IllegalArgumentException("a prefix address must be IPv6");
+        }
+        byte[] bytes = java.util.Arrays.copyOf(address, 16);
+        java.util.Arrays.fill(bytes, 12, 16, (byte) 0);
+        return new Nat64Prefix(bytes, 96);
+    }
+
     public int length() {
         return length;
     }
