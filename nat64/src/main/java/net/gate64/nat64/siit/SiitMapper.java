@@ -1,0 +1,96 @@
+package net.gate64.nat64.siit;
+
+import net.gate64.nat64.packet.Bytes;
+import net.gate64.nat64.translate.AddressMapper;
+import net.gate64.nat64.translate.DropReason;
+import net.gate64.nat64.translate.Flow;
+import net.gate64.nat64.translate.Pool6;
+
+/**
+ * Stateless address mapping (SIIT, RFC 7915 with RFC 7757 EAM): every address is mapped on its own, first by the EAM
+ * table, then by RFC 6052 embedding in pool6. Ports never change and no state is kept, so quoted packets inside ICMP
+ * errors are mapped exactly like outer packets.
+ */
+public final class SiitMapper implements AddressMapper {
+    private final Pool6 pool6;
+    private final EamTable eam;
+    private final int gateway4;
+
+    public SiitMapper(Pool6 pool6, EamTable eam, int gateway4) {
+        this.pool6 = pool6;
+        this.eam = eam;
+        this.gateway4 = gateway4;
+    }
+
+    @Override
+    public void map6to4(Flow f) {
+        long src = toIpv4(f.src6, f);
+        long dst = src < 0 ? src : toIpv4(f.dst6, f);
+        if (src < 0 || dst < 0) {
+            f.drop = (src == Pool6.FORBIDDEN || dst == Pool6.FORBIDDEN) ? DropReason.NON_GLOBAL : DropReason.NOT_IN_POOL6;
+            return;
+        }
+        f.src4 = (int) src;
+        f.dst4 = (int) dst;
+    }
+
+    @Override
+    public void map4to6(Flow f) {
+        if (!toIpv6(f.src4, f.src6) || !toIpv6(f.dst4, f.dst6)) {
+            f.drop = DropReason.NOT_IN_POOL4;
+        }
+    }
+
+    @Override
+    public void mapInner6to4(Flow f) {
+        map6to4(f);
+    }
+
+    @Override
+    public void mapInner4to6(Flow f) {
+        map4to6(f);
+    }
+
+    @Override
+    public long errorSource6to4(byte[] outerSrc6, Flow inner) {
+        long v4 = toIpv4(outerSrc6, null);
+        return v4 >= 0 ? v4 : gateway4 & 0xffffffffL; // RFC 7915 §5.1: an untranslatable router address
+    }
+
+    @Override
+    public boolean errorSource4to6(int outerSrc4, Flow inner, byte[] dst) {
+        if (eam.toIpv6(outerSrc4, dst, 0)) {
+            return true;
+        }
+        if (pool6.isEmpty()) {
+            return false;
+        }
+        pool6.toIpv6Unchecked(0, outerSrc4, dst, 0);
+        return true;
+    }
+
+    @Override
+    public boolean isOwnIpv4(int addr) {
+        return false;
+    }
+
+    private long toIpv4(byte[] a, Flow f) {
+        long v4 = eam.toIpv4(a, 0);
+        if (v4 >= 0) {
+            return v4;
+        }
+        return pool6.isEmpty() ? Pool6.OUTSIDE : pool6.toIpv4(a, 0, f);
+    }
+
+    private boolean toIpv6(int v4, byte[] dst) {
+        if (eam.toIpv6(v4, dst, 0)) {
+            return true;
+        }
+        return !pool6.isEmpty() && pool6.toIpv6(0, v4, dst, 0);
+    }
+
+    @Override
+    public String toString() {
+        return "siit pool6=" + pool6.prefixes() + " eam=" + eam.entries().size() + " gateway4=" + Bytes.ipv4(gateway4);
+    }
+}

@@ -1,0 +1,39 @@
+package net.gate64.nat64.translate;
+
+/** Why a packet was not translated; each reason is a counter ({@code gate64_nat64_dropped_total{reason}}). */
+public enum DropReason {
+    TRUNCATED("truncated"),
+    BAD_VERSION("bad_version"),
+    BAD_LENGTH("bad_length"),
+    BAD_HEADER_CHECKSUM("bad_header_checksum"),
+    ROUTING_HEADER("routing_header"),
+    UNSUPPORTED_PROTOCOL("unsupported_protocol"),
+    ICMP_UNTRANSLATABLE("icmp_untranslatable"),
+    ICMP_ERROR_NESTED("icmp_error_nested"),
+    ICMP_FRAGMENTED("icmp_fragmented"),
+    FRAGMENT_WITHOUT_STATE("fragment_without_state"),
+    UDP_ZERO_CHECKSUM("udp_zero_checksum"),
+    NOT_IN_POOL6("not_in_pool6"),
+    NOT_IN_POOL4("not_in_pool4"),
+    NON_GLOBAL("non_global_ipv4"),
+    NO_BIB("no_binding"),
+    NO_SESSION("no_session"),
+    SESSION_LIMIT("session_limit"),
+    CLIENT_LIMIT("client_session_limit"),
+    POOL4_EXHAUSTED("pool4_exhausted"),
+    TTL_EXPIRED("ttl_expired"),
+    TOO_BIG("too_big"),
+    TO_GATEWAY("to_gateway"),
+    HAIRPIN_LOOP("hairpin_loop");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    /** The Prometheus label value. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,82 @@
+package net.gate64.nat64.translate;
+
+/**
+ * One worker's packet path: IPv6 in → {@link Translator6to4}, IPv4 in → {@link Translator4to6}, hairpinning when an
+ * IPv6 client addresses another client through its pool4 address (RFC 6146 §3.8), and the counters. Not thread-safe:
+ * one instance per worker, each with its own mapper view, translators and buffers.
+ */
+public final class PacketHandler {
+    private final Translator6to4 to4;
+    private final Translator4to6 to6;
+    private final AddressMapper mapper;
+    private final Counters counters;
+    private final byte[] hairpin;
+    private byte[] output;
+
+    public PacketHandler(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters,
+                         int bufferSize) {
+        this.mapper = mapper;
+        this.counters = counters;
+        this.to4 = new Translator6to4(mapper, config, limiter, counters);
+        this.to6 = new Translator4to6(mapper, config, limiter, counters);
+        this.hairpin = new byte[bufferSize];
+    }
+
+    /**
+     * Handles {@code in[0..len)} and returns the number of bytes to send, 0 for none; the bytes are in
+     * {@link #output()}, which is {@code out} or, after hairpinning, an internal buffer.
+     */
+    public int handle(byte[] in, int len, byte[] out) {
+        output = out;
+        if (len < 1) {
+            counters.drop(DropReason.TRUNCATED);
+            return 0;
+        }
+        int version = (in[0] & 0xf0) >>> 4;
+        if (version == 6) {
+            counters.received6.increment();
+            int n = to4.translate(in, len, out);
+            Flow f = to4.flow();
+            if (f.drop != null) {
+                counters.drop(f.drop);
+                return n;
+            }
+            counters.translated6to4.increment();
+            counters.bytes6to4.add(n);
+            if (mapper.isOwnIpv4(f.dst4)) {
+                return hairpin(out, n);
+            }
+            return n;
+        }
+        if (version == 4) {
+            counters.received4.increment();
+            int n = to6.translate(in, len, out);
+            Flow f = to6.flow();
+            if (f.drop != null) {
+                counters.drop(f.drop);
+                return n;
+            }
+            counters.translated4to6.increment();
+            counters.bytes4to6.add(n);
+            return n;
+        }
+        counters.drop(DropReason.BAD_VERSION);
+        return 0;
+    }
+
+    private int hairpin(byte[] ipv4, int len) {
+        int n = to6.translate(ipv4, len, hairpin);
+        Flow f = to6.flow();
+        output = hairpin;
+        if (f.drop != null) {
+            counters.drop(f.drop);
+            return n;
+        }
+        counters.hairpinned.increment();
+        return n;
+    }
+
+    public byte[] output() {
+        return output;
+    }
+}

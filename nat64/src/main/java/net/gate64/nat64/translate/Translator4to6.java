@@ -1,0 +1,311 @@
+package net.gate64.nat64.translate;
+
+import static net.gate64.nat64.packet.Bytes.i32;
+import static net.gate64.nat64.packet.Bytes.put16;
+import static net.gate64.nat64.packet.Bytes.put32;
+import static net.gate64.nat64.packet.Bytes.u16;
+import static net.gate64.nat64.packet.Bytes.u8;
+
+import net.gate64.nat64.packet.Checksums;
+import net.gate64.nat64.packet.Ipv4Header;
+import net.gate64.nat64.packet.Ipv6Header;
+
+/**
+ * IPv4 → IPv6 translation (RFC 7915 §4) of one packet, the mirror of {@link Translator6to4}: same result contract.
+ *
+ * <p>IPv4 options are dropped from the translated packet (RFC 7915 §4.1 allows ignoring them; an unexpired source
+ * route is not answered with an ICMP error). A fragment gets an IPv6 Fragment header carrying the IPv4 identification
+ * and offset. An IPv4 packet without DF that does not fit the IPv6 MTU is not fragmented by the translator (RFC 7915
+ * §4 says it should be): it is dropped and counted as {@code too_big}. A UDP datagram with a zero checksum gets a
+ * computed one when it is not fragmented and is dropped when it is (RFC 7915 §4.5).
+ */
+public final class Translator4to6 {
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+    private static final int ICMP4 = 1;
+
+    private final AddressMapper mapper;
+    private final TranslatorConfig config;
+    private final IcmpErrors errors;
+    private final Flow flow = new Flow();
+    private final Flow inner = new Flow();
+    private final byte[] errorSource = new byte[16];
+
+    public Translator4to6(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
+        this.mapper = mapper;
+        this.config = config;
+        this.errors = new IcmpErrors(config, limiter, counters);
+    }
+
+    public Flow flow() {
+        return flow;
+    }
+
+    public int translate(byte[] in, int len, byte[] out) {
+        Flow f = flow;
+        f.drop = null;
+        if (len < Ipv4Header.LENGTH) {
+            return drop(f, DropReason.TRUNCATED);
+        }
+        if ((in[0] & 0xf0) != 0x40) {
+            return drop(f, DropReason.BAD_VERSION);
+        }
+        int ihl = (in[0] & 0x0f) * 4;
+        int total = u16(in, Ipv4Header.TOTAL_LENGTH);
+        if (ihl < Ipv4Header.LENGTH || total < ihl) {
+            return drop(f, DropReason.BAD_LENGTH);
+        }
+        if (total > len) {
+            return drop(f, DropReason.TRUNCATED);
+        }
+        if (Checksums.fold(Checksums.sum(in, 0, ihl, 0)) != 0xffff) {
+            return drop(f, DropReason.BAD_HEADER_CHECKSUM);
+        }
+        int flagsFrag = u16(in, Ipv4Header.FLAGS_FRAGMENT);
+        int fragOffset = flagsFrag & Ipv4Header.OFFSET_MASK;
+        boolean more = (flagsFrag & Ipv4Header.MORE_FRAGMENTS) != 0;
+        boolean fragmented = more || fragOffset != 0;
+        boolean first = fragOffset == 0;
+        int proto = u8(in, Ipv4Header.PROTOCOL);
+        int l4 = ihl;
+        int l4len = total - ihl;
+        f.reset(proto);
+        f.hasPorts = first;
+        int ttl = u8(in, Ipv4Header.TTL);
+        int hop = ttl;
+        if (config.decrementHopLimit()) {
+            if (ttl <= 1) {
+                boolean isError = proto == ICMP4 && first && l4len >= 1 && IcmpMapping.isV4Error(u8(in, l4));
+                f.drop = DropReason.TTL_EXPIRED;
+                return errors.toIpv4Sender(in, total, isError, IcmpMapping.V4_TIME_EXCEEDED, 0, 0, out);
+            }
+            hop = ttl - 1;
+        } else if (ttl == 0) {
+            return drop(f, DropReason.TTL_EXPIRED);
+        }
+        f.src4 = i32(in, Ipv4Header.SOURCE);
+        f.dst4 = i32(in, Ipv4Header.DESTINATION);
+        int icmpType = 0;
+        boolean computeUdp = false;
+        if (proto == ICMP4) {
+            if (fragmented) {
+                return drop(f, DropReason.ICMP_FRAGMENTED);
+            }
+            if (l4len < 8) {
+                return drop(f, DropReason.TRUNCATED);
+            }
+            icmpType = u8(in, l4);
+            if (icmpType == IcmpMapping.V4_ECHO_REQUEST || icmpType == IcmpMapping.V4_ECHO_REPLY) {
+                f.dstPort = u16(in, l4 + 4);
+                f.srcPort = f.dstPort;
+            } else if (IcmpMapping.isV4Error(icmpType)) {
+                return icmpError(in, l4, l4len, hop, out);
+            } else {
+                return drop(f, DropReason.ICMP_UNTRANSLATABLE);
+            }
+        } else if ((proto == TCP || proto == UDP) && first) {
+            if (l4len < (proto == TCP ? 20 : 8)) {
+                return drop(f, DropReason.TRUNCATED);
+            }
+            f.srcPort = u16(in, l4);
+            f.dstPort = u16(in, l4 + 2);
+            if (proto == TCP) {
+                f.tcpFlags = u8(in, l4 + 13);
+            } else if (u16(in, l4 + 6) == 0) {
+                if (fragmented) {
+                    return drop(f, DropReason.UDP_ZERO_CHECKSUM);
+                }
+                computeUdp = true;
+            }
+        }
+        mapper.map4to6(f);
+        if (f.drop != null) {
+            return 0;
+        }
+        int fragLen = fragmented ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
+        int outLen = Ipv6Header.LENGTH + fragLen + l4len;
+        if (outLen > config.mtu()) {
+            f.drop = DropReason.TOO_BIG;
+            if ((flagsFrag & Ipv4Header.DONT_FRAGMENT) == 0) {
+                return 0; // would need fragmentation by the translator, which is not implemented
+            }
+            int mtu4 = config.mtu() - Ipv6Header.LENGTH + Ipv4Header.LENGTH - fragLen;
+            return errors.toIpv4Sender(in, total, false, IcmpMapping.V4_UNREACHABLE, 4, mtu4 & 0xffff, out);
+        }
+        int nh6 = proto == ICMP4 ? 58 : proto;
+        Ipv6Header.write(out, 0, u8(in, 1), fragLen + l4len, fragmented ? Ipv6Header.FRAGMENT : nh6, hop, f.src6, f.dst6);
+        int o = Ipv6Header.LENGTH;
+        if (fragmented) {
+            out[o] = (byte) nh6;
+            out[o + 1] = 0;
+            put16(out, o + 2, (fragOffset << 3) | (more ? 1 : 0));
+            put32(out, o + 4, u16(in, Ipv4Header.IDENTIFICATION));
+            o += Ipv6Header.FRAGMENT_HEADER_LENGTH;
+        }
+        System.arraycopy(in, l4, out, o, l4len);
+        if ((proto == TCP || proto == UDP) && first) {
+            int ck = o + (proto == TCP ? 16 : 6);
+            put16(out, o, f.srcPort);
+            put16(out, o + 2, f.dstPort);
+            if (computeUdp) {
+                out[ck] = 0;
+                out[ck + 1] = 0;
+                int sum = Ipv6Header.pseudoSum(out, 0, l4len, UDP);
+                put16(out, ck, Translator6to4.udpNonZero(UDP, Checksums.finish(Checksums.sum(out, o, l4len, sum))));
+            } else {
+                int removed = Ipv4Header.addressSum(f.src4, f.dst4) + u16(in, l4) + u16(in, l4 + 2);
+                int added = Checksums.sum(out, Ipv6Header.SOURCE, 32, f.srcPort + f.dstPort);
+                put16(out, ck, Translator6to4.udpNonZero(proto, Checksums.update(u16(in, l4 + ck - o), removed, added)));
+            }
+        } else if (proto == ICMP4) {
+            int newType = icmpType == IcmpMapping.V4_ECHO_REQUEST ? IcmpMapping.V6_ECHO_REQUEST : IcmpMapping.V6_ECHO_REPLY;
+            int code = u8(in, l4 + 1);
+            int removed = (icmpType << 8 | code) + u16(in, l4 + 4);
+            int added = Ipv6Header.pseudoSum(out, 0, l4len, 58) + (newType << 8 | code) + f.dstPort;
+            out[o] = (byte) newType;
+            put16(out, o + 4, f.dstPort);
+            put16(out, o + 2, Checksums.update(u16(in, l4 + 2), removed, added));
+        }
+        return outLen;
+    }
+
+    /** ICMPv4 error → ICMPv6 error with the quoted packet translated too (RFC 7915 §4.2, §4.3). */
+    private int icmpError(byte[] in, int l4, int l4len, int hop, byte[] out) {
+        Flow f = flow;
+        int type = u8(in, l4);
+        int code = u8(in, l4 + 1);
+        int mapped = IcmpMapping.errorV4toV6(type, code);
+        if (mapped < 0) {
+            return drop(f, DropReason.ICMP_UNTRANSLATABLE);
+        }
+        int q = l4 + 8;
+        int qAvail = l4len - 8;
+        if (qAvail < Ipv4Header.LENGTH || (in[q] & 0xf0) != 0x40) {
+            return drop(f, DropReason.TRUNCATED);
+        }
+        int qIhl = (in[q] & 0x0f) * 4;
+        if (qIhl < Ipv4Header.LENGTH || qIhl > qAvail) {
+            return drop(f, DropReason.TRUNCATED);
+        }
+        int qTotal = u16(in, q + Ipv4Header.TOTAL_LENGTH);
+        int qFlagsFrag = u16(in, q + Ipv4Header.FLAGS_FRAGMENT);
+        int qOffset = qFlagsFrag & Ipv4Header.OFFSET_MASK;
+        boolean qMore = (qFlagsFrag & Ipv4Header.MORE_FRAGMENTS) != 0;
+        boolean qFragmented = qMore || qOffset != 0;
+        boolean qFirst = qOffset == 0;
+        int qProto = u8(in, q + Ipv4Header.PROTOCOL);
+        int qL4 = q + qIhl;
+        int qL4Avail = qAvail - qIhl;
+        Flow g = inner;
+        g.reset(qProto);
+        g.hasPorts = qFirst;
+        g.src4 = i32(in, q + Ipv4Header.SOURCE);
+        g.dst4 = i32(in, q + Ipv4Header.DESTINATION);
+        int qIcmpType = -1;
+        if (qProto == ICMP4 && qFirst) {
+            if (qL4Avail < 8) {
+                return drop(f, DropReason.TRUNCATED);
+            }
+            qIcmpType = u8(in, qL4);
+            if (qIcmpType != IcmpMapping.V4_ECHO_REQUEST && qIcmpType != IcmpMapping.V4_ECHO_REPLY) {
+                return drop(f, DropReason.ICMP_ERROR_NESTED);
+            }
+            g.srcPort = u16(in, qL4 + 4);
+            g.dstPort = g.srcPort;
+        } else if ((qProto == TCP || qProto == UDP) && qFirst) {
+            if (qL4Avail < 4) {
+                return drop(f, DropReason.TRUNCATED);
+            }
+            g.srcPort = u16(in, qL4);
+            g.dstPort = u16(in, qL4 + 2);
+        }
+        mapper.mapInner4to6(g);
+        if (g.drop != null) {
+            return drop(f, g.drop);
+        }
+        if (!mapper.errorSource4to6(i32(in, Ipv4Header.SOURCE), g, errorSource)) {
+            return drop(f, DropReason.NOT_IN_POOL6);
+        }
+        int rest = 0;
+        if (type == IcmpMapping.V4_UNREACHABLE && code == 4) {
+            int mtu4 = u16(in, l4 + 6);
+            if (mtu4 == 0) {
+                mtu4 = IcmpMapping.plateauBelow(qTotal);
+            }
+            rest = Math.min(mtu4 + 20, config.mtu());
+        } else if (type == IcmpMapping.V4_UNREACHABLE && code == 2) {
+            rest = Ipv6Header.NEXT_HEADER;
+        } else if (type == IcmpMapping.V4_PARAMETER_PROBLEM) {
+            int pointer = IcmpMapping.pointerV4toV6(u8(in, l4 + 4));
+            if (pointer < 0) {
+                return drop(f, DropReason.ICMP_UNTRANSLATABLE);
+            }
+            rest = pointer;
+        }
+        // Layout: outer IPv6 (40) | ICMPv6 (8) | quoted IPv6 (40, + 8 when fragmented) | quoted payload.
+        int qFragLen = qFragmented ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
+        int qo = 48 + Ipv6Header.LENGTH + qFragLen;
+        int copy = Math.min(qL4Avail, IcmpErrors.MAX_V6 - qo);
+        int qNh6 = qProto == ICMP4 ? 58 : qProto;
+        int qUpper = Math.max(qTotal - qIhl, 0);
+        Ipv6Header.write(out, 48, u8(in, q + 1), qFragLen + qUpper, qFragmented ? Ipv6Header.FRAGMENT : qNh6,
+                u8(in, q + Ipv4Header.TTL), g.src6, g.dst6);
+        if (qFragmented) {
+            int fo = 48 + Ipv6Header.LENGTH;
+            out[fo] = (byte) qNh6;
+            out[fo + 1] = 0;
+            put16(out, fo + 2, (qOffset << 3) | (qMore ? 1 : 0));
+            put32(out, fo + 4, u16(in, q + Ipv4Header.IDENTIFICATION));
+        }
+        System.arraycopy(in, qL4, out, qo, copy);
+        if (qFirst) {
+            fixQuotedTransport(in, q, qL4, qProto, qIcmpType, qUpper, copy, g, out, qo);
+        }
+        out[40] = (byte) (mapped >>> 8);
+        out[41] = (byte) mapped;
+        put16(out, 42, 0);
+        put32(out, 44, rest);
+        int total = qo + copy;
+        Ipv6Header.write(out, 0, u8(in, 1), total - Ipv6Header.LENGTH, 58, hop, errorSource, g.src6);
+        int sum = Ipv6Header.pseudoSum(out, 0, total - Ipv6Header.LENGTH, 58);
+        put16(out, 42, Checksums.finish(Checksums.sum(out, 40, total - Ipv6Header.LENGTH, sum)));
+        return total;
+    }
+
+    private static void fixQuotedTransport(byte[] in, int q, int qL4, int proto, int icmpType, int upperLength,
+                                           int copy, Flow g, byte[] out, int o) {
+        if (proto == TCP || proto == UDP) {
+            if (copy < 4) {
+                return;
+            }
+            int removed = Ipv4Header.addressSum(i32(in, q + Ipv4Header.SOURCE), i32(in, q + Ipv4Header.DESTINATION))
+                    + u16(in, qL4) + u16(in, qL4 + 2);
+            int added = Checksums.sum(g.src6, 0, 16, Checksums.sum(g.dst6, 0, 16, g.srcPort + g.dstPort));
+            put16(out, o, g.srcPort);
+            put16(out, o + 2, g.dstPort);
+            int ck = proto == TCP ? 16 : 6;
+            if (copy >= ck + 2) {
+                int old = u16(in, qL4 + ck);
+                if (proto == UDP && old == 0) {
+                    return; // cannot be computed from a truncated quote; left as sent
+                }
+                put16(out, o + ck, Translator6to4.udpNonZero(proto, Checksums.update(old, removed, added)));
+            }
+        } else if (proto == ICMP4 && copy >= 8) {
+            int newType = icmpType == IcmpMapping.V4_ECHO_REQUEST ? IcmpMapping.V6_ECHO_REQUEST : IcmpMapping.V6_ECHO_REPLY;
+            int code = u8(in, qL4 + 1);
+            int pseudo = Checksums.fold(Checksums.add32(Checksums.sum(g.src6, 0, 16, Checksums.sum(g.dst6, 0, 16, 0)),
+                    upperLength) + 58);
+            int removed = (icmpType << 8 | code) + u16(in, qL4 + 4);
+            int added = pseudo + (newType << 8 | code) + g.dstPort;
+            out[o] = (byte) newType;
+            put16(out, o + 4, g.dstPort);
+            put16(out, o + 2, Checksums.update(u16(in, qL4 + 2), removed, added));
+        }
+    }
+
+    private static int drop(Flow f, DropReason reason) {
+        f.drop = reason;
+        return 0;
+    }
+}
