@@ -10,6 +10,9 @@ import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.dns64.Dns64;
+import net.gate64.resolver.script.ScriptStage;
+import net.gate64.resolver.dnssec.DnssecPolicy;
+import net.gate64.resolver.dnssec.Validator;
 import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.ResponseBuilder;
 import net.gate64.resolver.resolve.CachingResolver;
@@ -36,6 +39,8 @@ public final class Recursor implements AutoCloseable {
     private final ExecutorService slowPath = Executors.newVirtualThreadPerTaskExecutor();
     private final DnsServer server;
     private final WebServer web;
+    private final ScriptStage scripts;
+    private final Validator validator;
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
@@ -53,10 +58,17 @@ public final class Recursor implements AutoCloseable {
                 new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
+        transport.requestDnssecRecords(s.dnssec().mode().requestsDnssecRecords());
+        validator = switch (s.dnssec().mode()) {
+            case PROCESS, LOG_FAIL, VALIDATE -> new Validator(resolver, s.dnssec(), s.maxCacheEntries(), ticker, metrics);
+            default -> null;
+        };
+        DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
-        QueryPipeline pipeline = new QueryPipeline(resolver, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
+        scripts = ScriptStage.start(s.script(), resolver, dns64, metrics); // a broken script refuses to start
+        QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
-                        s.maxRecursionDepth()), metrics);
+                        s.maxRecursionDepth()), metrics, scripts);
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
@@ -110,7 +122,21 @@ public final class Recursor implements AutoCloseable {
     public long wipeCache(Name name, boolean subtree) {
         long n = recordCache.wipe(name, subtree) + negativeCache.wipe(name, subtree);
         packetCache.clear();
+        if (validator != null) {
+            validator.wipe();
+        }
         return n;
+    }
+
+    /**
+     * Loads the hook script again ({@code file} null: the same file) and swaps it in without stopping queries; when
+     * the new script fails to load, the old one stays in service.
+     *
+     * @return a description of the script now in service
+     * @throws net.gate64.scripting.ScriptLoadError naming file:line
+     */
+    public String reloadScript(java.nio.file.Path file) {
+        return scripts.reload(file);
     }
 
     public Metrics metrics() {
@@ -137,5 +163,6 @@ public final class Recursor implements AutoCloseable {
         }
         server.close();
         slowPath.shutdownNow();
+        scripts.close();
     }
 }

@@ -52,7 +52,7 @@ class AclAndFailureTest {
         Path hints = dir.resolve("hints.zone");
         Files.writeString(hints, ".  3600000 NS a.root.lab.\na.root.lab.  3600000 A 127.0.99.99\n"); // nothing listens
         try (Recursor r = Recursor.start(SettingsLoader.load(null, List.of("local-address=[\"127.0.0.1:0\"]",
-                "webserver=false", "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=200")))) {
+                "webserver=false", "dnssec=off", "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=200")))) {
             SimpleResolver client = new SimpleResolver(r.dnsAddresses().get(0));
             client.setTimeout(Duration.ofSeconds(5));
             Message reply = client.send(LabFixture.question("example.com.", Type.A, true));

@@ -59,7 +59,7 @@ class IterationEndToEndTest {
     }
 
     static Recursor newRecursor(String... extra) throws Exception {
-        List<String> o = new ArrayList<>(List.of("local-address=[\"127.0.0.1:0\"]", "webserver=false", "threads=1",
+        List<String> o = new ArrayList<>(List.of("local-address=[\"127.0.0.1:0\"]", "webserver=false", "dnssec=off", "threads=1",
                 "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=1000"));
         o.addAll(List.of(extra));
         return Recursor.start(SettingsLoader.load(null, o));

@@ -19,16 +19,20 @@ public final class RecordCache {
     /** Lookup key; dnsjava's Name compares case-insensitively. */
     public record Key(Name name, int type) {}
 
-    /** A cached RRset as stored: records with their TTLs as received (capped), the insertion time and rank. */
-    public record Entry(List<Record> records, List<Record> signatures, long ttl, long insertedNanos, Rank rank,
-                        Security security) {
+    /**
+     * A cached RRset as stored: records with their TTLs as received (capped), their RRSIGs, the proofs that came with
+     * a wildcard expansion (NSEC/NSEC3 and their RRSIGs, RFC 4035 §3.1.3.3), the insertion time and rank.
+     */
+    public record Entry(List<Record> records, List<Record> signatures, List<Record> proofs, long ttl, long insertedNanos,
+                        Rank rank, Security security) {
         long expiresNanos() {
             return insertedNanos + ttl * 1_000_000_000L;
         }
     }
 
     /** What a lookup returns: records with TTLs aged to now. */
-    public record Hit(List<Record> records, List<Record> signatures, long ttl, Rank rank, Security security) {}
+    public record Hit(List<Record> records, List<Record> signatures, List<Record> proofs, long ttl, Rank rank,
+                      Security security) {}
 
     private final Cache<Key, Entry> cache;
     private final Ticker ticker;
@@ -53,6 +57,11 @@ public final class RecordCache {
      * @return whether it was stored
      */
     public boolean put(List<Record> rrset, List<Record> signatures, Rank rank, Security security) {
+        return put(rrset, signatures, List.of(), rank, security);
+    }
+
+    /** As {@link #put(List, List, Rank, Security)}, with the wildcard proofs that must travel with the RRset. */
+    public boolean put(List<Record> rrset, List<Record> signatures, List<Record> proofs, Rank rank, Security security) {
         if (rrset.isEmpty()) {
             return false;
         }
@@ -65,7 +74,7 @@ public final class RecordCache {
             return false;
         }
         long now = ticker.read();
-        Entry fresh = new Entry(List.copyOf(rrset), List.copyOf(signatures), ttl, now, rank, security);
+        Entry fresh = new Entry(List.copyOf(rrset), List.copyOf(signatures), List.copyOf(proofs), ttl, now, rank, security);
         Key key = new Key(first.getName(), first.getRRsetType());
         boolean[] stored = {false};
         cache.asMap().compute(key, (k, old) -> {
@@ -87,7 +96,7 @@ public final class RecordCache {
         }
         hits.increment();
         long left = Ttl.remaining(e.ttl, now - e.insertedNanos);
-        return new Hit(aged(e.records, left), aged(e.signatures, left), left, e.rank, e.security);
+        return new Hit(aged(e.records, left), aged(e.signatures, left), aged(e.proofs, left), left, e.rank, e.security);
     }
 
     private static List<Record> aged(List<Record> records, long ttl) {

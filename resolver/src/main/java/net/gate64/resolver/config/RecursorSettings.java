@@ -45,7 +45,9 @@ public record RecursorSettings(
         int maxRecursionDepth,
         Duration maxTotalTime,
         int maxReferrals,
-        Dns64Settings dns64) {
+        net.gate64.resolver.script.ScriptSettings script,
+        Dns64Settings dns64,
+        net.gate64.resolver.dnssec.DnssecSettings dnssec) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.resolve.Answer;
-import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.stats.Metrics;
 import org.xbill.DNS.AAAARecord;
@@ -33,13 +33,13 @@ public final class Dns64 {
     private final Synthesizer synthesizer;
     private final PrefixSelector selector;
     private final Ipv4OnlyArpa ipv4only;
-    private final CachingResolver resolver;
+    private final Lookup resolver;
     private final List<Nat64Prefix> allPrefixes;
     private final LongAdder synthesized;
     private final LongAdder ptrAnswers;
     private final Metrics metrics;
 
-    public Dns64(Dns64Settings settings, CachingResolver resolver, Metrics metrics) {
+    public Dns64(Dns64Settings settings, Lookup resolver, Metrics metrics) {
         this.settings = settings;
         this.synthesizer = new Synthesizer(settings.exclude(), settings.mapped());
         this.selector = new PrefixSelector(settings);
@@ -75,6 +75,15 @@ public final class Dns64 {
      * @param dnssecOkAndCd the client set DO and CD: it validates and synthesises itself (§5.5), we return data as is
      */
     public Answer afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd, QueryBudget budget) {
+        return afterAaaa(qname, aaaa, prefixes, dnssecOkAndCd, budget, resolver);
+    }
+
+    /**
+     * As above, asking {@code lookup} for the A records: the validating lookup when the client's query is validated,
+     * so the A RRset's state is known too (§5.5: AD only when both the denial and the A RRset are Secure).
+     */
+    public Answer afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd, QueryBudget budget,
+                            Lookup lookup) {
         if (prefixes.isEmpty()) {
             return aaaa;
         }
@@ -93,7 +102,7 @@ public final class Dns64 {
         }
         if (aaaa.security() == Security.BOGUS) {
             skipped("bogus");
-            return Answer.servfail(List.of()); // §5.5: never synthesise from forged data
+            return Answer.servfail(List.of()).withSecurity(Security.BOGUS, aaaa.ede()); // §5.5: never from forged data
         }
         List<Record> chain = chainOnly(kept);
         Name target = endOfChain(qname, chain);
@@ -105,13 +114,17 @@ public final class Dns64 {
                 }
             }
         }
-        Answer a = resolver.resolve(target, Type.A, budget);
+        Answer a = lookup.resolve(target, Type.A, budget);
+        if (a.security() == Security.BOGUS) {
+            skipped("bogus");
+            return Answer.servfail(List.of()).withSecurity(Security.BOGUS, a.ede()); // forged A: nothing to synthesise from
+        }
         List<ARecord> as = new ArrayList<>();
         List<Record> aChain = new ArrayList<>();
         for (Record r : a.answer()) {
             if (r instanceof ARecord ar) {
                 as.add(ar);
-            } else if (!chain.contains(r)) {
+            } else if (r.getType() != Type.RRSIG && !chain.contains(r)) { // signatures cannot cover synthesis
                 aChain.add(r);
             }
         }
@@ -125,7 +138,10 @@ public final class Dns64 {
         List<Record> out = new ArrayList<>(chain);
         out.addAll(aChain);
         out.addAll(synth);
-        return new Answer(Rcode.NOERROR, out, List.of(), Security.INDETERMINATE); // synthesised: never AD (§5.5)
+        // §5.5: the synthesised answer is Secure only when both the AAAA denial and the A RRset were.
+        Security state = aaaa.security() == Security.SECURE && a.security() == Security.SECURE ? Security.SECURE
+                : weaker(aaaa.security(), a.security());
+        return new Answer(Rcode.NOERROR, out, List.of(), state);
     }
 
     /**
@@ -167,6 +183,13 @@ public final class Dns64 {
         out.add(new CNAMERecord(qname, DClass.IN, ttl == Long.MAX_VALUE ? 0 : ttl, mapped.inAddrArpa()));
         out.addAll(target.answer());
         return new Answer(target.rcode(), out, target.authority(), target.security());
+    }
+
+    private static Security weaker(Security x, Security y) {
+        if (x == Security.INSECURE || y == Security.INSECURE) {
+            return Security.INSECURE;
+        }
+        return Security.INDETERMINATE;
     }
 
     private static List<Record> chainOnly(List<Record> records) {

@@ -27,9 +27,16 @@ public final class AuthoritativeAnswerer {
     private static final int MAX_CHASE = 8;
 
     private final List<Zone> zones;
+    private final java.util.Map<Name, Denial> denials;
 
     public AuthoritativeAnswerer(List<Zone> zones) {
+        this(zones, java.util.Map.of());
+    }
+
+    /** @param denials for signed zones (by origin): which NSEC/NSEC3 records prove a denial to a DO query */
+    public AuthoritativeAnswerer(List<Zone> zones, java.util.Map<Name, Denial> denials) {
         this.zones = List.copyOf(zones);
+        this.denials = java.util.Map.copyOf(denials);
     }
 
     public Message answer(Message query) {
@@ -56,7 +63,19 @@ public final class AuthoritativeAnswerer {
         r.getHeader().setFlag(Flags.AA);
         Name name = question.getName();
         int type = question.getType();
+        Denial denial = opt != null && (opt.getFlags() & Flags.DO) != 0 ? denials.get(zone.getOrigin()) : null;
         for (int hop = 0; hop < MAX_CHASE; hop++) {
+            if (type == Type.DS && !name.equals(zone.getOrigin()) && zone.findExactMatch(name, Type.NS) != null) {
+                // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): answer it here, never refer
+                RRset ds = zone.findExactMatch(name, Type.DS);
+                if (ds != null) {
+                    addSet(r, ds, Section.ANSWER);
+                } else {
+                    addSet(r, zone.findExactMatch(zone.getOrigin(), Type.SOA), Section.AUTHORITY);
+                    proofs(r, zone, denial, denial == null ? List.of() : denial.noDs(name));
+                }
+                return r;
+            }
             SetResponse sr = zone.findRecords(name, type);
             if (sr.isSuccessful()) {
                 for (RRset set : sr.answers()) {
@@ -64,11 +83,14 @@ public final class AuthoritativeAnswerer {
                     if (set.getType() == Type.NS) {
                         addAddresses(r, zone, set); // as real servers do: the NS names' addresses when they have them
                     }
+                    if (denial != null && expanded(set)) {
+                        proofs(r, zone, denial, denial.wildcardAnswer(name));
+                    }
                 }
                 return r;
             }
             if (sr.isDelegation()) {
-                referral(r, zone, sr.getNS());
+                referral(r, zone, sr.getNS(), denial);
                 return r;
             }
             if (sr.isNXDOMAIN() || sr.isNXRRSET()) {
@@ -76,6 +98,9 @@ public final class AuthoritativeAnswerer {
                     r.getHeader().setRcode(Rcode.NXDOMAIN);
                 }
                 addSet(r, zone.findExactMatch(zone.getOrigin(), Type.SOA), Section.AUTHORITY);
+                if (denial != null) {
+                    proofs(r, zone, denial, sr.isNXDOMAIN() ? denial.nxdomain(name) : denial.nodata(name));
+                }
                 return r;
             }
             Name next;
@@ -105,10 +130,34 @@ public final class AuthoritativeAnswerer {
         return r;
     }
 
-    private void referral(Message r, Zone zone, RRset ns) {
+    private void referral(Message r, Zone zone, RRset ns, Denial denial) {
         r.getHeader().unsetFlag(Flags.AA);
         addSet(r, ns, Section.AUTHORITY);
+        if (denial != null) {
+            RRset ds = zone.findExactMatch(ns.getName(), Type.DS);
+            if (ds != null) {
+                addSet(r, ds, Section.AUTHORITY);
+            } else {
+                proofs(r, zone, denial, denial.noDs(ns.getName())); // an insecure delegation, provably
+            }
+        }
         addAddresses(r, zone, ns);
+    }
+
+    private static void proofs(Message r, Zone zone, Denial denial, List<Name> owners) {
+        for (Name owner : owners) {
+            addSet(r, zone.findExactMatch(owner, denial.type()), Section.AUTHORITY);
+        }
+    }
+
+    /** Whether the RRset came from a wildcard: its RRSIG has fewer labels than its owner (RFC 4034 §3.1.3). */
+    private static boolean expanded(RRset set) {
+        for (Record sig : set.sigs()) {
+            if (((org.xbill.DNS.RRSIGRecord) sig).getLabels() < set.getName().labels() - 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void addAddresses(Message r, Zone zone, RRset ns) {

@@ -51,6 +51,12 @@ public final class LabServer implements AutoCloseable {
         return new LabServer(new AuthoritativeAnswerer(zones), address);
     }
 
+    /** Serves signed zones: {@code denials} (by origin) say which NSEC/NSEC3 records prove what. */
+    public static LabServer start(InetSocketAddress address, List<Zone> zones, java.util.Map<Name, Denial> denials)
+            throws IOException {
+        return new LabServer(new AuthoritativeAnswerer(zones, denials), address);
+    }
+
     /**
      * Loads every {@code *.zone} file in {@code dir} and its subfolders. The origin is the file name without
      * ".zone" ({@code demo.test.zone} → demo.test.), and {@code root.zone} is the root zone.

@@ -23,7 +23,19 @@ public final class ResponseBuilder {
     }
 
     public Message reply(Message query, int rcode, List<Record> answer, List<Record> authority, boolean ad) {
+        return reply(query, rcode, answer, authority, ad, null);
+    }
+
+    /** As above, with an Extended DNS Error (RFC 8914) in the OPT record when the client sent EDNS. */
+    public Message reply(Message query, int rcode, List<Record> answer, List<Record> authority, boolean ad,
+                         net.gate64.resolver.resolve.Answer.Ede ede) {
         Message r = header(query, rcode);
+        OPTRecord opt = r.getOPT();
+        if (ede != null && opt != null) {
+            r.removeRecord(opt, Section.ADDITIONAL);
+            r.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+                    List.of(new org.xbill.DNS.ExtendedErrorCodeOption(ede.code(), ede.text()))), Section.ADDITIONAL);
+        }
         if (query.getQuestion() != null) {
             r.addRecord(query.getQuestion(), Section.QUESTION);
         }

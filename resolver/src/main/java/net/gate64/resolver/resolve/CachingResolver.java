@@ -21,7 +21,7 @@ import org.xbill.DNS.Type;
  * {@link Fetcher} for whatever the caches lack. Everything fetched is read through {@link ResponseReader}, which
  * stores it, so the next question finds it cached. The chain length is bounded per client query.
  */
-public final class CachingResolver {
+public final class CachingResolver implements Lookup {
     private final RecordCache records;
     private final NegativeCache negatives;
     private final ResponseReader reader;
@@ -40,6 +40,7 @@ public final class CachingResolver {
     }
 
     /** Resolves a client's question; a spent budget ends in SERVFAIL and is counted. */
+    @Override
     public Answer resolve(Name qname, int qtype, QueryBudget budget) {
         try {
             return resolveWithin(qname, qtype, budget);
@@ -56,6 +57,7 @@ public final class CachingResolver {
 
     private Answer walk(Name qname, int qtype, QueryBudget budget) {
         List<Record> chain = new ArrayList<>();
+        List<Record> proofs = new ArrayList<>(0); // wildcard proofs met along the chain
         Set<Name> seen = new HashSet<>();
         Name name = qname;
         while (true) {
@@ -68,20 +70,20 @@ public final class CachingResolver {
             }
             RecordCache.Hit hit = records.get(name, qtype);
             if (hit != null) {
-                chain.addAll(hit.records());
-                return new Answer(Rcode.NOERROR, chain, List.of(), hit.security());
+                add(hit, chain, proofs);
+                return new Answer(Rcode.NOERROR, chain, proofs, hit.security());
             }
             if (qtype != Type.CNAME) {
                 RecordCache.Hit cname = records.get(name, Type.CNAME);
                 if (cname != null) {
-                    chain.addAll(cname.records());
+                    add(cname, chain, proofs);
                     name = ((CNAMERecord) cname.records().get(0)).getTarget();
                     continue;
                 }
             }
             NegativeCache.Hit negative = negatives.get(name, qtype);
             if (negative != null) {
-                return new Answer(negative.rcode(), chain, negative.authority(), negative.security());
+                return new Answer(negative.rcode(), chain, concat(proofs, negative.authority()), negative.security());
             }
             Fetcher.Fetch fetch = fetcher.fetch(name, qtype, budget);
             if (fetch == null) {
@@ -92,9 +94,9 @@ public final class CachingResolver {
             chain.addAll(step.chain());
             switch (step.kind()) {
                 case DATA:
-                    return new Answer(Rcode.NOERROR, chain, List.of(), Security.INDETERMINATE);
+                    return new Answer(Rcode.NOERROR, chain, concat(proofs, step.authority()), Security.INDETERMINATE);
                 case NEGATIVE:
-                    return new Answer(step.rcode(), chain, step.authority(), Security.INDETERMINATE);
+                    return new Answer(step.rcode(), chain, concat(proofs, step.authority()), Security.INDETERMINATE);
                 case FAILURE:
                     if (seen.size() - 1 + cnames(step.chain()) > maxCnames) {
                         limitHit("cname-chain"); // the chain inside this one response was already too long
@@ -110,6 +112,21 @@ public final class CachingResolver {
                     break;
             }
         }
+    }
+
+    private static void add(RecordCache.Hit hit, List<Record> chain, List<Record> proofs) {
+        chain.addAll(hit.records());
+        chain.addAll(hit.signatures());
+        proofs.addAll(hit.proofs());
+    }
+
+    private static List<Record> concat(List<Record> a, List<Record> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<Record> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static int cnames(List<Record> records) {

@@ -45,6 +45,7 @@ public final class DnsTransport {
 
     private final java.net.InetAddress local4;
     private final java.net.InetAddress local6;
+    private volatile boolean dnssecOk;
 
     public DnsTransport(Duration timeout, int ednsBufsize, Metrics metrics) {
         this(timeout, ednsBufsize, java.util.List.of(), metrics);
@@ -73,6 +74,14 @@ public final class DnsTransport {
                 "Answers ignored because ID, source or question did not match (possible spoofing)");
     }
 
+    /**
+     * Sets DO on every outgoing query (dnssec modes other than off), so that authorities send RRSIGs and denial
+     * proofs for the validator and for clients that ask for them.
+     */
+    public void requestDnssecRecords(boolean on) {
+        this.dnssecOk = on;
+    }
+
     /** What to ask. */
     public record Question(Name name, int type, boolean recursionDesired, boolean dnssecOk, boolean edns) {
         public Question(Name name, int type, boolean recursionDesired, boolean dnssecOk) {
@@ -88,7 +97,7 @@ public final class DnsTransport {
         int id = random.nextInt(0x10000);
         Message query = build(q, id);
         Message answer = udp(server, query, q, id);
-        if (answer.getHeader().getFlag(Flags.TC)) {
+        if (answer == null || answer.getHeader().getFlag(Flags.TC)) {
             answer = tcp(server, query, q, id);
         }
         return answer;
@@ -101,11 +110,12 @@ public final class DnsTransport {
         }
         m.addRecord(Record.newRecord(q.name, q.type, DClass.IN), Section.QUESTION);
         if (q.edns) {
-            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk || dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
         }
         return m;
     }
 
+    /** The answer over UDP; null when it was larger than we allow (then only TCP can carry it). */
     private Message udp(InetSocketAddress server, Message query, Question q, int id) throws IOException {
         byte[] out = query.toWire();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -113,7 +123,10 @@ public final class DnsTransport {
             socket.connect(server); // the kernel drops datagrams from any other address or port
             socket.send(new DatagramPacket(out, out.length));
             sent.increment();
-            byte[] in = new byte[65535];
+            // No answer may exceed the size we advertise (512 without EDNS, RFC 6891 §6.2.5), so the buffer holds
+            // just that plus one byte: a full buffer shows a server that ignored the limit, and we ask over TCP. (A
+            // 64 KiB buffer per query cost more in allocation and zeroing than the rest of the exchange.)
+            byte[] in = new byte[Math.min(Math.max(ednsBufsize, 512), 65535) + 1];
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
@@ -127,6 +140,9 @@ public final class DnsTransport {
                 } catch (SocketTimeoutException e) {
                     timeouts.increment();
                     throw e;
+                }
+                if (p.getLength() == in.length) {
+                    return null;
                 }
                 Message answer = accept(in, p.getLength(), q, id);
                 if (answer != null) {

@@ -76,7 +76,9 @@ public final class ResponseReader {
             }
         }
         Rank rank = authoritative ? Rank.AUTH_ANSWER : Rank.NONAUTH_ANSWER;
+        List<Record> proofs = proofs(m, bailiwick);
         List<Record> chain = new ArrayList<>();
+        List<Record> wildcardProofs = new ArrayList<>();
         Set<Name> seen = new HashSet<>();
         Name name = qname;
         for (int hop = 0; ; hop++) {
@@ -89,27 +91,43 @@ public final class ResponseReader {
                 }
                 return new Step(Kind.CONTINUE, chain, name, rcode, List.of()); // out of bailiwick: ask its own servers
             }
-            if (take(sets, sigs, name, qtype, rank, chain) != null) {
-                return new Step(Kind.DATA, chain, name, Rcode.NOERROR, List.of());
+            if (take(sets, sigs, name, qtype, rank, chain, proofs, wildcardProofs) != null) {
+                return new Step(Kind.DATA, chain, name, Rcode.NOERROR, wildcardProofs);
             }
             if (qtype == Type.CNAME) {
                 break;
             }
-            List<Record> cname = take(sets, sigs, name, Type.CNAME, rank, chain);
+            List<Record> cname = take(sets, sigs, name, Type.CNAME, rank, chain, proofs, wildcardProofs);
             if (cname != null) {
                 name = ((CNAMERecord) cname.get(0)).getTarget();
                 continue;
             }
-            Name dnamed = followDname(sets, sigs, name, rank, chain);
+            Name dnamed = followDname(sets, sigs, name, rank, chain, proofs, wildcardProofs);
             if (dnamed == null) {
                 break;
             }
             name = dnamed;
         }
-        return negative(m, rcode, name, qtype, chain, bailiwick);
+        return negative(m, rcode, name, qtype, chain, bailiwick, proofs);
     }
 
-    private Step negative(Message m, int rcode, Name name, int qtype, List<Record> chain, Name bailiwick) {
+    /**
+     * The DNSSEC evidence in the authority section: NSEC and NSEC3 records and the RRSIGs over them, owned inside the
+     * bailiwick. They prove a denial, or that a wildcard expansion was legitimate, and travel with what they prove.
+     */
+    private static List<Record> proofs(Message m, Name bailiwick) {
+        List<Record> out = new ArrayList<>();
+        for (Record r : m.getSection(Section.AUTHORITY)) {
+            int type = r instanceof RRSIGRecord sig ? sig.getTypeCovered() : r.getType();
+            if ((type == Type.NSEC || type == Type.NSEC3) && r.getName().subdomain(bailiwick)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private Step negative(Message m, int rcode, Name name, int qtype, List<Record> chain, Name bailiwick,
+                          List<Record> proofs) {
         SOARecord soa = null;
         List<Record> authority = new ArrayList<>();
         for (Record r : m.getSection(Section.AUTHORITY)) {
@@ -120,6 +138,14 @@ public final class ResponseReader {
         if (soa != null) {
             long ttl = Math.min(maxNegativeTtl, NegativeCache.negativeTtl(soa));
             authority.add(Ttl.with(soa, ttl));
+            for (Record r : m.getSection(Section.AUTHORITY)) {
+                if (r instanceof RRSIGRecord sig && sig.getTypeCovered() == Type.SOA && r.getName().equals(soa.getName())) {
+                    authority.add(Ttl.with(r, Math.min(ttl, r.getTTL())));
+                }
+            }
+            for (Record r : proofs) {
+                authority.add(Ttl.with(r, Math.min(ttl, r.getTTL())));
+            }
             negatives.put(name, qtype, rcode, soa, authority, Security.INDETERMINATE);
             return new Step(Kind.NEGATIVE, chain, name, rcode, authority);
         }
@@ -141,14 +167,19 @@ public final class ResponseReader {
 
     /** Moves the RRset (name, type) into the chain and the cache; null when the response has none. */
     private List<Record> take(Map<RecordCache.Key, List<Record>> sets, Map<RecordCache.Key, List<Record>> sigs,
-                              Name name, int type, Rank rank, List<Record> chain) {
+                              Name name, int type, Rank rank, List<Record> chain, List<Record> proofs,
+                              List<Record> wildcardProofs) {
         RecordCache.Key key = new RecordCache.Key(name, type);
         List<Record> set = sets.remove(key);
         if (set == null) {
             return null;
         }
         List<Record> signatures = sigs.getOrDefault(key, List.of());
-        records.put(set, signatures, rank, Security.INDETERMINATE);
+        // An RRSIG with fewer labels than its owner signs a wildcard expansion: the proof that no closer name exists
+        // must stay with the RRset, or a validator could not tell it from a replayed answer (RFC 4035 §5.3.4).
+        boolean expanded = signatures.stream().anyMatch(r -> ((RRSIGRecord) r).getLabels() < name.labels() - 1);
+        List<Record> ownProofs = expanded ? proofs : List.of();
+        records.put(set, signatures, ownProofs, rank, Security.INDETERMINATE);
         long ttl = Long.MAX_VALUE;
         for (Record r : set) {
             ttl = Math.min(ttl, r.getTTL());
@@ -156,14 +187,23 @@ public final class ResponseReader {
         for (Record r : set) {
             chain.add(Ttl.with(r, ttl)); // one TTL per RRset (RFC 2181 §5.2)
         }
+        for (Record r : signatures) {
+            chain.add(Ttl.with(r, Math.min(ttl, r.getTTL())));
+        }
+        for (Record r : ownProofs) {
+            if (!wildcardProofs.contains(r)) {
+                wildcardProofs.add(r);
+            }
+        }
         return set;
     }
 
     private Name followDname(Map<RecordCache.Key, List<Record>> sets, Map<RecordCache.Key, List<Record>> sigs,
-                             Name name, Rank rank, List<Record> chain) {
+                             Name name, Rank rank, List<Record> chain, List<Record> proofs,
+                             List<Record> wildcardProofs) {
         for (RecordCache.Key k : List.copyOf(sets.keySet())) {
             if (k.type() == Type.DNAME && name.subdomain(k.name()) && !name.equals(k.name())) {
-                List<Record> set = take(sets, sigs, k.name(), Type.DNAME, rank, chain);
+                List<Record> set = take(sets, sigs, k.name(), Type.DNAME, rank, chain, proofs, wildcardProofs);
                 DNAMERecord dname = (DNAMERecord) set.get(0);
                 try {
                     Name target = name.fromDNAME(dname);

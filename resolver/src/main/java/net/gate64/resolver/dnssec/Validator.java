@@ -1,0 +1,304 @@
+package net.gate64.resolver.dnssec;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+import net.gate64.resolver.cache.Security;
+import net.gate64.resolver.resolve.Answer;
+import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.Lookup;
+import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.stats.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+/**
+ * DNSSEC validation of resolved answers (RFC 4033-4035, 5155, 6840), as a {@link Lookup} around the caching resolver.
+ *
+ * <p>The proofs themselves — chain of trust from the anchors through DS and DNSKEY, RRSIG checks, NSEC and NSEC3
+ * denials, wildcard proofs, opt-out, algorithm downgrade rules — are dnsjava's {@link ValidatingResolver} (a port of
+ * Unbound's validator, with its KeyTrap and NSEC3 limits). Its "upstream" here is {@link Head}: the record cache and
+ * the iterator, reached synchronously on the calling virtual thread, so DS and DNSKEY lookups share the client query's
+ * work budget and everything they fetch is cached like any other answer. Why reuse rather than write: see
+ * docs/dnssec.md.
+ *
+ * <p>Verdicts are cached per (name, type) for the TTL of the data they judged, so a cache hit never re-verifies a
+ * signature; Bogus verdicts live at most {@value #BOGUS_TTL} seconds.
+ */
+public final class Validator implements Lookup {
+    private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
+    private static final long BOGUS_TTL = 60;
+    private static final long MAX_VERDICT_TTL = 3600;
+    private static final ScopedValue<Work> WORK = ScopedValue.newInstance();
+
+    /** The validation work of one client query: its budget and the sub-queries and time spent so far. */
+    private static final class Work {
+        final QueryBudget budget;
+        final long deadline;
+        int subqueries;
+        String limitHit;
+
+        Work(QueryBudget budget, long deadline) {
+            this.budget = budget;
+            this.deadline = deadline;
+        }
+    }
+
+    private record Key(Name name, int type) {}
+
+    private record Verdict(Security security, Answer.Ede ede, long ttl) {}
+
+    private final CachingResolver raw;
+    private final DnssecSettings settings;
+    private final ValidatingResolver validator;
+    private final Cache<Key, Verdict> verdicts;
+    private final Metrics metrics;
+    private final Map<Security, LongAdder> results;
+
+    public Validator(CachingResolver raw, DnssecSettings settings, long maxEntries, Ticker ticker, Metrics metrics) {
+        this.raw = raw;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.validator = new ValidatingResolver(new Head());
+        try {
+            validator.init(limits(settings));
+            validator.loadTrustAnchors(new ByteArrayInputStream(anchorText(settings.anchors()).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalStateException("trust anchors did not load: " + e.getMessage(), e);
+        }
+        validator.setAddReasonToAdditional(false);
+        this.verdicts = Caffeine.newBuilder()
+                .maximumSize(Math.max(1, maxEntries))
+                .ticker(ticker)
+                .expireAfter(Expiry.<Key, Verdict>writing((k, v) -> Duration.ofSeconds(v.ttl)))
+                .executor(Runnable::run)
+                .build();
+        String help = "Answers judged by the validator, by state";
+        this.results = Map.of(
+                Security.SECURE, metrics.counter("gate64_dnssec_results_total", help, "state", "secure"),
+                Security.INSECURE, metrics.counter("gate64_dnssec_results_total", help, "state", "insecure"),
+                Security.BOGUS, metrics.counter("gate64_dnssec_results_total", help, "state", "bogus"));
+    }
+
+    /** dnsjava's knobs, from our settings: RRSIGs tried per RRset, DS/DNSKEY mismatches, NSEC3 iteration cap. */
+    private static Properties limits(DnssecSettings s) {
+        Properties p = new Properties();
+        p.setProperty("dnsjava.dnssec.max_validate_rrsigs", Integer.toString(s.maxRrsigsPerRecord()));
+        p.setProperty("dnsjava.dnssec.max_ds_match_failures", Integer.toString(s.maxDsMatchFailures()));
+        // RFC 9276 §3.2: above the cap the answer is treated as Insecure. dnsjava keys the cap by key size; one cap
+        // for every size, as RFC 9276 recommends.
+        for (int bits : new int[] {1024, 2048, 4096}) {
+            p.setProperty("dnsjava.dnssec.nsec3.iterations." + bits, Integer.toString(s.nsec3MaxIterations()));
+        }
+        return p;
+    }
+
+    private static String anchorText(List<Record> anchors) {
+        StringBuilder sb = new StringBuilder();
+        for (Record r : anchors) {
+            sb.append(r).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Resolves and judges the answer; failures to resolve are passed on as they are (nothing to validate). */
+    @Override
+    public Answer resolve(Name qname, int qtype, QueryBudget budget) {
+        Answer answer = raw.resolve(qname, qtype, budget);
+        if (answer.rcode() != Rcode.NOERROR && answer.rcode() != Rcode.NXDOMAIN) {
+            return answer;
+        }
+        Name nta = negativeAnchor(qname);
+        if (nta != null) {
+            count(Security.INSECURE);
+            return answer.withSecurity(Security.INSECURE, null);
+        }
+        Key key = new Key(qname, qtype);
+        Verdict v = verdicts.getIfPresent(key);
+        if (v == null) {
+            v = judge(qname, qtype, answer, budget);
+            if (v.ttl > 0) {
+                verdicts.put(key, v);
+            }
+        }
+        count(v.security);
+        if (v.security == Security.BOGUS) {
+            LOG.info("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), v.ede == null ? "" : v.ede.text());
+        }
+        return answer.withSecurity(v.security, v.ede);
+    }
+
+    private Verdict judge(Name qname, int qtype, Answer answer, QueryBudget budget) {
+        Message query = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
+        query.getHeader().setFlag(Flags.RD);
+        query.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
+        Work work = new Work(budget, System.nanoTime() + settings.maxValidationMillis() * 1_000_000L);
+        Message[] out = new Message[1];
+        ScopedValue.where(WORK, work).run(() ->
+                out[0] = validator.sendAsync(query, Runnable::run).toCompletableFuture().join());
+        Message m = out[0];
+        if (work.limitHit != null) {
+            limitHit(work.limitHit);
+            return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
+                    "validation stopped by the " + work.limitHit + " limit"), 0);
+        }
+        long ttl = ttl(answer);
+        if (m.getHeader().getFlag(Flags.AD)) {
+            return new Verdict(Security.SECURE, null, ttl);
+        }
+        if (m.getRcode() == Rcode.SERVFAIL) {
+            return new Verdict(Security.BOGUS, ede(m), Math.min(ttl, BOGUS_TTL));
+        }
+        return new Verdict(Security.INSECURE, null, ttl);
+    }
+
+    private static Answer.Ede ede(Message m) {
+        OPTRecord opt = m.getOPT();
+        if (opt != null) {
+            for (EDNSOption o : opt.getOptions()) {
+                if (o instanceof ExtendedErrorCodeOption e) {
+                    return new Answer.Ede(e.getErrorCode(), e.getText());
+                }
+            }
+        }
+        return new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS, null);
+    }
+
+    private static long ttl(Answer a) {
+        long ttl = MAX_VERDICT_TTL;
+        boolean any = false;
+        for (Record r : a.answer()) {
+            ttl = Math.min(ttl, r.getTTL());
+            any = true;
+        }
+        for (Record r : a.authority()) {
+            ttl = Math.min(ttl, r.getTTL());
+            any = true;
+        }
+        return any ? ttl : 0; // nothing to tie the verdict to (uncached NXDOMAIN/NODATA): judge again next time
+    }
+
+    private Name negativeAnchor(Name qname) {
+        if (settings.negativeAnchors().isEmpty()) {
+            return null;
+        }
+        for (Name n = qname; ; n = new Name(n, 1)) {
+            if (settings.negativeAnchors().containsKey(n)) {
+                return n;
+            }
+            if (n.equals(Name.root)) {
+                return null;
+            }
+        }
+    }
+
+    public void wipe() {
+        verdicts.invalidateAll();
+    }
+
+    private void count(Security s) {
+        LongAdder a = results.get(s);
+        if (a != null) {
+            a.increment();
+        }
+    }
+
+    private void limitHit(String limit) {
+        metrics.counter("gate64_limit_hits_total", "Client queries ended by a work limit", "limit", limit).increment();
+    }
+
+    /**
+     * The validator's upstream: questions (DS, DNSKEY, the data itself) answered by the caching resolver on the
+     * calling thread, as complete responses with signatures and proofs. Runs inside {@link #judge}, whose
+     * {@link Work} bounds the sub-queries and the time.
+     */
+    private final class Head implements Resolver {
+        @Override
+        public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+            return CompletableFuture.completedFuture(answer(query));
+        }
+
+        @Override
+        public CompletionStage<Message> sendAsync(Message query) {
+            return sendAsync(query, Runnable::run);
+        }
+
+        private Message answer(Message query) {
+            Record q = query.getQuestion();
+            Work work = WORK.isBound() ? WORK.get() : null;
+            Answer a;
+            if (work == null) {
+                a = Answer.servfail(List.of()); // only ever called from judge(); never reach out unbounded
+            } else if (++work.subqueries > settings.maxSubqueries()) {
+                work.limitHit = "dnssec-subqueries";
+                a = Answer.servfail(List.of());
+            } else if (System.nanoTime() > work.deadline) {
+                work.limitHit = "dnssec-time";
+                a = Answer.servfail(List.of());
+            } else {
+                try {
+                    a = raw.resolveWithin(q.getName(), q.getType(), work.budget);
+                } catch (QueryBudget.Exhausted e) {
+                    work.limitHit = e.limit();
+                    a = Answer.servfail(List.of());
+                }
+            }
+            Message m = new Message(query.getHeader().getID());
+            m.getHeader().setFlag(Flags.QR);
+            m.getHeader().setFlag(Flags.RA);
+            m.getHeader().setRcode(a.rcode());
+            m.addRecord(q, Section.QUESTION);
+            for (Record r : a.answer()) {
+                m.addRecord(r, Section.ANSWER);
+            }
+            for (Record r : a.authority()) {
+                m.addRecord(r, Section.AUTHORITY);
+            }
+            m.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
+            return m;
+        }
+
+        @Override
+        public void setPort(int port) {}
+
+        @Override
+        public void setTCP(boolean flag) {}
+
+        @Override
+        public void setIgnoreTruncation(boolean flag) {}
+
+        @Override
+        public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {}
+
+        @Override
+        public void setTSIGKey(TSIG key) {}
+
+        @Override
+        public void setTimeout(Duration timeout) {}
+    }
+}
