@@ -46,8 +46,7 @@ public record RecursorSettings(
         Duration maxTotalTime,
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
-        Dns64Settings dns64,
-        net.gate64.resolver.dnssec.DnssecSettings dnssec) {
+        Dns64Settings dns64) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);
