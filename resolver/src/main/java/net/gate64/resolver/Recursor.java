@@ -11,6 +11,8 @@ import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.script.ScriptStage;
+import net.gate64.resolver.dnssec.DnssecPolicy;
+import net.gate64.resolver.dnssec.Validator;
 import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.ResponseBuilder;
 import net.gate64.resolver.resolve.CachingResolver;
@@ -38,6 +40,7 @@ public final class Recursor implements AutoCloseable {
     private final DnsServer server;
     private final WebServer web;
     private final ScriptStage scripts;
+    private final Validator validator;
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
@@ -55,9 +58,15 @@ public final class Recursor implements AutoCloseable {
                 new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
+        transport.requestDnssecRecords(s.dnssec().mode().requestsDnssecRecords());
+        validator = switch (s.dnssec().mode()) {
+            case PROCESS, LOG_FAIL, VALIDATE -> new Validator(resolver, s.dnssec(), s.maxCacheEntries(), ticker, metrics);
+            default -> null;
+        };
+        DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
         scripts = ScriptStage.start(s.script(), resolver, dns64, metrics); // a broken script refuses to start
-        QueryPipeline pipeline = new QueryPipeline(resolver, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
+        QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
@@ -113,6 +122,9 @@ public final class Recursor implements AutoCloseable {
     public long wipeCache(Name name, boolean subtree) {
         long n = recordCache.wipe(name, subtree) + negativeCache.wipe(name, subtree);
         packetCache.clear();
+        if (validator != null) {
+            validator.wipe();
+        }
         return n;
     }
 

@@ -46,7 +46,8 @@ public record RecursorSettings(
         Duration maxTotalTime,
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
-        Dns64Settings dns64) {
+        Dns64Settings dns64,
+        net.gate64.resolver.dnssec.DnssecSettings dnssec) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

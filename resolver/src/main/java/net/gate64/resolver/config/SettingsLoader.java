@@ -123,7 +123,8 @@ public final class SettingsLoader {
                 Duration.ofMillis(longIn("max-total-msec", 1, 600_000)),
                 (int) longIn("max-referrals", 1, 100),
                 net.gate64.resolver.script.ScriptSettings.from(this),
-                net.gate64.resolver.dns64.Dns64Settings.from(this));
+                net.gate64.resolver.dns64.Dns64Settings.from(this),
+                net.gate64.resolver.dnssec.DnssecSettings.from(this));
     }
 
     /** The merged config, for settings owned by other components; use the helpers below to read it. */

@@ -7,7 +7,8 @@ import net.gate64.resolver.dns64.Dns64;
 import org.xbill.DNS.Name;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.resolve.Answer;
-import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.dnssec.DnssecPolicy;
+import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.script.ScriptStage;
 import net.gate64.resolver.script.ScriptedQuery;
@@ -33,8 +34,10 @@ import org.xbill.DNS.Type;
  *   check          → response bits: drop; opcode: NOTIMP; EDNS version: BADVERS; zone transfer: REFUSED
  *   local          → ipv4only.arpa and its reverse names (RFC 8880), never sent upstream
  *   PTR synthesis  → PTR under a DNS64 prefix's ip6.arpa zone (RFC 6147 §5.3.1)
- *   resolve        → record cache, negative cache, forwarders (CachingResolver)
+ *   resolve        → record cache, negative cache, forwarders or iterator (CachingResolver), validated by the
+ *                    dnssec mode's rule for the client's DO/AD/CD flags (DnssecPolicy, Validator)
  *   DNS64          → AAAA NODATA or failure: synthesise from A with the client's prefixes (RFC 6147 §5.1)
+ *   DNSSEC verdict → Bogus: SERVFAIL with an Extended DNS Error; AD on Secure when asked; RRSIG/NSEC only with DO
  *   respond        → reply message, EDNS, truncation for UDP
  *   packet cache   → store the full answer when the query had a cache key
  * </pre>
@@ -51,7 +54,7 @@ public final class QueryPipeline {
     /** Limits on the work one client query may cause. */
     public record Limits(int maxOutgoingQueries, long maxNanos, int maxNsAddressQueries, int maxDepth) {}
 
-    private final CachingResolver resolver;
+    private final DnssecPolicy dnssec;
     private final Dns64 dns64;
     private final PacketCache packetCache;
     private final ResponseBuilder builder;
@@ -59,9 +62,9 @@ public final class QueryPipeline {
     private final PipelineMetrics metrics;
     private final ScriptStage scripts;
 
-    public QueryPipeline(CachingResolver resolver, Dns64 dns64, PacketCache packetCache, ResponseBuilder builder,
+    public QueryPipeline(DnssecPolicy dnssec, Dns64 dns64, PacketCache packetCache, ResponseBuilder builder,
                          Limits limits, Metrics metrics, ScriptStage scripts) {
-        this.resolver = resolver;
+        this.dnssec = dnssec;
         this.dns64 = dns64;
         this.packetCache = packetCache;
         this.builder = builder;
@@ -100,8 +103,12 @@ public final class QueryPipeline {
             answer = dns64.ptr(qname, budget);
         }
         boolean resolved = answer == null; // neither a hook nor a local rule answered: nodata/nxdomain/postresolve run
+        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & Flags.DO) != 0;
+        boolean adAsked = query.getHeader().getFlag(Flags.AD);
+        boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
+        Lookup lookup = dnssec.lookupFor(dnssecOk, adAsked, checkingDisabled);
         if (answer == null) {
-            answer = resolver.resolve(qname, qtype, budget);
+            answer = lookup.resolve(qname, qtype, budget);
         }
         if (resolved) {
             Answer byHook = script.afterResolve(answer, prefixes, budget); // hooks nodata, nxdomain
@@ -109,14 +116,15 @@ public final class QueryPipeline {
             answer = hooked ? byHook : answer;
         }
         if (qtype == Type.AAAA && !hooked) { // native DNS64 only when no hook handled the answer (as PowerDNS)
-            boolean dnssecOkAndCd = query.getHeader().getFlag(Flags.CD) && query.getOPT() != null
-                    && (query.getOPT().getFlags() & Flags.DO) != 0;
-            answer = dns64.afterAaaa(qname, answer, prefixes, dnssecOkAndCd, budget);
+            answer = dns64.afterAaaa(qname, answer, prefixes, dnssecOk && checkingDisabled, budget, lookup);
         }
         if (resolved) {
             answer = script.postresolve(answer, prefixes, budget); // hook: sees synthesised records too
         }
-        Message reply = builder.reply(query, answer.rcode(), answer.answer(), answer.authority(), false);
+        answer = dnssec.finish(answer);
+        Message reply = builder.reply(query, answer.rcode(), DnssecPolicy.forClient(answer.answer(), dnssecOk, qtype),
+                DnssecPolicy.forClient(answer.authority(), dnssecOk, qtype),
+                DnssecPolicy.authenticData(answer, dnssecOk, adAsked), answer.ede());
         return render(q, reply, script.variable() ? null : kind(answer)); // dq.variable: never packet-cached
     }
 
