@@ -15,7 +15,8 @@ import net.gate64.resolver.config.SettingsLoader;
 /**
  * {@code gate64 control [--config FILE] COMMAND}: talks to a running recursor over its web endpoint (the address
  * comes from the same config file, or {@code --address=HOST:PORT}). Commands: {@code ping}, {@code stats}
- * (every metric as "name value"), {@code metrics} (Prometheus text), {@code wipe-cache NAME} (NAME$ for the subtree).
+ * (every metric as "name value"), {@code metrics} (Prometheus text), {@code wipe-cache NAME} (NAME$ for the subtree),
+ * {@code reload-lua-script [FILE]}.
  */
 final class ControlCommand {
     private ControlCommand() {}
@@ -30,6 +31,9 @@ final class ControlCommand {
                       stats              every counter and gauge, one "name value" per line
                       metrics            the same in Prometheus text format
                       wipe-cache NAME    remove NAME from the caches (NAME$ removes the whole subtree)
+                      reload-lua-script [FILE]
+                                         load the hook script again (or FILE instead); if it fails to load,
+                                         the running script stays and the error is shown with file:line
                     """);
             return args.help ? 0 : 2;
         }
@@ -64,6 +68,12 @@ final class ControlCommand {
                         out.print(post(http, base + "/control/wipe-cache?name="
                                 + URLEncoder.encode(name, StandardCharsets.UTF_8) + "&subtree=" + subtree));
                     }
+                }
+                case "reload-lua-script" -> {
+                    String file = args.words.size() > 1
+                            ? java.nio.file.Path.of(args.words.get(1)).toAbsolutePath().toString() : "";
+                    out.print(post(http, base + "/control/reload-lua-script?file="
+                            + URLEncoder.encode(file, StandardCharsets.UTF_8)));
                 }
                 default -> throw new Args.UsageError("unknown control command '" + command + "'");
             }

@@ -17,7 +17,8 @@ import org.xbill.DNS.TextParseException;
 
 /**
  * The HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health}, {@code /ready}, and the control
- * calls {@code ./gate64 control} makes ({@code POST /control/wipe-cache?name=example.org[&subtree=true]}). Only
+ * calls {@code ./gate64 control} makes ({@code POST /control/wipe-cache?name=example.org[&subtree=true]},
+ * {@code POST /control/reload-lua-script[?file=PATH]}). Only
  * clients in {@code webserver-allow-from} are served.
  */
 public final class WebServer implements AutoCloseable {
@@ -40,6 +41,7 @@ public final class WebServer implements AutoCloseable {
         http.createContext("/health", guarded(ex -> reply(ex, 200, "text/plain", "ok\n")));
         http.createContext("/ready", guarded(ex -> reply(ex, 200, "text/plain", "ready\n")));
         http.createContext("/control/wipe-cache", guarded(this::wipeCache));
+        http.createContext("/control/reload-lua-script", guarded(this::reloadScript));
     }
 
     public void start() {
@@ -74,6 +76,21 @@ public final class WebServer implements AutoCloseable {
             reply(ex, 200, "text/plain", "wiped " + n + " record and negative cache entries; packet cache cleared\n");
         } catch (TextParseException e) {
             reply(ex, 400, "text/plain", "bad name: " + e.getMessage() + "\n");
+        }
+    }
+
+    /** {@code POST /control/reload-lua-script[?file=PATH]}: 200 with what is loaded now, 500 naming file:line. */
+    private void reloadScript(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("POST")) {
+            reply(ex, 405, "text/plain", "use POST\n");
+            return;
+        }
+        String file = query(ex.getRequestURI(), "file");
+        try {
+            String now = recursor.reloadScript(file == null || file.isBlank() ? null : java.nio.file.Path.of(file));
+            reply(ex, 200, "text/plain", "reloaded " + now + "\n");
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            reply(ex, 500, "text/plain", "reload failed, the previous script stays in service: " + e.getMessage() + "\n");
         }
     }
 

@@ -1,0 +1,111 @@
+package net.gate64.resolver.script;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import net.gate64.resolver.config.ConfigError;
+import net.gate64.resolver.dns64.Dns64;
+import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.stats.Metrics;
+import net.gate64.scripting.Hook;
+import net.gate64.scripting.ReloadableScript;
+import net.gate64.scripting.ScriptHooks;
+import net.gate64.scripting.ScriptLoadError;
+import net.gate64.scripting.api.ComboAddress;
+import net.gate64.scripting.api.DNSHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+
+/**
+ * Where the query pipeline meets the operator's script (PowerDNS Recursor hook semantics). The pipeline asks:
+ * {@link #drop} (ipfilter) before parsing, then, per query, a {@link ScriptedQuery} for preresolve, nodata/nxdomain,
+ * follow-ups and postresolve. Without a script every step is a cheap no-op.
+ */
+public final class ScriptStage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptStage.class);
+
+    private final ReloadableScript script;
+    private final FollowUps followUps;
+    private final ScriptMetrics metrics;
+
+    private ScriptStage(ReloadableScript script, FollowUps followUps, ScriptMetrics metrics) {
+        this.script = script;
+        this.followUps = followUps;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Loads the configured script, if any.
+     *
+     * @throws ConfigError naming file:line when the script does not load: the recursor refuses to start
+     */
+    public static ScriptStage start(ScriptSettings settings, CachingResolver resolver, Dns64 dns64, Metrics metrics) {
+        ScriptMetrics m = new ScriptMetrics(metrics);
+        try {
+            ReloadableScript script = new ReloadableScript(settings.file(), settings.options(), m);
+            if (settings.file() != null) {
+                LOG.info("loaded hook script {}", script.description());
+            }
+            return new ScriptStage(script, new FollowUps(resolver, dns64), m);
+        } catch (ScriptLoadError e) {
+            throw new ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
+    }
+
+    /**
+     * ipfilter: true when the script says to drop this query silently. Runs before the full parse, on the raw header,
+     * as in PowerDNS; it is not called for packet-cache hits.
+     */
+    public boolean drop(ClientQuery q) {
+        if (!script.defines(Hook.IPFILTER) || q.wire().length < 12) {
+            return false;
+        }
+        DNSHeader dh;
+        try {
+            dh = new DNSHeader(new Header(Arrays.copyOf(q.wire(), 12)));
+        } catch (IOException e) {
+            return false;
+        }
+        boolean drop = script.ipfilter(ComboAddress.of(q.remote()), ComboAddress.of(q.local()), dh);
+        if (drop) {
+            metrics.dropped();
+        }
+        return drop;
+    }
+
+    /** The hook steps for one parsed query. */
+    public ScriptedQuery begin(ClientQuery q, Message query) {
+        return new ScriptedQuery(script, followUps, metrics, q, query);
+    }
+
+    /**
+     * Loads {@code file} (or the current file again) and swaps it in; on failure the running script stays.
+     *
+     * @return what is now loaded
+     * @throws ScriptLoadError naming file:line
+     */
+    public String reload(Path file) {
+        try {
+            String d = script.reload(file);
+            metrics.reload(true);
+            LOG.info("reloaded hook script {}", d);
+            return d;
+        } catch (ScriptLoadError e) {
+            metrics.reload(false);
+            LOG.warn("script reload failed, keeping {}: {}", script.description(), e.getMessage());
+            throw e;
+        }
+    }
+
+    public String description() {
+        return script.description();
+    }
+
+    @Override
+    public void close() {
+        script.close();
+    }
+}
