@@ -45,6 +45,7 @@ public final class DnsTransport {
 
     private final java.net.InetAddress local4;
     private final java.net.InetAddress local6;
+    private volatile boolean dnssecOk;
 
     public DnsTransport(Duration timeout, int ednsBufsize, Metrics metrics) {
         this(timeout, ednsBufsize, java.util.List.of(), metrics);
@@ -71,6 +72,14 @@ public final class DnsTransport {
         this.timeouts = metrics.counter("gate64_outgoing_timeouts_total", "Outgoing queries that got no answer in time");
         this.mismatched = metrics.counter("gate64_outgoing_mismatched_answers_total",
                 "Answers ignored because ID, source or question did not match (possible spoofing)");
+    }
+
+    /**
+     * Sets DO on every outgoing query (dnssec modes other than off), so that authorities send RRSIGs and denial
+     * proofs for the validator and for clients that ask for them.
+     */
+    public void requestDnssecRecords(boolean on) {
+        this.dnssecOk = on;
     }
 
     /** What to ask. */
@@ -101,7 +110,7 @@ public final class DnsTransport {
         }
         m.addRecord(Record.newRecord(q.name, q.type, DClass.IN), Section.QUESTION);
         if (q.edns) {
-            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk || dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
         }
         return m;
     }
