@@ -77,7 +77,7 @@ start_gate64() {
   # Pinned to one core the JVM sizes itself for one CPU: one Netty event loop (threads=1), one carrier thread for
   # the virtual threads that resolve misses, and the serial collector.
   taskset -c $resolver_cpu ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dthreads=1 \
-    -Dwebserver=false -Dloglevel=warn -Dhint-file="\"$work/hints\"" -Ddont-query='[]' >"$work/gate64.log" 2>&1 &
+    -Dwebserver=false -Dloglevel=warn -Dhint-file="\"$work/hints\"" -Ddont-query='[]' -Ddnssec='"off"' >"$work/gate64.log" 2>&1 &
   pids+=($!); server_pid=$!
 }
 start_unbound() {
