@@ -129,14 +129,16 @@ public final class Recursor implements AutoCloseable {
     }
 
     /**
-     * Loads the hook script again ({@code file} null: the same file) and swaps it in without stopping queries; when
-     * the new script fails to load, the old one stays in service.
+     * Loads the hook script again ({@code file} null: the same file) and swaps it in without stopping queries, then
+     * empties the packet cache; when the new script fails to load, the old one stays in service and nothing changes.
      *
      * @return a description of the script now in service
      * @throws net.gate64.scripting.ScriptLoadError naming file:line
      */
     public String reloadScript(java.nio.file.Path file) {
-        return scripts.reload(file);
+        String loaded = scripts.reload(file);
+        packetCache.clear(); // answers the old script shaped must not outlive it
+        return loaded;
     }
 
     public Metrics metrics() {
