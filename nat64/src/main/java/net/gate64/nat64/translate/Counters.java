@@ -15,6 +15,8 @@ public final class Counters {
     public final LongAdder received6 = new LongAdder();
     public final LongAdder received4 = new LongAdder();
     public final LongAdder writeErrors = new LongAdder();
+    /** Packets whose handling threw (a bug): dropped, logged, the worker carries on. */
+    public final LongAdder handlerFailures = new LongAdder();
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
 
     public Counters() {

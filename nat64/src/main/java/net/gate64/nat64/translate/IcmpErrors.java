@@ -36,7 +36,7 @@ final class IcmpErrors {
      * suppressed. {@code isError} says the offending packet is itself an ICMPv6 error.
      */
     int toIpv6Sender(byte[] in, int len, boolean isError, int type, int code, int mtu, byte[] out) {
-        if (isError || !allowed()) {
+        if (isError || !unicastSource6(in) || !allowed()) {
             return 0;
         }
         int body = Math.min(len, MAX_V6 - 48);
@@ -57,7 +57,9 @@ final class IcmpErrors {
     /** An ICMPv4 error about the IPv4 packet {@code in[0..len)}; {@code rest} is the 32-bit field after the checksum. */
     int toIpv4Sender(byte[] in, int len, boolean isError, int type, int code, int rest, byte[] out) {
         boolean nonFirstFragment = (((in[6] & 0xff) << 8 | (in[7] & 0xff)) & Ipv4Header.OFFSET_MASK) != 0;
-        if (isError || nonFirstFragment || !allowed()) {
+        int src = i32(in, Ipv4Header.SOURCE);
+        boolean unicast = src != 0 && (src >>> 28) < 0xe; // RFC 1812 §4.3.2.7: not to 0.0.0.0, multicast, class E
+        if (isError || nonFirstFragment || !unicast || !allowed()) {
             return 0;
         }
         int body = Math.min(len, MAX_V4 - 28);
@@ -77,6 +79,21 @@ final class IcmpErrors {
             return true;
         }
         counters.icmpErrorsSuppressed.increment();
+        return false;
+    }
+
+    /** RFC 4443 §2.4(e): no error to the unspecified address, multicast or link-local sources. */
+    private static boolean unicastSource6(byte[] in) {
+        int first = in[Ipv6Header.SOURCE] & 0xff;
+        int second = in[Ipv6Header.SOURCE + 1] & 0xc0;
+        if (first == 0xff || (first == 0xfe && second == 0x80)) {
+            return false;
+        }
+        for (int i = 0; i < 16; i++) {
+            if (in[Ipv6Header.SOURCE + i] != 0) {
+                return true;
+            }
+        }
         return false;
     }
 

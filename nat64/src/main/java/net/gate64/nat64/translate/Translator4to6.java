@@ -66,6 +66,9 @@ public final class Translator4to6 {
         boolean more = (flagsFrag & Ipv4Header.MORE_FRAGMENTS) != 0;
         boolean fragmented = more || fragOffset != 0;
         boolean first = fragOffset == 0;
+        if ((in[Ipv4Header.DESTINATION] & 0xf0) >= 0xe0) {
+            return drop(f, DropReason.NOT_IN_POOL4); // multicast and broadcast are never translated
+        }
         int proto = u8(in, Ipv4Header.PROTOCOL);
         int l4 = ihl;
         int l4len = total - ihl;

@@ -87,6 +87,9 @@ public final class Translator6to4 {
         if (off > end) {
             return drop(f, DropReason.TRUNCATED);
         }
+        if (in[Ipv6Header.DESTINATION] == (byte) 0xff) {
+            return drop(f, DropReason.NOT_IN_POOL6); // multicast (MLD, ND): link traffic, never translated
+        }
         int l4 = off;
         int l4len = end - off;
         int fragWord = fragHeader >= 0 ? u16(in, fragHeader + 2) : 0;

@@ -1,0 +1,214 @@
+package net.gate64.nat64;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import net.gate64.nat64.config.Nat64Settings;
+import net.gate64.nat64.http.ObservabilityServer;
+import net.gate64.nat64.packet.Bytes;
+import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.SiitMapper;
+import net.gate64.nat64.state.Bib;
+import net.gate64.nat64.state.Pool4;
+import net.gate64.nat64.state.SessionTable;
+import net.gate64.nat64.state.StatefulMapper;
+import net.gate64.nat64.translate.AddressMapper;
+import net.gate64.nat64.translate.Counters;
+import net.gate64.nat64.translate.IcmpRateLimiter;
+import net.gate64.nat64.translate.PacketHandler;
+import net.gate64.nat64.translate.Pool6;
+import net.gate64.nat64.translate.TranslatorConfig;
+import net.gate64.nat64.tun.TunDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: one TUN queue and one platform thread per worker, each with its own buffers, translators
+ * and mapper view over the shared tables; a sweeper thread expiring sessions once a second; the HTTP endpoint.
+ */
+public final class Nat64Service implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Nat64Service.class);
+    private static final int BUFFER = 65536;
+    private static final int POLL_MILLIS = 200;
+
+    private final Nat64Settings settings;
+    private final LongSupplier clock;
+    private final Counters counters = new Counters();
+    private final Pool6 pool6;
+    private final Bib bib;
+    private final SessionTable sessions;
+    private final EamTable eam;
+    private final TranslatorConfig translatorConfig;
+    private final List<Thread> workers = new ArrayList<>();
+    private final ScheduledExecutorService sweeper;
+    private volatile boolean running = true;
+    private TunDevice tun;
+    private ObservabilityServer http;
+
+    public Nat64Service(Nat64Settings settings, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.clock = nanoClock;
+        this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
+        this.eam = new EamTable(settings.eam());
+        this.translatorConfig = new TranslatorConfig(settings.mtu(), settings.decrementHopLimit(),
+                settings.ipv4Address(), settings.ipv6Address());
+        if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
+            Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
+            this.bib = new Bib(pool4);
+            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock);
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                    .name("nat64-expiry").unstarted(r));
+        } else {
+            this.bib = null;
+            this.sessions = null;
+            this.sweeper = null;
+        }
+    }
+
+    /** A mapper view for one worker thread (stateful views share the tables; SIIT is stateless anyway). */
+    AddressMapper newMapper() {
+        if (bib != null) {
+            return new StatefulMapper(pool6, bib, sessions, settings.ipv4Address());
+        }
+        return new SiitMapper(pool6, eam, settings.ipv4Address());
+    }
+
+    public void start() throws IOException {
+        tun = TunDevice.open(settings.tunName(), settings.threads());
+        if (settings.configureInterface()) {
+            InterfaceSetup.apply(settings);
+        }
+        for (int i = 0; i < tun.queues().size(); i++) {
+            TunDevice.Queue q = tun.queues().get(i);
+            PacketHandler handler = new PacketHandler(newMapper(), translatorConfig,
+                    new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
+                            Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
+                    counters, BUFFER);
+            Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler));
+            workers.add(t);
+        }
+        workers.forEach(Thread::start);
+        if (sweeper != null) {
+            sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        }
+        if (settings.httpAddress() != null) {
+            http = new ObservabilityServer(settings.httpAddress(), this);
+            http.start();
+        }
+        LOG.info("nat64 started: tun={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
+                settings.tunName(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
+                settings.portMin(), settings.portMax(), settings.threads(), settings.mtu(),
+                Bytes.ipv4(settings.ipv4Address()), http == null ? "off" : http.address());
+    }
+
+    private void sweep() {
+        try {
+            sessions.sweep();
+        } catch (RuntimeException e) {
+            LOG.error("expiry sweep failed", e);
+        }
+    }
+
+    private void work(TunDevice.Queue queue, PacketHandler handler) {
+        TunDevice.IoContext io = queue.io();
+        byte[] in = new byte[BUFFER];
+        byte[] out = new byte[BUFFER];
+        MemorySegment inSeg = MemorySegment.ofArray(in);
+        MemorySegment outSeg = MemorySegment.ofArray(out);
+        byte[] otherArray = null;
+        MemorySegment otherSeg = null;
+        try {
+            while (running) {
+                int n = io.read(inSeg);
+                if (n == TunDevice.IoContext.AGAIN) {
+                    io.awaitReadable(POLL_MILLIS);
+                    continue;
+                }
+                int m;
+                try {
+                    m = handler.handle(in, n, out);
+                } catch (RuntimeException e) {
+                    // A translator bug must cost one packet, never the worker: counted and logged.
+                    counters.handlerFailures.increment();
+                    LOG.warn("packet handling failed ({} bytes)", n, e);
+                    continue;
+                }
+                if (m > 0) {
+                    byte[] o = handler.output();
+                    MemorySegment seg = outSeg;
+                    if (o != out) {
+                        if (o != otherArray) {
+                            otherArray = o;
+                            otherSeg = MemorySegment.ofArray(o);
+                        }
+                        seg = otherSeg;
+                    }
+                    if (!io.write(seg, m)) {
+                        counters.writeErrors.increment();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (running) {
+                LOG.error("worker stopped: {}", e.getMessage());
+            }
+        } finally {
+            io.close();
+        }
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Nat64Settings settings() {
+        return settings;
+    }
+
+    /** Null in SIIT mode. */
+    public Bib bib() {
+        return bib;
+    }
+
+    /** Null in SIIT mode. */
+    public SessionTable sessions() {
+        return sessions;
+    }
+
+    public long nanoTime() {
+        return clock.getAsLong();
+    }
+
+    /** Blocks until a worker ends (they end only on close or a fatal TUN error). */
+    public void awaitWorkers() throws InterruptedException {
+        for (Thread t : workers) {
+            t.join();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (http != null) {
+            http.stop();
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (tun != null) {
+            tun.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package net.gate64.nat64.config;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import net.gate64.common.IpNetwork;
+import net.gate64.common.Nat64Prefix;
+import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.state.Limits;
+import net.gate64.nat64.state.Timeouts;
+
+/** The gateway's settings, typed and validated by {@link SettingsLoader}; every field is documented in conf/nat64.conf. */
+public record Nat64Settings(
+        String tunName,
+        Mode mode,
+        List<Nat64Prefix> pool6,
+        IpNetwork pool4,
+        int portMin,
+        int portMax,
+        List<EamTable.Entry> eam,
+        int ipv4Address,
+        byte[] ipv6Address,
+        int mtu,
+        int threads,
+        boolean decrementHopLimit,
+        boolean allowNonGlobal,
+        Limits limits,
+        Timeouts timeouts,
+        double icmpErrorsPerSecond,
+        boolean configureInterface,
+        InetSocketAddress httpAddress) {
+
+    /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
+    public enum Mode { STATEFUL, SIIT }
+
+    public Nat64Settings {
+        pool6 = List.copyOf(pool6);
+        eam = List.copyOf(eam);
+        ipv6Address = ipv6Address.clone();
+    }
+
+    @Override
+    public byte[] ipv6Address() {
+        return ipv6Address.clone();
+    }
+}
