@@ -53,6 +53,8 @@ final class LuaBindings {
         dnsNameMeta.set(LuaValue.LE, fn(a -> self(a, DNSName.class).compareTo(self(a.subargs(2), DNSName.class)) <= 0));
         objectMeta(comboMeta, ComboAddress.class, "isIPv4", "isIPv6", "getPort", "isMappedIPv4", "mapToIPv4", "truncate",
                 "getRaw", "equal", "toString", "toStringWithPort", "toStringNoInterface");
+        // binary strings: Lua strings are bytes, so hand over the bytes (a Java String would be UTF-8 encoded)
+        comboMeta.get(LuaValue.INDEX).set("getRaw", fn(a -> LuaValue.valueOf(self(a, ComboAddress.class).bytes())));
         objectMeta(netmaskMeta, Netmask.class, "match", "getBits", "getNetwork", "getMaskedNetwork", "isIPv4", "isIpv4",
                 "isIPv6", "isIpv6", "empty", "toString");
         objectMeta(nmgMeta, NetmaskGroup.class, "addMask", "addMasks", "match", "size", "toString", "tostring");
@@ -199,7 +201,10 @@ final class LuaBindings {
             self(a, DnsQuestion.class).setRecords(records);
             return null;
         }));
-        dqMethods.set("getEDNSOption", fn(a -> self(a, DnsQuestion.class).getEDNSOption(a.checkint(2))));
+        dqMethods.set("getEDNSOption", fn(a -> {
+            byte[] b = self(a, DnsQuestion.class).ednsOptions().get(a.checkint(2));
+            return b == null ? null : LuaValue.valueOf(b);
+        }));
         dqMethods.set("getEDNSOptions", fn(a -> {
             LuaTable t = new LuaTable();
             for (Map.Entry<Integer, byte[]> e : self(a, DnsQuestion.class).ednsOptions().entrySet()) {

@@ -88,10 +88,27 @@ public final class LuaInstance implements EngineInstance {
         }
     }
 
-    /** LuaJ names the chunk in most messages; make sure every message starts with the file. */
+    /**
+     * "file:line: message" from LuaJ's forms ("@file:24 message", then a stack traceback when the debug library is
+     * loaded; "file:4: message" for syntax errors).
+     */
     private String withFile(String message) {
         String m = message == null ? "unknown error" : message;
-        return m.startsWith(name) ? m : name + ": " + m;
+        int nl = m.indexOf('\n');
+        if (nl >= 0) {
+            m = m.substring(0, nl);
+        }
+        if (m.startsWith("@")) {
+            m = m.substring(1);
+        }
+        if (m.startsWith(name + ":")) {
+            java.util.regex.Matcher line = java.util.regex.Pattern.compile("^:(\\d+):? ").matcher(m.substring(name.length()));
+            if (line.find()) {
+                return name + ":" + line.group(1) + ": " + m.substring(name.length() + line.end());
+            }
+            return m;
+        }
+        return name + ": " + m;
     }
 
     @Override

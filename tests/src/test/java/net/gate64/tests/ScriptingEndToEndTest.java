@@ -1,0 +1,347 @@
+package net.gate64.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.gate64.common.Nat64Prefix;
+import net.gate64.resolver.config.ConfigError;
+import net.gate64.scripting.ScriptLoadError;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Hook scripts in the real recursor against the lab, over UDP: every hook, the follow-ups, per-client prefixes,
+ * error and reload paths, for Lua and for JavaScript alike, plus contrib/dns64.{lua,js} and the DNS64 script from the
+ * PowerDNS documentation unchanged. Clients are 127.0.0.1, 127.0.0.2 (another NAT64 site) and 127.0.0.3 (blocked).
+ */
+class ScriptingEndToEndTest {
+    static final Path SCRIPTS = LabFixture.REPO.resolve("tests/src/test/resources/scripting");
+
+    static LabFixture start(Path script, String... more) throws Exception {
+        String[] o = new String[more.length + 1];
+        o[0] = "lua-dns-script=\"" + script + "\"";
+        System.arraycopy(more, 0, o, 1, more.length);
+        return LabFixture.start(o);
+    }
+
+    static List<String> answers(Message m) {
+        return m.getSection(Section.ANSWER).stream().map(ScriptingEndToEndTest::text).toList();
+    }
+
+    /** The answer records' data only (for answers that may come from the packet cache, TTLs aged). */
+    static List<String> data(Message m) {
+        return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+    }
+
+    static String text(Record r) {
+        return r.getName() + " " + r.getTTL() + " " + Type.string(r.getType()) + " "
+                + (r instanceof AAAARecord a ? Nat64Prefix.format(a.rdataToWireCanonical()) : r.rdataToString());
+    }
+
+    static Message ask(LabFixture f, String client, String name, int type) throws Exception {
+        SimpleResolver r = f.client(false);
+        r.setLocalAddress(new InetSocketAddress(client, 0));
+        return r.send(LabFixture.question(name, type, true));
+    }
+
+    static String ptrName(String ipv6) throws Exception {
+        return ReverseMap.fromAddress(ipv6).toString();
+    }
+
+    /** The same behaviours, whichever language the script is in. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Hooks {
+        LabFixture f;
+
+        abstract String script();
+
+        @BeforeAll
+        void start() throws Exception {
+            f = ScriptingEndToEndTest.start(SCRIPTS.resolve(script()));
+        }
+
+        @AfterAll
+        void stop() {
+            f.close();
+        }
+
+        @Test
+        void preresolveAnswersWithoutAskingUpstream() throws Exception {
+            Message m = ask(f, "127.0.0.1", "scripted.demo.test.", Type.A);
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertEquals(List.of("192.0.2.99", "192.0.2.98"), data(m));
+            long ttl = m.getSection(Section.ANSWER).get(0).getTTL();
+            assertTrue(ttl > 0 && ttl <= 60, "dq:addAnswer's TTL, aged at most by the packet cache: " + ttl);
+        }
+
+        @Test
+        void preresolveRcodeIsSent() throws Exception {
+            assertEquals(Rcode.REFUSED, ask(f, "127.0.0.1", "refused.demo.test.", Type.A).getRcode());
+        }
+
+        @Test
+        void nxdomainHookRewritesTheAnswer() throws Exception {
+            Message m = ask(f, "127.0.0.1", "nonexistent.demo.test.", Type.A);
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertEquals(List.of("nonexistent.demo.test. 30 A 192.0.2.250"), answers(m));
+            // other types are left to the normal answer
+            assertEquals(Rcode.NXDOMAIN, ask(f, "127.0.0.1", "nonexistent.demo.test.", Type.TXT).getRcode());
+        }
+
+        @Test
+        void nodataWithGetFakeAaaaRecordsUsesThePrefixOfEachClient() throws Exception {
+            assertEquals(List.of("v4only.demo.test. 300 AAAA 64:ff9b::c000:20a"),
+                    answers(ask(f, "127.0.0.1", "v4only.demo.test.", Type.AAAA)));
+            // dq.variable: the first client's answer is not served to the second from the packet cache
+            assertEquals(List.of("v4only.demo.test. 300 AAAA 2001:db8:64::c000:20a"),
+                    answers(ask(f, "127.0.0.2", "v4only.demo.test.", Type.AAAA)));
+            assertEquals(List.of("v4only.demo.test. 300 AAAA 64:ff9b::c000:20a"),
+                    answers(ask(f, "127.0.0.1", "v4only.demo.test.", Type.AAAA)));
+            assertEquals(List.of("multi.demo.test. 300 AAAA 2001:db8:64::c000:21f", "multi.demo.test. 300 AAAA 2001:db8:64::c000:220"),
+                    answers(ask(f, "127.0.0.2", "multi.demo.test.", Type.AAAA)));
+        }
+
+        @Test
+        void getFakeAaaaRecordsKeepsTheCnameChain() throws Exception {
+            assertEquals(List.of("chain.demo.test. 300 CNAME alias.demo.test.", "alias.demo.test. 300 CNAME v4only.demo.test.",
+                    "v4only.demo.test. 300 AAAA 64:ff9b::c000:20a"), answers(ask(f, "127.0.0.1", "chain.demo.test.", Type.AAAA)));
+        }
+
+        @Test
+        void getFakePtrRecordsAnswersThroughInAddrArpa() throws Exception {
+            Message m = ask(f, "127.0.0.1", ptrName("64:ff9b::192.0.2.10"), Type.PTR);
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertEquals(List.of(ptrName("64:ff9b::192.0.2.10") + " 300 CNAME 10.2.0.192.in-addr.arpa.",
+                    "10.2.0.192.in-addr.arpa. 300 PTR v4only.demo.test."), answers(m));
+            Message none = ask(f, "127.0.0.1", ptrName("64:ff9b::192.0.2.77"), Type.PTR);
+            assertEquals(Rcode.NXDOMAIN, none.getRcode()); // the in-addr.arpa lookup's rcode, CNAME kept (as PowerDNS)
+            assertEquals(List.of(ptrName("64:ff9b::192.0.2.77") + " 1 CNAME 77.2.0.192.in-addr.arpa."), answers(none));
+        }
+
+        @Test
+        void followCnameRecordsResolvesTheTarget() throws Exception {
+            assertEquals(List.of("follow.demo.test. 60 CNAME v4only.demo.test.", "v4only.demo.test. 300 A 192.0.2.10"),
+                    answers(ask(f, "127.0.0.1", "follow.demo.test.", Type.A)));
+        }
+
+        @Test
+        void postresolveRewritesRecordsAndSeesDataFromPreresolve() throws Exception {
+            assertEquals(List.of("dual.demo.test. 42 A 192.0.2.21", "dual.demo.test. 42 TXT preresolve:dual.demo.test."),
+                    answers(ask(f, "127.0.0.1", "dual.demo.test.", Type.A)));
+            // untouched types and names pass through
+            assertEquals(List.of("dual.demo.test. 300 AAAA 2001:db8::20"), answers(ask(f, "127.0.0.1", "dual.demo.test.", Type.AAAA)));
+        }
+
+        @Test
+        void ipfilterDropsTheBlockedClient() throws Exception {
+            long before = f.metric("gate64_drops_total", "reason", "ipfilter");
+            SimpleResolver r = f.client(false);
+            r.setLocalAddress(new InetSocketAddress("127.0.0.3", 0));
+            r.setTimeout(Duration.ofMillis(700));
+            assertThrows(java.io.IOException.class, () -> r.send(LabFixture.question("v4only.demo.test.", Type.A, true)));
+            assertEquals(before + 1, f.metric("gate64_drops_total", "reason", "ipfilter"));
+            assertEquals(Rcode.NOERROR, ask(f, "127.0.0.2", "v4only.demo.test.", Type.A).getRcode());
+        }
+
+        @Test
+        void runtimeErrorIsCountedAndTheQueryGoesOn() throws Exception {
+            long before = f.metric("gate64_script_errors_total", "hook", "preresolve");
+            Message m = ask(f, "127.0.0.1", "boom.demo.test.", Type.A);
+            // preresolve failed → as if it returned false: resolved (NXDOMAIN), then the nxdomain hook ran
+            assertEquals(List.of("boom.demo.test. 30 A 192.0.2.250"), answers(m));
+            assertEquals(before + 1, f.metric("gate64_script_errors_total", "hook", "preresolve"));
+        }
+
+        @Test
+        void runawayHookIsStoppedAndTheServerKeepsAnswering() throws Exception {
+            long before = f.metric("gate64_script_timeouts_total", "hook", "preresolve");
+            long start = System.nanoTime();
+            Message m = ask(f, "127.0.0.1", "spin.demo.test.", Type.A);
+            assertEquals(List.of("spin.demo.test. 30 A 192.0.2.250"), answers(m));
+            assertTrue(System.nanoTime() - start < 3_000_000_000L, "bounded by lua-hook-timeout-msec");
+            assertEquals(before + 1, f.metric("gate64_script_timeouts_total", "hook", "preresolve"));
+            assertEquals(List.of("192.0.2.99", "192.0.2.98"), data(ask(f, "127.0.0.1", "scripted.demo.test.", Type.A)));
+        }
+    }
+
+    @Nested
+    class Lua extends Hooks {
+        @Override
+        String script() {
+            return "hooks.lua";
+        }
+    }
+
+    @Nested
+    class JavaScript extends Hooks {
+        @Override
+        String script() {
+            return "hooks.js";
+        }
+    }
+
+    /** contrib/dns64.lua and its twin: two clients, two prefixes, PTR for both prefixes. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Contrib {
+        LabFixture f;
+
+        abstract String script();
+
+        @BeforeAll
+        void start() throws Exception {
+            f = ScriptingEndToEndTest.start(LabFixture.REPO.resolve(script()));
+        }
+
+        @AfterAll
+        void stop() {
+            f.close();
+        }
+
+        @Test
+        void eachClientGetsItsPrefix() throws Exception {
+            for (int round = 0; round < 2; round++) {
+                assertEquals(List.of("v4only.demo.test. 300 AAAA 64:ff9b::c000:20a"),
+                        answers(ask(f, "127.0.0.1", "v4only.demo.test.", Type.AAAA)));
+                assertEquals(List.of("v4only.demo.test. 300 AAAA 2001:db8:64::c000:20a"),
+                        answers(ask(f, "127.0.0.2", "v4only.demo.test.", Type.AAAA)));
+            }
+            assertEquals(List.of("away.demo.test. 300 CNAME web.other.test.", "web.other.test. 300 AAAA 2001:db8:64::c633:6407"),
+                    answers(ask(f, "127.0.0.2", "away.demo.test.", Type.AAAA)));
+        }
+
+        @Test
+        void realAaaaAndOtherTypesAreUntouched() throws Exception {
+            assertEquals(List.of("dual.demo.test. 300 AAAA 2001:db8::20"), answers(ask(f, "127.0.0.2", "dual.demo.test.", Type.AAAA)));
+            assertEquals(Rcode.NXDOMAIN, ask(f, "127.0.0.2", "nonexistent.demo.test.", Type.AAAA).getRcode());
+            Message txt = ask(f, "127.0.0.1", "txtonly.demo.test.", Type.AAAA);
+            assertEquals(Rcode.NOERROR, txt.getRcode());
+            assertTrue(answers(txt).isEmpty());
+        }
+
+        @Test
+        void ptrForBothPrefixes() throws Exception {
+            for (String client : List.of("127.0.0.1", "127.0.0.2")) {
+                for (String address : List.of("64:ff9b::192.0.2.10", "2001:db8:64::192.0.2.10")) {
+                    assertEquals(List.of(ptrName(address) + " 300 CNAME 10.2.0.192.in-addr.arpa.",
+                            "10.2.0.192.in-addr.arpa. 300 PTR v4only.demo.test."), answers(ask(f, client, ptrName(address), Type.PTR)));
+                }
+            }
+        }
+    }
+
+    @Nested
+    class ContribLua extends Contrib {
+        @Override
+        String script() {
+            return "contrib/dns64.lua";
+        }
+    }
+
+    @Nested
+    class ContribJavaScript extends Contrib {
+        @Override
+        String script() {
+            return "contrib/dns64.js";
+        }
+    }
+
+    /** The DNS64 script of the PowerDNS documentation (contrib/dns64.lua there), byte for byte, and its JS twin. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class PowerDnsDocumented {
+        LabFixture f;
+
+        abstract String script();
+
+        @BeforeAll
+        void start() throws Exception {
+            f = ScriptingEndToEndTest.start(SCRIPTS.resolve(script()));
+        }
+
+        @AfterAll
+        void stop() {
+            f.close();
+        }
+
+        @Test
+        void synthesisesWithTheDocumentedPrefix() throws Exception {
+            // PowerDNS copies bytes 0-11 of the prefix and puts the IPv4 address in bytes 12-15
+            assertEquals(List.of("v4only.demo.test. 300 AAAA fe80::21b:77ff:c000:20a"),
+                    answers(ask(f, "127.0.0.1", "v4only.demo.test.", Type.AAAA)));
+            assertEquals(List.of("dual.demo.test. 300 AAAA 2001:db8::20"), answers(ask(f, "127.0.0.1", "dual.demo.test.", Type.AAAA)));
+        }
+
+        @Test
+        void reverseNamesMapToInAddrArpa() throws Exception {
+            String q = ptrName("fe80::21b:77ff:c000:20a");
+            assertEquals(List.of(q + " 300 CNAME 10.2.0.192.in-addr.arpa.", "10.2.0.192.in-addr.arpa. 300 PTR v4only.demo.test."),
+                    answers(ask(f, "127.0.0.1", q, Type.PTR)));
+        }
+    }
+
+    @Nested
+    class PowerDnsDocumentedLua extends PowerDnsDocumented {
+        @Override
+        String script() {
+            return "powerdns-dns64.lua";
+        }
+    }
+
+    @Nested
+    class PowerDnsDocumentedJavaScript extends PowerDnsDocumented {
+        @Override
+        String script() {
+            return "powerdns-dns64.js";
+        }
+    }
+
+    @Test
+    void brokenScriptRefusesToStartNamingFileAndLine() {
+        for (String name : List.of("broken.lua", "broken.js")) {
+            ConfigError e = assertThrows(ConfigError.class, () -> start(SCRIPTS.resolve(name)).close());
+            assertTrue(e.getMessage().contains(SCRIPTS.resolve(name) + ":4"), e.getMessage());
+            assertTrue(e.getMessage().contains("lua-dns-script"), e.getMessage());
+        }
+    }
+
+    @Test
+    void reloadSwapsScriptsAndKeepsTheOldOneWhenTheNewOneFails(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("live.lua");
+        Files.copy(SCRIPTS.resolve("hooks.lua"), script);
+        try (LabFixture f = start(script)) {
+            assertEquals(List.of("192.0.2.99", "192.0.2.98"),
+                    data(ask(f, "127.0.0.1", "scripted.demo.test.", Type.A)));
+            Files.copy(SCRIPTS.resolve("broken.lua"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ScriptLoadError e = assertThrows(ScriptLoadError.class, () -> f.recursor.reloadScript(null));
+            assertTrue(e.getMessage().contains(script + ":4"), e.getMessage());
+            assertEquals(1, f.metric("gate64_script_reloads_total", "result", "failed"));
+            assertEquals(List.of("192.0.2.99", "192.0.2.98"),
+                    data(ask(f, "127.0.0.1", "scripted.demo.test.", Type.A)), "the old script still runs");
+            // a script without hooks: the name the old one invented now resolves for real, because script answers
+            // never entered the record cache (and the reload emptied the packet cache)
+            f.recursor.reloadScript(SCRIPTS.resolve("empty.lua"));
+            assertEquals(1, f.metric("gate64_script_reloads_total", "result", "ok"));
+            assertEquals(Rcode.NXDOMAIN, ask(f, "127.0.0.1", "scripted.demo.test.", Type.A).getRcode());
+            f.recursor.reloadScript(SCRIPTS.resolve("hooks.js"));
+            assertEquals(List.of("192.0.2.99", "192.0.2.98"),
+                    data(ask(f, "127.0.0.1", "scripted.demo.test.", Type.A)), "Lua replaced by JavaScript");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+function preresolve(dq)
+  return true
+end
+end

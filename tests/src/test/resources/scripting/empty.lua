@@ -1,0 +1,2 @@
+-- no hooks at all
+local x = 1
