@@ -1,0 +1,153 @@
+package net.gate64.tests.nat64;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Three network namespaces with unique names: an IPv6-only client, the gateway, an IPv4-only server.
+ * <pre>
+ *   client  c0 2001:db8:1::2/64  ── g0 2001:db8:1::1/64   gateway   g1 198.51.100.1/24 ── s0 198.51.100.2/24  server
+ *                                                         (tun nat64: pool6 → tun, pool4 203.0.113.0/28 → tun)
+ * </pre>
+ * Only addresses from the documentation ranges, and only inside these namespaces.
+ */
+final class NamespaceBed implements AutoCloseable {
+    final String client;
+    final String gateway;
+    final String server;
+    private final List<Process> processes = new ArrayList<>();
+
+    private NamespaceBed(String suffix) {
+        client = "g64c-" + suffix;
+        gateway = "g64g-" + suffix;
+        server = "g64s-" + suffix;
+    }
+
+    /** Why the bed cannot be built here, or null when it can. */
+    static String unavailable() {
+        try {
+            Result id = run(5, "id", "-u");
+            if (!id.out.trim().equals("0")) {
+                return "not root (network namespaces and TUN need root): skipping the NAT64 namespace tests";
+            }
+            if (!Files.exists(Path.of("/dev/net/tun"))) {
+                return "/dev/net/tun is missing: skipping the NAT64 namespace tests";
+            }
+            String probe = "g64p-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+            Result add = run(10, "ip", "netns", "add", probe);
+            run(10, "ip", "netns", "del", probe);
+            if (add.code != 0) {
+                return "`ip netns add` fails (" + add.out.trim() + "): skipping the NAT64 namespace tests";
+            }
+            if (run(5, "python3", "--version").code != 0) {
+                return "python3 is missing (used for the servers): skipping the NAT64 namespace tests";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot run ip/id (" + e.getMessage() + "): skipping the NAT64 namespace tests";
+        }
+    }
+
+    static NamespaceBed create() throws IOException {
+        NamespaceBed bed = new NamespaceBed(Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)));
+        try {
+            bed.build();
+        } catch (IOException | RuntimeException e) {
+            bed.close();
+            throw e;
+        }
+        return bed;
+    }
+
+    private void build() throws IOException {
+        for (String ns : List.of(client, gateway, server)) {
+            must("ip", "netns", "add", ns);
+            must("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+        must("ip", "link", "add", "c0", "netns", client, "type", "veth", "peer", "name", "g0", "netns", gateway);
+        must("ip", "link", "add", "s0", "netns", server, "type", "veth", "peer", "name", "g1", "netns", gateway);
+        must("ip", "-n", client, "addr", "add", "2001:db8:1::2/64", "dev", "c0", "nodad");
+        must("ip", "-n", gateway, "addr", "add", "2001:db8:1::1/64", "dev", "g0", "nodad");
+        must("ip", "-n", gateway, "addr", "add", "198.51.100.1/24", "dev", "g1");
+        must("ip", "-n", server, "addr", "add", "198.51.100.2/24", "dev", "s0");
+        for (String[] link : new String[][] {{client, "c0"}, {gateway, "g0"}, {gateway, "g1"}, {server, "s0"}}) {
+            must("ip", "-n", link[0], "link", "set", link[1], "up");
+        }
+        must("ip", "-n", client, "-6", "route", "add", "default", "via", "2001:db8:1::1");
+        must("ip", "-n", server, "route", "add", "default", "via", "198.51.100.1");
+        must("ip", "netns", "exec", gateway, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+    }
+
+    /** Starts a long-running process inside {@code ns}; output goes to {@code log}. Stopped by {@link #close}. */
+    Process spawn(String ns, Path log, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Runs a command inside {@code ns} and waits (at most {@code seconds}). */
+    Result exec(String ns, int seconds, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(cmd));
+        return run(seconds, full.toArray(String[]::new));
+    }
+
+    void must(String... cmd) throws IOException {
+        Result r = run(20, cmd);
+        if (r.code != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + r.out.trim());
+        }
+    }
+
+    record Result(int code, String out) {}
+
+    static Result run(int seconds, String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            p.getOutputStream().close();
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return new Result(-1, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8) + " (timed out)");
+            }
+            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted: " + String.join(" ", cmd));
+        }
+    }
+
+    /** Stops what it started (by process id), then deletes the namespaces; safe to call on a half-built bed. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String ns : List.of(client, gateway, server)) {
+            try {
+                run(10, "ip", "netns", "del", ns);
+            } catch (IOException ignored) {
+                // best effort: nothing else can be done in cleanup
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package net.gate64.tests.nat64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real gateway ({@code net.gate64.nat64.Nat64Main} in its own JVM on a TUN device in the gateway namespace)
+ * between an IPv6-only client and an IPv4-only server. Server 198.51.100.2 is reached as 2001:db8:64::c633:6402.
+ * Skipped with a message when not root, without /dev/net/tun or when `ip netns` does not work.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Nat64NamespaceTest {
+    private static final String SERVER6 = "2001:db8:64::c633:6402";
+    private static final String SERVER6_WKP = "64:ff9b::c633:6402";
+    private static NamespaceBed bed;
+    private static Path dir;
+    private static Process gatewayProcess;
+    private static String fileSha256;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String why = NamespaceBed.unavailable();
+        assumeTrue(why == null, why);
+        dir = Files.createTempDirectory("g64-nat64-test");
+        bed = NamespaceBed.create();
+        Path conf = dir.resolve("nat64.conf");
+        Files.writeString(conf, """
+                tun-name = "nat64"
+                mode = "stateful"
+                pool6 = ["2001:db8:64::/96", "64:ff9b::/96"]
+                pool4 = "203.0.113.0/28"
+                threads = 2
+                mtu = 1500
+                udp-timeout = 3s
+                icmp-timeout = 3s
+                configure-interface = true
+                http-address = "127.0.0.1:8064"
+                """);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        gatewayProcess = bed.spawn(bed.gateway, dir.resolve("gateway.log"), java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "net.gate64.nat64.Nat64Main", "--config", conf.toString());
+        // A 4 MB file with random content behind a plain HTTP server, and a UDP echo server, in the server namespace.
+        byte[] blob = new byte[4 * 1024 * 1024];
+        new Random(64).nextBytes(blob);
+        Files.createDirectories(dir.resolve("www"));
+        Files.write(dir.resolve("www/blob"), blob);
+        fileSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
+        bed.spawn(bed.server, dir.resolve("http.log"), "python3", "-m", "http.server", "8080", "--bind", "198.51.100.2",
+                "--directory", dir.resolve("www").toString());
+        Files.writeString(dir.resolve("echo.py"), """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("198.51.100.2", 7007))
+                while True:
+                    data, peer = s.recvfrom(65535)
+                    s.sendto(data, peer)
+                """);
+        bed.spawn(bed.server, dir.resolve("echo.log"), "python3", dir.resolve("echo.py").toString());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            NamespaceBed.Result routes = bed.exec(bed.gateway, 5, "ip", "route", "show", "203.0.113.0/28");
+            NamespaceBed.Result http = bed.exec(bed.server, 5, "python3", "-c",
+                    "import socket; socket.create_connection(('198.51.100.2', 8080), 1)");
+            if (routes.out().contains("nat64") && http.code() == 0) {
+                return;
+            }
+            if (!gatewayProcess.isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("gateway or servers did not come up; gateway log:\n"
+                + Files.readString(dir.resolve("gateway.log")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    private static NamespaceBed.Result client(int seconds, String... cmd) throws IOException {
+        return bed.exec(bed.client, seconds, cmd);
+    }
+
+    private static String metrics() throws IOException {
+        return bed.exec(bed.gateway, 10, "python3", "-c",
+                "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8064/metrics').read().decode())").out();
+    }
+
+    private static String sessions() throws IOException {
+        return bed.exec(bed.gateway, 10, "python3", "-c",
+                "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8064/sessions').read().decode())").out();
+    }
+
+    private static long metric(String text, String nameAndLabels) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(nameAndLabels) + " (\\d+)$", Pattern.MULTILINE).matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    @Test
+    @Order(1)
+    void pingThroughThePrefix() throws IOException {
+        NamespaceBed.Result r = client(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER6);
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("3 received"), r.out());
+    }
+
+    @Test
+    @Order(2)
+    void multiMegabyteTcpDownloadArrivesIntact() throws IOException {
+        NamespaceBed.Result r = client(60, "python3", "-c", """
+                import hashlib, urllib.request
+                data = urllib.request.urlopen('http://[%s]:8080/blob', timeout=30).read()
+                print(len(data), hashlib.sha256(data).hexdigest())
+                """.formatted(SERVER6));
+        assertEquals(0, r.code(), r.out());
+        assertEquals(4 * 1024 * 1024 + " " + fileSha256, r.out().trim());
+    }
+
+    @Test
+    @Order(3)
+    void udpEcho() throws IOException {
+        NamespaceBed.Result r = client(20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                for i in range(5):
+                    msg = ('datagram %%d ' %% i).encode() * (i * 20 + 1)
+                    s.sendto(msg, ('%s', 7007))
+                    data, peer = s.recvfrom(65535)
+                    assert data == msg, (data, msg)
+                    assert peer[0] == '%s', peer
+                print('ok')
+                """.formatted(SERVER6, SERVER6));
+        assertEquals("ok", r.out().trim(), r.out());
+    }
+
+    @Test
+    @Order(4)
+    void hopLimitExpiryIsAnsweredByGatewayAndTranslatedFromIpv4() throws IOException {
+        // Hop limit 2: the gateway's kernel leaves 1, the translator answers Time Exceeded itself.
+        NamespaceBed.Result atTranslator = client(10, "ping", "-c", "1", "-W", "2", "-t", "2", SERVER6);
+        assertTrue(atTranslator.out().contains("From 2001:db8:64::cb00:7101") && atTranslator.out().contains("Time exceeded"),
+                atTranslator.out());
+        // Hop limit 3: the IPv4 packet leaves with TTL 1 and the gateway's IPv4 stack answers ICMPv4 Time Exceeded,
+        // which the translator turns into ICMPv6 (source 198.51.100.1 embedded in the prefix).
+        NamespaceBed.Result fromV4 = client(10, "ping", "-c", "1", "-W", "2", "-t", "3", SERVER6);
+        assertTrue(fromV4.out().contains("From 2001:db8:64::c633:6401") && fromV4.out().contains("Time exceeded"),
+                fromV4.out());
+    }
+
+    @Test
+    @Order(5)
+    void portUnreachableIsTranslated() throws IOException {
+        NamespaceBed.Result r = client(10, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.connect(('%s', 9))
+                s.send(b'anyone?')
+                try:
+                    s.recv(100)
+                    print('answered')
+                except ConnectionRefusedError:
+                    print('refused')
+                except socket.timeout:
+                    print('timeout')
+                """.formatted(SERVER6));
+        assertEquals("refused", r.out().trim(), "ICMPv4 port unreachable → ICMPv6 port unreachable");
+    }
+
+    @Test
+    @Order(6)
+    void fragmentationNeededBecomesPacketTooBig() throws IOException {
+        bed.must("ip", "-n", bed.gateway, "link", "set", "g1", "mtu", "1400");
+        bed.must("ip", "-n", bed.server, "link", "set", "s0", "mtu", "1400");
+        try {
+            NamespaceBed.Result r = client(10, "ping", "-c", "2", "-W", "2", "-s", "1452", "-M", "do", SERVER6);
+            assertTrue(r.out().contains("mtu=1420"), "Frag Needed MTU 1400 → Packet Too Big 1420:\n" + r.out());
+            NamespaceBed.Result fits = client(10, "ping", "-c", "1", "-W", "2", "-s", "1372", "-M", "do", SERVER6);
+            assertEquals(0, fits.code(), fits.out());
+        } finally {
+            bed.must("ip", "-n", bed.gateway, "link", "set", "g1", "mtu", "1500");
+            bed.must("ip", "-n", bed.server, "link", "set", "s0", "mtu", "1500");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void wellKnownPrefixRefusesNonGlobalIpv4() throws IOException {
+        NamespaceBed.Result r = client(10, "ping", "-c", "1", "-W", "1", SERVER6_WKP);
+        assertNotEquals(0, r.code(), "198.51.100.2 is documentation space: not global (RFC 6052 §3.1)");
+        assertTrue(metric(metrics(), "gate64_nat64_dropped_total{reason=\"non_global_ipv4\"}") >= 1);
+    }
+
+    @Test
+    @Order(8)
+    void sessionsExpire() throws Exception {
+        long expiredBefore = metric(metrics(), "gate64_nat64_sessions_expired_total");
+        client(10, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.sendto(b'x', ('%s', 7007))
+                s.recvfrom(100)
+                """.formatted(SERVER6));
+        String listing = sessions();
+        assertTrue(listing.contains(":7007"), listing);
+        Thread.sleep(5_000); // udp-timeout = 3s, sweep every second
+        listing = sessions();
+        assertTrue(!listing.contains(":7007"), "UDP session gone after its timeout:\n" + listing);
+        String m = metrics();
+        assertTrue(metric(m, "gate64_nat64_sessions_expired_total") > expiredBefore, m);
+        assertEquals(0, metric(m, "gate64_nat64_sessions{proto=\"udp\"}"), m);
+        assertTrue(metric(m, "gate64_nat64_packets_translated_total{direction=\"6to4\"}") > 1000, m);
+        assertTrue(gatewayProcess.isAlive());
+    }
+}
