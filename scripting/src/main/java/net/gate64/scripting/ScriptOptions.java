@@ -17,6 +17,6 @@ public record ScriptOptions(Duration hookTimeout, int maxInstances) {
     }
 
     public static ScriptOptions defaults() {
-        return new ScriptOptions(Duration.ofMillis(100), Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        return new ScriptOptions(Duration.ofSeconds(1), Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
     }
 }

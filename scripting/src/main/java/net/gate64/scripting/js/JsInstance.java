@@ -121,7 +121,8 @@ public final class JsInstance implements EngineInstance {
             return ds;
         });
         global.putMember("pdnslog", (ProxyExecutable) a -> {
-            ScriptLog.log(a.length > 0 ? a[0].toString() : "", a.length > 1 && a[1].fitsInInt() ? a[1].asInt() : 4);
+            String message = a.length == 0 ? "" : a[0].isString() ? a[0].asString() : a[0].toString();
+            ScriptLog.log(message, a.length > 1 && a[1].fitsInInt() ? a[1].asInt() : 4);
             return null;
         });
         global.putMember("pdnsrandom", (ProxyExecutable) a -> a.length > 0 && a[0].fitsInInt() && a[0].asInt() > 0
