@@ -20,7 +20,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import net.gate64.resolver.config.HostPort;
@@ -115,6 +118,14 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        /**
+         * Answers from the virtual threads that resolved cache misses. Handing each one to the loop on its own cost a
+         * wake-up and a sendmsg per answer; queued here, one drain task per burst writes them all and sends them
+         * with one flush (sendmmsg).
+         */
+        private final Queue<DatagramPacket> resolved = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress sender = packet.sender();
@@ -122,9 +133,20 @@ public final class DnsServer implements AutoCloseable {
                 if (ctx.executor().inEventLoop()) {
                     ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise()); // flushed once per read batch
                 } else {
-                    ctx.writeAndFlush(new DatagramPacket(reply, sender), ctx.voidPromise());
+                    resolved.add(new DatagramPacket(reply, sender));
+                    if (drainScheduled.compareAndSet(false, true)) {
+                        ctx.executor().execute(() -> drain(ctx));
+                    }
                 }
             });
+        }
+
+        private void drain(ChannelHandlerContext ctx) {
+            drainScheduled.set(false); // before polling: an answer queued from now on schedules the next drain
+            for (DatagramPacket p; (p = resolved.poll()) != null; ) {
+                ctx.write(p, ctx.voidPromise());
+            }
+            ctx.flush();
         }
 
         @Override
