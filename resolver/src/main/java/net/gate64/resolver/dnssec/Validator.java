@@ -43,9 +43,11 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * <p>The proofs themselves — chain of trust from the anchors through DS and DNSKEY, RRSIG checks, NSEC and NSEC3
  * denials, wildcard proofs, opt-out, algorithm downgrade rules — are dnsjava's {@link ValidatingResolver} (a port of
  * Unbound's validator, with its KeyTrap and NSEC3 limits). Its "upstream" here is {@link Head}: the record cache and
- * the iterator, reached synchronously on the calling virtual thread, so DS and DNSKEY lookups share the client query's
- * work budget and everything they fetch is cached like any other answer. Why reuse rather than write: see
- * docs/dnssec.md.
+ * the iterator, so DS and DNSKEY lookups share the client query's work budget and everything they fetch is cached
+ * like any other answer. dnsjava hops between threads inside one validation (some stages run on the common pool), so
+ * the client query's {@link Work} cannot ride on the thread: each validation borrows a whole validator from a pool,
+ * whose Head knows the one piece of work it serves, and the Head resolves on a virtual thread of its own so no pool
+ * thread ever blocks on the network. Why reuse rather than write: see docs/dnssec.md.
  *
  * <p>Verdicts are cached per (name, type) for the TTL of the data they judged, so a cache hit never re-verifies a
  * signature; Bogus verdicts live at most {@value #BOGUS_TTL} seconds.
@@ -54,7 +56,6 @@ public final class Validator implements Lookup {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
     private static final long BOGUS_TTL = 60;
     private static final long MAX_VERDICT_TTL = 3600;
-    private static final ScopedValue<Work> WORK = ScopedValue.newInstance();
 
     /** The validation work of one client query: its budget and the sub-queries and time spent so far. */
     private static final class Work {
@@ -75,7 +76,8 @@ public final class Validator implements Lookup {
 
     private final CachingResolver raw;
     private final DnssecSettings settings;
-    private final ValidatingResolver validator;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Head> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final Cache<Key, Verdict> verdicts;
     private final Metrics metrics;
     private final Map<Security, LongAdder> results;
@@ -84,14 +86,7 @@ public final class Validator implements Lookup {
         this.raw = raw;
         this.settings = settings;
         this.metrics = metrics;
-        this.validator = new ValidatingResolver(new Head());
-        try {
-            validator.init(limits(settings));
-            validator.loadTrustAnchors(new ByteArrayInputStream(anchorText(settings.anchors()).getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new IllegalStateException("trust anchors did not load: " + e.getMessage(), e);
-        }
-        validator.setAddReasonToAdditional(false);
+        newHead(); // fails early, at start-up, if the anchors do not load
         this.verdicts = Caffeine.newBuilder()
                 .maximumSize(Math.max(1, maxEntries))
                 .ticker(ticker)
@@ -103,6 +98,20 @@ public final class Validator implements Lookup {
                 Security.SECURE, metrics.counter("gate64_dnssec_results_total", help, "state", "secure"),
                 Security.INSECURE, metrics.counter("gate64_dnssec_results_total", help, "state", "insecure"),
                 Security.BOGUS, metrics.counter("gate64_dnssec_results_total", help, "state", "bogus"));
+    }
+
+    private Head newHead() {
+        Head head = new Head();
+        ValidatingResolver v = new ValidatingResolver(head);
+        try {
+            v.init(limits(settings));
+            v.loadTrustAnchors(new ByteArrayInputStream(anchorText(settings.anchors()).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalStateException("trust anchors did not load: " + e.getMessage(), e);
+        }
+        v.setAddReasonToAdditional(false);
+        head.validator = v;
+        return head;
     }
 
     /** dnsjava's knobs, from our settings: RRSIGs tried per RRset, DS/DNSKEY mismatches, NSEC3 iteration cap. */
@@ -158,10 +167,18 @@ public final class Validator implements Lookup {
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
         Work work = new Work(budget, System.nanoTime() + settings.maxValidationMillis() * 1_000_000L);
-        Message[] out = new Message[1];
-        ScopedValue.where(WORK, work).run(() ->
-                out[0] = validator.sendAsync(query, Runnable::run).toCompletableFuture().join());
-        Message m = out[0];
+        Head head = pool.poll();
+        if (head == null) {
+            head = newHead();
+        }
+        Message m;
+        head.work = work;
+        try {
+            m = head.validator.sendAsync(query, Runnable::run).toCompletableFuture().join();
+        } finally {
+            head.work = null;
+            pool.offer(head);
+        }
         if (work.limitHit != null) {
             limitHit(work.limitHit);
             return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
@@ -174,7 +191,19 @@ public final class Validator implements Lookup {
         if (m.getRcode() == Rcode.SERVFAIL) {
             return new Verdict(Security.BOGUS, ede(m), Math.min(ttl, BOGUS_TTL));
         }
+        if (aboveIterationCap(answer)) {
+            limitHit("nsec3-iterations"); // RFC 9276 §3.2: an expensive proof is not checked; the answer is Insecure
+        }
         return new Verdict(Security.INSECURE, null, ttl);
+    }
+
+    private boolean aboveIterationCap(Answer a) {
+        for (Record r : a.authority()) {
+            if (r instanceof org.xbill.DNS.NSEC3Record n && n.getIterations() > settings.nsec3MaxIterations()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Answer.Ede ede(Message m) {
@@ -238,9 +267,13 @@ public final class Validator implements Lookup {
      * {@link Work} bounds the sub-queries and the time.
      */
     private final class Head implements Resolver {
+        ValidatingResolver validator;
+        volatile Work work; // the client query this head (and its validator) serves right now
+
         @Override
         public CompletionStage<Message> sendAsync(Message query, Executor executor) {
-            return CompletableFuture.completedFuture(answer(query));
+            Work w = work;
+            return CompletableFuture.supplyAsync(() -> answer(query, w), lookups);
         }
 
         @Override
@@ -248,9 +281,8 @@ public final class Validator implements Lookup {
             return sendAsync(query, Runnable::run);
         }
 
-        private Message answer(Message query) {
+        private Message answer(Message query, Work work) {
             Record q = query.getQuestion();
-            Work work = WORK.isBound() ? WORK.get() : null;
             Answer a;
             if (work == null) {
                 a = Answer.servfail(List.of()); // only ever called from judge(); never reach out unbounded

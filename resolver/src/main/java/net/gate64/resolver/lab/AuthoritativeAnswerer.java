@@ -40,6 +40,24 @@ public final class AuthoritativeAnswerer {
     }
 
     public Message answer(Message query) {
+        Message r = respond(query);
+        OPTRecord opt = query.getOPT();
+        Record q = query.getQuestion();
+        if (q != null && (opt == null || (opt.getFlags() & Flags.DO) == 0)) {
+            // RFC 4035 §3.1.1: signatures and denial records only for a query with DO (or when asked for by type)
+            for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+                for (Record rec : List.copyOf(r.getSection(section))) {
+                    int t = rec.getType();
+                    if ((t == Type.RRSIG || t == Type.NSEC || t == Type.NSEC3) && t != q.getType()) {
+                        r.removeRecord(rec, section);
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    private Message respond(Message query) {
         Message r = new Message(query.getHeader().getID());
         r.getHeader().setFlag(Flags.QR);
         if (query.getHeader().getFlag(Flags.RD)) {
@@ -56,6 +74,11 @@ public final class AuthoritativeAnswerer {
             r.addRecord(new OPTRecord(1232, 0, 0, opt.getFlags() & Flags.DO), Section.ADDITIONAL);
         }
         Zone zone = zoneFor(question.getName());
+        if (zone != null && question.getType() == Type.DS && question.getName().equals(zone.getOrigin())
+                && !zone.getOrigin().equals(Name.root)) {
+            Zone parent = zoneFor(new Name(question.getName(), 1)); // DS is the parent's, when we serve it too
+            zone = parent != null ? parent : zone;
+        }
         if (zone == null || question.getDClass() != DClass.IN) {
             r.getHeader().setRcode(Rcode.REFUSED);
             return r;

@@ -1,0 +1,318 @@
+package net.gate64.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.gate64.resolver.Recursor;
+import net.gate64.resolver.config.SettingsLoader;
+import net.gate64.resolver.lab.LabHierarchy;
+import net.gate64.resolver.lab.SignedLab;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * DNSSEC validation against a hierarchy signed at start-up ({@link SignedLab}: 127.0.56.1-3, port 53), with the lab
+ * root's DS as the only trust anchor. Every zone case, every client flag combination that changes the outcome, the
+ * DNS64 rules of RFC 6147 §5.5 and the work limits. Needs port 53 (root in CI); skipped with a message otherwise.
+ */
+class DnssecEndToEndTest {
+    static SignedLab lab;
+    static Path hints;
+    static Recursor validating;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(LabHierarchy.canBindPort53(),
+                "DNSSEC tests need to bind 127.0.56.x:53 (run as root or with CAP_NET_BIND_SERVICE): skipped");
+        lab = SignedLab.start("127.0.56", 53);
+        hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
+        validating = recursor("dnssec=validate");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (validating != null) {
+            validating.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    static Recursor recursor(String... extra) throws Exception {
+        List<String> o = new ArrayList<>(List.of("local-address=[\"127.0.0.1:0\"]", "webserver=false", "threads=1",
+                "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=1000",
+                "trust-anchors={\".\"=[\"" + lab.rootAnchor() + "\"]}", "dns64-prefix=\"64:ff9b::/96\""));
+        o.addAll(List.of(extra));
+        return Recursor.start(SettingsLoader.load(null, o));
+    }
+
+    /** A query with the given flags: "do" (EDNS DO), "ad", "cd". */
+    static Message ask(Recursor r, String name, int type, String... flags) throws Exception {
+        List<String> f = List.of(flags);
+        Message q = new Message();
+        q.getHeader().setFlag(Flags.RD);
+        if (f.contains("ad")) {
+            q.getHeader().setFlag(Flags.AD);
+        }
+        if (f.contains("cd")) {
+            q.getHeader().setFlag(Flags.CD);
+        }
+        q.addRecord(Record.newRecord(Name.fromConstantString(name), type, DClass.IN), Section.QUESTION);
+        q.addRecord(new OPTRecord(1232, 0, 0, f.contains("do") ? Flags.DO : 0), Section.ADDITIONAL);
+        SimpleResolver client = new SimpleResolver(r.dnsAddresses().get(0));
+        client.setTimeout(Duration.ofSeconds(10));
+        client.setTCP(true);
+        return client.send(q);
+    }
+
+    static boolean ad(Message m) {
+        return m.getHeader().getFlag(Flags.AD);
+    }
+
+    static boolean hasType(Message m, int section, int type) {
+        return m.getSection(section).stream().anyMatch(r -> r.getType() == type);
+    }
+
+    static Integer ede(Message m) {
+        if (m.getOPT() == null) {
+            return null;
+        }
+        for (EDNSOption o : m.getOPT().getOptions()) {
+            if (o instanceof ExtendedErrorCodeOption e) {
+                return e.getErrorCode();
+            }
+        }
+        return null;
+    }
+
+    long metric(Recursor r, String name, String... labels) {
+        return r.metrics().value(name, labels);
+    }
+
+    // ---- Secure ----
+
+    @Test
+    void secureAnswerGetsAdOnlyWhenAsked() throws Exception {
+        Message plain = ask(validating, "www.secure.test.", Type.A);
+        assertEquals(Rcode.NOERROR, plain.getRcode());
+        assertFalse(ad(plain), "no DO, no AD: the client did not ask");
+        assertFalse(hasType(plain, Section.ANSWER, Type.RRSIG), "no DO: no RRSIG");
+
+        Message withDo = ask(validating, "www.secure.test.", Type.A, "do");
+        assertTrue(ad(withDo));
+        assertTrue(hasType(withDo, Section.ANSWER, Type.RRSIG), "DO: RRSIGs come along");
+
+        Message withAd = ask(validating, "www.secure.test.", Type.A, "ad");
+        assertTrue(ad(withAd));
+        assertFalse(hasType(withAd, Section.ANSWER, Type.RRSIG));
+    }
+
+    @Test
+    void secureDenialsCnamesAndWildcards() throws Exception {
+        Message nx = ask(validating, "nothing.secure.test.", Type.A, "do");
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode());
+        assertTrue(ad(nx), "NXDOMAIN proven by NSEC");
+        assertTrue(hasType(nx, Section.AUTHORITY, Type.NSEC));
+
+        Message nodata = ask(validating, "www.secure.test.", Type.TXT, "do");
+        assertEquals(Rcode.NOERROR, nodata.getRcode());
+        assertTrue(ad(nodata), "NODATA proven by NSEC");
+
+        Message cname = ask(validating, "alias.secure.test.", Type.A, "do");
+        assertTrue(ad(cname));
+        assertTrue(hasType(cname, Section.ANSWER, Type.CNAME));
+
+        Message wild = ask(validating, "anything.wild.secure.test.", Type.A, "do");
+        assertEquals(Rcode.NOERROR, wild.getRcode());
+        assertTrue(ad(wild), "wildcard expansion with its NSEC proof");
+
+        Message ent = ask(validating, "ent.secure.test.", Type.A, "do");
+        assertEquals(Rcode.NOERROR, ent.getRcode());
+        assertTrue(ad(ent), "empty non-terminal NODATA");
+    }
+
+    @Test
+    void ed25519AndNsec3ZonesAreSecure() throws Exception {
+        assertTrue(ad(ask(validating, "www.ed.test.", Type.A, "do")));
+        Message www = ask(validating, "www.nsec3.test.", Type.A, "do");
+        assertTrue(ad(www));
+        Message nx = ask(validating, "nothing.nsec3.test.", Type.A, "do");
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode());
+        assertTrue(ad(nx), "NXDOMAIN proven by NSEC3 closest-encloser proof");
+        assertTrue(hasType(nx, Section.AUTHORITY, Type.NSEC3));
+        Message nodata = ask(validating, "www.nsec3.test.", Type.TXT, "do");
+        assertTrue(ad(nodata));
+        assertTrue(ad(ask(validating, "anything.wild.nsec3.test.", Type.A, "do")), "wildcard with NSEC3 proof");
+        assertTrue(ad(ask(validating, "www.optout.test.", Type.A, "do")), "signed data in an opt-out zone");
+        Message optedOut = ask(validating, "nothing.optout.test.", Type.A, "do");
+        assertEquals(Rcode.NXDOMAIN, optedOut.getRcode());
+        assertFalse(ad(optedOut), "NXDOMAIN covered by an opt-out NSEC3 cannot be Secure (RFC 5155 §9.2)");
+    }
+
+    // ---- Insecure ----
+
+    @Test
+    void insecureZonesAnswerWithoutAd() throws Exception {
+        for (String name : List.of("www.insecure.test.", "www.child.optout.test.", "www.unsupported.test.")) {
+            Message m = ask(validating, name, Type.A, "do");
+            assertEquals(Rcode.NOERROR, m.getRcode(), name);
+            assertFalse(ad(m), name + " is Insecure");
+            assertEquals(1, m.getSection(Section.ANSWER).stream().filter(r -> r.getType() == Type.A).count(), name);
+        }
+    }
+
+    @Test
+    void nsec3AboveTheIterationCapIsInsecureAndCounted() throws Exception {
+        long before = metric(validating, "gate64_limit_hits_total", "limit", "nsec3-iterations");
+        Message nx = ask(validating, "nothing.iter.test.", Type.A, "do");
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode(), "RFC 9276: treated as Insecure, not Bogus");
+        assertFalse(ad(nx));
+        assertTrue(metric(validating, "gate64_limit_hits_total", "limit", "nsec3-iterations") > before);
+        assertTrue(ad(ask(validating, "www.iter.test.", Type.A, "do")), "positive answers there still validate");
+    }
+
+    // ---- Bogus ----
+
+    @Test
+    void bogusZonesAreServfailWithExtendedError() throws Exception {
+        long before = metric(validating, "gate64_dnssec_results_total", "state", "bogus");
+        for (String name : List.of("www.expired.test.", "www.badds.test.", "www.nosig.test.")) {
+            Message m = ask(validating, name, Type.A);
+            assertEquals(Rcode.SERVFAIL, m.getRcode(), name + " must be Bogus even without DO in validate mode");
+            assertNotNull(ede(m), name + " carries an Extended DNS Error");
+            assertTrue(m.getSection(Section.ANSWER).isEmpty());
+        }
+        Message forged = ask(validating, "nothing.forged.test.", Type.A, "do");
+        assertEquals(Rcode.SERVFAIL, forged.getRcode(), "a denial whose NSEC was altered is Bogus");
+        assertTrue(metric(validating, "gate64_dnssec_results_total", "state", "bogus") >= before + 4);
+        int code = ede(ask(validating, "www.expired.test.", Type.A, "do"));
+        assertTrue(code == ExtendedErrorCodeOption.DNSSEC_BOGUS || code == ExtendedErrorCodeOption.SIGNATURE_EXPIRED,
+                "EDE 6 or 7 for expired signatures, was " + code);
+    }
+
+    @Test
+    void checkingDisabledGetsTheBogusDataUnjudged() throws Exception {
+        Message m = ask(validating, "www.expired.test.", Type.A, "do", "cd");
+        assertEquals(Rcode.NOERROR, m.getRcode());
+        assertFalse(ad(m));
+        assertTrue(hasType(m, Section.ANSWER, Type.A));
+    }
+
+    // ---- DNS64 (RFC 6147 §5.5) ----
+
+    @Test
+    void dns64SynthesisesFromSecureDataAndSetsAdOnlyWhenBothAreSecure() throws Exception {
+        Message m = ask(validating, "v4only.secure.test.", Type.AAAA, "do");
+        assertEquals(Rcode.NOERROR, m.getRcode());
+        AAAARecord aaaa = (AAAARecord) m.getSection(Section.ANSWER).stream().filter(r -> r instanceof AAAARecord).findFirst().orElseThrow();
+        assertEquals("64:ff9b:0:0:0:0:c000:202", aaaa.getAddress().getHostAddress());
+        assertTrue(ad(m), "denial and A both Secure");
+        assertFalse(hasType(m, Section.ANSWER, Type.RRSIG), "no signature can cover a synthesised record");
+
+        Message insecure = ask(validating, "v4only.insecure.test.", Type.AAAA, "do");
+        assertTrue(insecure.getSection(Section.ANSWER).stream().anyMatch(r -> r instanceof AAAARecord));
+        assertFalse(ad(insecure));
+    }
+
+    @Test
+    void dns64NeverSynthesisesFromBogusData() throws Exception {
+        long before = metric(validating, "gate64_dns64_skipped_total", "reason", "bogus");
+        Message forgedDenial = ask(validating, "v4only.forged.test.", Type.AAAA);
+        assertEquals(Rcode.SERVFAIL, forgedDenial.getRcode(), "the AAAA denial is forged: no synthesis");
+        Message bogusA = ask(validating, "v4only.nosig.test.", Type.AAAA);
+        assertEquals(Rcode.SERVFAIL, bogusA.getRcode(), "the A RRset is unsigned in a signed zone: no synthesis");
+        assertTrue(metric(validating, "gate64_dns64_skipped_total", "reason", "bogus") >= before + 2);
+    }
+
+    @Test
+    void dns64LeavesDoCdClientsToSynthesiseThemselves() throws Exception {
+        Message m = ask(validating, "v4only.secure.test.", Type.AAAA, "do", "cd");
+        assertEquals(Rcode.NOERROR, m.getRcode());
+        assertFalse(m.getSection(Section.ANSWER).stream().anyMatch(r -> r instanceof AAAARecord), "DO+CD: no synthesis");
+        assertTrue(hasType(m, Section.AUTHORITY, Type.NSEC), "the denial is returned for the client to validate");
+    }
+
+    // ---- Modes, negative trust anchors, limits ----
+
+    @Test
+    void processModeValidatesOnlyForClientsThatAsk() throws Exception {
+        try (Recursor r = recursor("dnssec=process")) {
+            assertEquals(Rcode.NOERROR, ask(r, "www.expired.test.", Type.A).getRcode(), "not validated without DO/AD");
+            assertEquals(Rcode.SERVFAIL, ask(r, "www.expired.test.", Type.A, "do").getRcode());
+            assertTrue(ad(ask(r, "www.secure.test.", Type.A, "ad")));
+        }
+    }
+
+    @Test
+    void logFailAnswersBogusDataWithoutAd() throws Exception {
+        try (Recursor r = recursor("dnssec=log-fail")) {
+            Message m = ask(r, "www.expired.test.", Type.A, "do");
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertFalse(ad(m));
+            assertTrue(r.metrics().value("gate64_dnssec_results_total", "state", "bogus") >= 1);
+        }
+    }
+
+    @Test
+    void processNoValidateAndOffNeverSetAd() throws Exception {
+        try (Recursor r = recursor("dnssec=process-no-validate")) {
+            Message m = ask(r, "www.secure.test.", Type.A, "do");
+            assertFalse(ad(m));
+            assertTrue(hasType(m, Section.ANSWER, Type.RRSIG), "records passed through to a DO client");
+        }
+        try (Recursor r = recursor("dnssec=off")) {
+            Message m = ask(r, "www.secure.test.", Type.A, "do");
+            assertFalse(ad(m));
+            assertFalse(hasType(m, Section.ANSWER, Type.RRSIG), "off: no DO upstream, so no signatures at all");
+            assertEquals(Rcode.NOERROR, ask(r, "www.expired.test.", Type.A).getRcode());
+        }
+    }
+
+    @Test
+    void negativeTrustAnchorTurnsBogusIntoInsecure() throws Exception {
+        try (Recursor r = recursor("negative-trust-anchors={\"expired.test\"=\"signatures expired, ticket 42\"}")) {
+            Message m = ask(r, "www.expired.test.", Type.A, "do");
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertFalse(ad(m));
+            assertTrue(ad(ask(r, "www.secure.test.", Type.A, "do")), "other zones still validate");
+        }
+    }
+
+    @Test
+    void wrongTrustAnchorMakesEverythingBogus() throws Exception {
+        try (Recursor r = recursor("trust-anchors={\".\"=[\"12345 13 2 " + "AB".repeat(32) + "\"]}")) {
+            assertEquals(Rcode.SERVFAIL, ask(r, "www.secure.test.", Type.A).getRcode());
+        }
+    }
+
+    @Test
+    void validationSubqueryLimitEndsInServfailAndIsCounted() throws Exception {
+        try (Recursor r = recursor("dnssec-max-subqueries=1")) {
+            assertEquals(Rcode.SERVFAIL, ask(r, "www.secure.test.", Type.A).getRcode());
+            assertEquals(1, r.metrics().value("gate64_limit_hits_total", "limit", "dnssec-subqueries"));
+        }
+    }
+}
