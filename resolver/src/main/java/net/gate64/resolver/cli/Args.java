@@ -46,6 +46,11 @@ final class Args {
         return fallback;
     }
 
+    /** Whether the bare option {@code --name} was given. */
+    boolean flag(String name) {
+        return options.contains("--" + name);
+    }
+
     static final class UsageError extends RuntimeException {
         UsageError(String message) {
             super(message, null, false, false);

@@ -14,9 +14,25 @@ final class LabCommand {
         if (args.help) {
             out.print("""
                     usage: gate64 lab --zones=DIR [--listen=127.0.0.1:5301]
+                           gate64 lab --signed [--base=127.0.56] [--out=DIR]
 
                     Serves every DIR/<origin>.zone file (root.zone for the root) over UDP and TCP.
+                    --signed serves the DNSSEC lab instead: a hierarchy signed with fresh keys on BASE.1 (root),
+                    BASE.2 (test.) and BASE.3 (secure.test, expired.test, ...; see docs/dnssec.md), port 53.
+                    It writes DIR/hints.zone and DIR/anchor.ds (the root DS, for trust-anchors or Unbound).
                     """);
+            return 0;
+        }
+        if (args.flag("signed")) {
+            String base = args.option("base", "127.0.56");
+            Path dir = Path.of(args.option("out", "."));
+            net.gate64.resolver.lab.SignedLab lab = net.gate64.resolver.lab.SignedLab.start(base, 53);
+            lab.writeHints(dir.resolve("hints.zone"));
+            java.nio.file.Files.writeString(dir.resolve("anchor.ds"), lab.rootDs() + "\n");
+            out.println("gate64 lab: signed hierarchy on " + base + ".1-3:53; root DS " + lab.rootAnchor());
+            out.println("gate64 lab: wrote " + dir.resolve("hints.zone") + " and " + dir.resolve("anchor.ds"));
+            out.flush();
+            RecursorCommand.runUntilStopped(lab);
             return 0;
         }
         String zones = args.option("zones", null);
