@@ -19,11 +19,13 @@ import net.gate64.nat64.state.SessionTable;
 import net.gate64.nat64.state.StatefulMapper;
 import net.gate64.nat64.translate.AddressMapper;
 import net.gate64.nat64.translate.Counters;
+import net.gate64.nat64.translate.DropReason;
 import net.gate64.nat64.translate.IcmpRateLimiter;
 import net.gate64.nat64.translate.PacketHandler;
 import net.gate64.nat64.translate.Pool6;
 import net.gate64.nat64.translate.TranslatorConfig;
 import net.gate64.nat64.tun.TunDevice;
+import net.gate64.nat64.tun.VnetHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +81,7 @@ public final class Nat64Service implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        tun = TunDevice.open(settings.tunName(), settings.threads());
+        tun = TunDevice.open(settings.tunName(), settings.threads(), settings.offload());
         if (settings.configureInterface()) {
             InterfaceSetup.apply(settings);
         }
@@ -100,8 +102,8 @@ public final class Nat64Service implements AutoCloseable {
             http = new ObservabilityServer(settings.httpAddress(), this);
             http.start();
         }
-        LOG.info("nat64 started: tun={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
-                settings.tunName(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
+        LOG.info("nat64 started: tun={} offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
+                settings.tunName(), tun.offload(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
                 settings.portMin(), settings.portMax(), settings.threads(), settings.mtu(),
                 Bytes.ipv4(settings.ipv4Address()), http == null ? "off" : http.address());
     }
@@ -116,30 +118,60 @@ public final class Nat64Service implements AutoCloseable {
 
     private void work(TunDevice.Queue queue, PacketHandler handler) {
         TunDevice.IoContext io = queue.io();
-        byte[] in = new byte[BUFFER];
+        boolean vnet = tun.offload();
+        int h = vnet ? VnetHeader.LENGTH : 0;
+        byte[] raw = new byte[BUFFER + h];
+        byte[] in = vnet ? new byte[BUFFER] : raw;
         byte[] out = new byte[BUFFER];
-        MemorySegment inSeg = MemorySegment.ofArray(in);
+        byte[] framed = vnet ? new byte[BUFFER + h] : null;
+        MemorySegment rawSeg = MemorySegment.ofArray(raw);
         MemorySegment outSeg = MemorySegment.ofArray(out);
+        MemorySegment framedSeg = vnet ? MemorySegment.ofArray(framed) : null;
         byte[] otherArray = null;
         MemorySegment otherSeg = null;
         try {
             while (running) {
-                int n = io.read(inSeg);
+                int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
                     io.awaitReadable(POLL_MILLIS);
                     continue;
                 }
+                int len = n;
+                boolean gso = false;
+                boolean partial = false;
+                if (vnet) {
+                    if (n < h || !VnetHeader.supported(raw, 0)) {
+                        counters.drop(DropReason.UNSUPPORTED_OFFLOAD);
+                        continue;
+                    }
+                    gso = VnetHeader.gso(raw, 0);
+                    partial = VnetHeader.needsChecksum(raw, 0);
+                    len = n - h;
+                    System.arraycopy(raw, h, in, 0, len);
+                }
                 int m;
                 try {
-                    m = handler.handle(in, n, out);
+                    m = handler.handle(in, len, out, gso, partial);
                 } catch (RuntimeException e) {
                     // A translator bug must cost one packet, never the worker: counted and logged.
                     counters.handlerFailures.increment();
-                    LOG.warn("packet handling failed ({} bytes)", n, e);
+                    LOG.warn("packet handling failed ({} bytes)", len, e);
                     continue;
                 }
-                if (m > 0) {
-                    byte[] o = handler.output();
+                if (m <= 0) {
+                    continue;
+                }
+                byte[] o = handler.output();
+                boolean written;
+                if (vnet) {
+                    if (handler.translated()) {
+                        VnetHeader.writeTranslated(raw, 0, o, framed, 0);
+                    } else {
+                        VnetHeader.writePlain(framed, 0);
+                    }
+                    System.arraycopy(o, 0, framed, h, m);
+                    written = io.write(framedSeg, m + h);
+                } else {
                     MemorySegment seg = outSeg;
                     if (o != out) {
                         if (o != otherArray) {
@@ -148,9 +180,10 @@ public final class Nat64Service implements AutoCloseable {
                         }
                         seg = otherSeg;
                     }
-                    if (!io.write(seg, m)) {
-                        counters.writeErrors.increment();
-                    }
+                    written = io.write(seg, m);
+                }
+                if (!written) {
+                    counters.writeErrors.increment();
                 }
             }
         } catch (IOException e) {

@@ -27,6 +27,7 @@ public record Nat64Settings(
         Timeouts timeouts,
         double icmpErrorsPerSecond,
         boolean configureInterface,
+        boolean offload,
         InetSocketAddress httpAddress) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */

@@ -143,7 +143,7 @@ public final class SettingsLoader {
         InetSocketAddress http = value("http-address", SettingsLoader::hostPort);
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), http);
+                bool("configure-interface"), bool("offload"), http);
     }
 
     private static int[] portRange(String s) {

@@ -58,6 +58,14 @@ public final class Checksums {
         return ~fold(s) & 0xffff;
     }
 
+    /**
+     * Updates a partial checksum (the kernel's CHECKSUM_PARTIAL / virtio NEEDS_CSUM: the field holds the folded,
+     * not complemented, pseudo-header sum and the rest is summed later by whoever completes it).
+     */
+    public static int updatePartial(int field, int removedSum, int addedSum) {
+        return fold(field + (~fold(removedSum) & 0xffff) + fold(addedSum));
+    }
+
     /** The sum of the two IPv6 addresses of a header at {@code off} (source then destination). */
     public static int ipv6Addresses(byte[] b, int addrOff) {
         return sum(b, addrOff, 32, 0);

@@ -24,7 +24,7 @@ public enum DropReason {
     TTL_EXPIRED("ttl_expired"),
     TOO_BIG("too_big"),
     TO_GATEWAY("to_gateway"),
-    HAIRPIN_LOOP("hairpin_loop");
+    UNSUPPORTED_OFFLOAD("unsupported_offload");
 
     private final String label;
 

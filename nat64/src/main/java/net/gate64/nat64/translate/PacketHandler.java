@@ -12,6 +12,7 @@ public final class PacketHandler {
     private final Counters counters;
     private final byte[] hairpin;
     private byte[] output;
+    private boolean translated;
 
     public PacketHandler(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters,
                          int bufferSize) {
@@ -27,7 +28,15 @@ public final class PacketHandler {
      * {@link #output()}, which is {@code out} or, after hairpinning, an internal buffer.
      */
     public int handle(byte[] in, int len, byte[] out) {
+        return handle(in, len, out, false, false);
+    }
+
+    /** As {@link #handle(byte[], int, byte[])} for a packet with offload state (see {@link Translator6to4#offload}). */
+    public int handle(byte[] in, int len, byte[] out, boolean gso, boolean partialChecksum) {
+        to4.offload(gso, partialChecksum);
+        to6.offload(gso, partialChecksum);
         output = out;
+        translated = false;
         if (len < 1) {
             counters.drop(DropReason.TRUNCATED);
             return 0;
@@ -41,6 +50,7 @@ public final class PacketHandler {
                 counters.drop(f.drop);
                 return n;
             }
+            translated = true;
             counters.translated6to4.increment();
             counters.bytes6to4.add(n);
             if (mapper.isOwnIpv4(f.dst4)) {
@@ -56,6 +66,7 @@ public final class PacketHandler {
                 counters.drop(f.drop);
                 return n;
             }
+            translated = true;
             counters.translated4to6.increment();
             counters.bytes4to6.add(n);
             return n;
@@ -69,11 +80,17 @@ public final class PacketHandler {
         Flow f = to6.flow();
         output = hairpin;
         if (f.drop != null) {
+            translated = false;
             counters.drop(f.drop);
             return n;
         }
         counters.hairpinned.increment();
         return n;
+    }
+
+    /** Whether the last packet was translated (false: dropped, or answered with an ICMP error). */
+    public boolean translated() {
+        return translated;
     }
 
     public byte[] output() {

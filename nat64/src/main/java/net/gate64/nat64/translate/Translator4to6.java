@@ -29,12 +29,23 @@ public final class Translator4to6 {
     private final IcmpErrors errors;
     private final Flow flow = new Flow();
     private final Flow inner = new Flow();
+    private boolean gso;
+    private boolean partialChecksum;
     private final byte[] errorSource = new byte[16];
 
     public Translator4to6(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
         this.mapper = mapper;
         this.config = config;
         this.errors = new IcmpErrors(config, limiter, counters);
+    }
+
+    /**
+     * Offload state of the next packet (TUN with IFF_VNET_HDR): {@code gso} = a TCP super-packet the kernel will
+     * segment (no MTU check), {@code partial} = its transport checksum field holds only the pseudo-header sum.
+     */
+    public void offload(boolean gso, boolean partial) {
+        this.gso = gso;
+        this.partialChecksum = partial;
     }
 
     public Flow flow() {
@@ -118,7 +129,7 @@ public final class Translator4to6 {
                 if (fragmented) {
                     return drop(f, DropReason.UDP_ZERO_CHECKSUM);
                 }
-                computeUdp = true;
+                computeUdp = !partialChecksum;
             }
         }
         mapper.map4to6(f);
@@ -127,7 +138,10 @@ public final class Translator4to6 {
         }
         int fragLen = fragmented ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
         int outLen = Ipv6Header.LENGTH + fragLen + l4len;
-        if (outLen > config.mtu()) {
+        if (outLen - Ipv6Header.LENGTH > 65535) {
+            return drop(f, DropReason.TOO_BIG);
+        }
+        if (outLen > config.mtu() && !gso) {
             f.drop = DropReason.TOO_BIG;
             if ((flagsFrag & Ipv4Header.DONT_FRAGMENT) == 0) {
                 return 0; // would need fragmentation by the translator, which is not implemented
@@ -155,6 +169,9 @@ public final class Translator4to6 {
                 out[ck + 1] = 0;
                 int sum = Ipv6Header.pseudoSum(out, 0, l4len, UDP);
                 put16(out, ck, Translator6to4.udpNonZero(UDP, Checksums.finish(Checksums.sum(out, o, l4len, sum))));
+            } else if (partialChecksum) { // only the pseudo header is in the field (see Checksums.updatePartial)
+                int addr6 = Checksums.sum(out, Ipv6Header.SOURCE, 32, 0);
+                put16(out, ck, Checksums.updatePartial(u16(in, l4 + ck - o), Ipv4Header.addressSum(f.src4, f.dst4), addr6));
             } else {
                 int removed = Ipv4Header.addressSum(f.src4, f.dst4) + u16(in, l4) + u16(in, l4 + 2);
                 int added = Checksums.sum(out, Ipv6Header.SOURCE, 32, f.srcPort + f.dstPort);

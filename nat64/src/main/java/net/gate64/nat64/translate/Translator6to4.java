@@ -31,6 +31,8 @@ public final class Translator6to4 {
     private final IcmpErrors errors;
     private final Flow flow = new Flow();
     private final Flow inner = new Flow();
+    private boolean gso;
+    private boolean partialChecksum;
     private final byte[] scratch6 = new byte[16];
     private int nextId;
 
@@ -42,6 +44,15 @@ public final class Translator6to4 {
     }
 
     /** The flow of the last packet (its drop reason when {@link #translate} returned 0). */
+    /**
+     * Offload state of the next packet (TUN with IFF_VNET_HDR): {@code gso} = a TCP super-packet the kernel will
+     * segment (no MTU check), {@code partial} = its transport checksum field holds only the pseudo-header sum.
+     */
+    public void offload(boolean gso, boolean partial) {
+        this.gso = gso;
+        this.partialChecksum = partial;
+    }
+
     public Flow flow() {
         return flow;
     }
@@ -145,7 +156,10 @@ public final class Translator6to4 {
             return 0;
         }
         int total = Ipv4Header.LENGTH + l4len;
-        if (total > config.mtu()) {
+        if (total > 65535) {
+            return drop(f, DropReason.TOO_BIG); // a 64 KB IPv6 payload has no IPv4 equivalent
+        }
+        if (total > config.mtu() && !gso) {
             f.drop = DropReason.TOO_BIG; // ICMPv6 errors never get here: they were handled above
             return errors.toIpv6Sender(in, end, false, IcmpMapping.V6_PACKET_TOO_BIG, 0, config.mtu() + 20, out);
         }
@@ -167,7 +181,13 @@ public final class Translator6to4 {
             int added = Ipv4Header.addressSum(f.src4, f.dst4) + f.srcPort + f.dstPort;
             put16(out, Ipv4Header.LENGTH, f.srcPort);
             put16(out, Ipv4Header.LENGTH + 2, f.dstPort);
-            put16(out, ck, udpNonZero(nh, Checksums.update(u16(in, l4 + ck - Ipv4Header.LENGTH), removed, added)));
+            int old = u16(in, l4 + ck - Ipv4Header.LENGTH);
+            if (partialChecksum) { // only the pseudo header is in the field; ports are summed later by the kernel
+                int addr6 = Checksums.sum(in, Ipv6Header.SOURCE, 32, 0);
+                put16(out, ck, Checksums.updatePartial(old, addr6, Ipv4Header.addressSum(f.src4, f.dst4)));
+            } else {
+                put16(out, ck, udpNonZero(nh, Checksums.update(old, removed, added)));
+            }
         } else if (nh == ICMP6) {
             int newType = icmpType == IcmpMapping.V6_ECHO_REQUEST ? IcmpMapping.V4_ECHO_REQUEST : IcmpMapping.V4_ECHO_REPLY;
             int removed = Ipv6Header.pseudoSum(in, 0, l4len, ICMP6) + (icmpType << 8 | u8(in, l4 + 1)) + u16(in, l4 + 4);

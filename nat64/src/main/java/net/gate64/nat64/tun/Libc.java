@@ -27,6 +27,7 @@ final class Libc {
     static final int EAGAIN = 11;
     static final short POLLIN = 1;
     static final long TUNSETIFF = 0x400454caL;
+    static final long TUNSETOFFLOAD = 0x400454d0L;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -37,6 +38,8 @@ final class Libc {
             ERRNO_OPTION);
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_VALUE = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle READ = downcall("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION, Linker.Option.critical(true));
@@ -86,6 +89,15 @@ final class Libc {
     static int ioctl(MemorySegment errno, int fd, long request, MemorySegment arg) {
         try {
             return (int) IOCTL.invokeExact(errno, fd, request, arg);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    static int ioctlValue(MemorySegment errno, int fd, long request, long arg) {
+        try {
+            return (int) IOCTL_VALUE.invokeExact(errno, fd, request, arg);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
