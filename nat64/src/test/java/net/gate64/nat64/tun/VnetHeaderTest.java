@@ -1,0 +1,31 @@
+package net.gate64.nat64.tun;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class VnetHeaderTest {
+    @Test
+    void tcpv6SuperPacketBecomesTcpv4() {
+        // NEEDS_CSUM, GSO_TCPV6 | ECN, hdr_len 60, gso_size 1428, csum_start 40, csum_offset 16 (little-endian)
+        byte[] in = {1, (byte) 0x84, 60, 0, (byte) 0x94, 5, 40, 0, 16, 0};
+        byte[] pkt = new byte[60];
+        pkt[0] = 0x45;
+        pkt[32] = 0x50; // TCP data offset 5 words
+        byte[] out = new byte[10];
+        VnetHeader.writeTranslated(in, 0, pkt, out, 0);
+        assertArrayEquals(new byte[] {1, (byte) 0x81, 40, 0, (byte) 0x94, 5, 20, 0, 16, 0}, out);
+        assertTrue(VnetHeader.supported(in, 0));
+        assertFalse(VnetHeader.supported(new byte[] {0, 5, 0, 0, 0, 0, 0, 0, 0, 0}, 0), "UDP segmentation: not offered");
+    }
+
+    @Test
+    void plainPacketKeepsDataValid() {
+        byte[] in = {2, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] pkt = new byte[48];
+        pkt[0] = 0x60;
+        byte[] out = new byte[10];
+        VnetHeader.writeTranslated(in, 0, pkt, out, 0);
+        assertArrayEquals(new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0}, out);
+    }
+}
