@@ -9,6 +9,7 @@ import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -127,27 +128,29 @@ public final class DnsTransport {
             // just that plus one byte: a full buffer shows a server that ignored the limit, and we ask over TCP. (A
             // 64 KiB buffer per query cost more in allocation and zeroing than the rest of the exchange.)
             byte[] in = new byte[Math.min(Math.max(ednsBufsize, 512), 65535) + 1];
-            while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    timeouts.increment();
-                    throw new SocketTimeoutException("no answer from " + server + " for " + q.name + "/" + q.type);
+            ReceiveDeadlines.SHARED.watch(socket, deadline); // closes the socket when time is up
+            try {
+                while (true) {
+                    DatagramPacket p = new DatagramPacket(in, in.length);
+                    try {
+                        socket.receive(p);
+                    } catch (SocketException e) {
+                        if (socket.isClosed()) {
+                            timeouts.increment();
+                            throw new SocketTimeoutException("no answer from " + server + " for " + q.name + "/" + q.type);
+                        }
+                        throw e;
+                    }
+                    if (p.getLength() == in.length) {
+                        return null;
+                    }
+                    Message answer = accept(in, p.getLength(), q, id);
+                    if (answer != null) {
+                        return answer;
+                    }
                 }
-                socket.setSoTimeout((int) left);
-                DatagramPacket p = new DatagramPacket(in, in.length);
-                try {
-                    socket.receive(p);
-                } catch (SocketTimeoutException e) {
-                    timeouts.increment();
-                    throw e;
-                }
-                if (p.getLength() == in.length) {
-                    return null;
-                }
-                Message answer = accept(in, p.getLength(), q, id);
-                if (answer != null) {
-                    return answer;
-                }
+            } finally {
+                ReceiveDeadlines.SHARED.release(socket);
             }
         }
     }
