@@ -44,6 +44,14 @@ function viewFor(client) {
   return null;
 }
 
+// Runs before the packet cache is asked: AAAA answers are cached per view (the tag), not one for everybody.
+function gettag(remote, ednssubnet, localaddr, qname, qtype, ednsoptions, tcp) {
+  if (qtype !== pdns.AAAA) {
+    return 0;                               // other answers are the same for every client
+  }
+  return views.findIndex(v => v.clients.match(remote)) + 1;
+}
+
 function nodata(dq) {
   if (dq.qtype !== pdns.AAAA) {
     return false;
@@ -55,7 +63,6 @@ function nodata(dq) {
   if (v === null) {
     return false;
   }
-  dq.variable = true;                       // per-client answer: keep it out of the packet cache
   dq.followupFunction = "getFakeAAAARecords";
   dq.followupPrefix = v.prefix;
   dq.followupName = dq.qname;

@@ -7,6 +7,8 @@
 -- The JavaScript twin is contrib/dns64.js; docs/scripting.md describes the API.
 --
 -- How it works
+--   gettag      runs first, before the packet cache is asked: AAAA questions get the number of the client's view
+--               as their tag, so the packet cache keeps one answer per view instead of one for everybody.
 --   nodata      an AAAA question came back NOERROR without AAAA records: pick the client's prefix and ask the
 --               resolver to fetch the A records and embed them ("getFakeAAAARecords", RFC 6147 §5.1).
 --   preresolve  a PTR question for an address inside one of the prefixes: answer it from the IPv4 address's
@@ -15,8 +17,10 @@
 -- Things to know
 --   * Prefixes are written as PowerDNS takes them: an IPv6 address, used as a /96 (its first 96 bits). gate64
 --     also accepts "2001:db8:64::/64" style prefixes of the other RFC 6052 lengths (32, 40, 48, 56, 64).
---   * Answers depend on the client, so they are marked dq.variable: they are not put in the packet cache, where
---     the next client would get them. (The record cache still holds the real A records; only synthesis is per query.)
+--   * Answers depend on the client. Without gettag, the packet cache (whose key has no client address) would hand
+--     the first client's prefix to everybody; the alternative, dq.variable = true in nodata, keeps such answers out
+--     of the packet cache altogether, which costs a full pass through the resolver for every AAAA query. The record
+--     cache only ever holds the real A records; synthesis happens per query.
 --   * An AAAA lookup that fails (SERVFAIL) does not reach nodata, so it gets no synthesis here. gate64's native
 --     dns64-prefix / dns64-clients do synthesise in that case (RFC 6147 §5.1.2), and keep answers packet-cacheable.
 --   * Validation: a Bogus answer is never used for synthesis (RFC 6147 §5.5).
@@ -52,12 +56,20 @@ for _, v in ipairs(views) do
 end
 
 local function viewFor(client)
-  for _, v in ipairs(views) do
+  for i, v in ipairs(views) do
     if v.clients:match(client) then
-      return v
+      return v, i
     end
   end
-  return nil
+  return nil, 0
+end
+
+function gettag(remote, ednssubnet, localaddr, qname, qtype, ednsoptions, tcp)
+  if qtype ~= pdns.AAAA then
+    return 0                                -- other answers are the same for every client
+  end
+  local _, index = viewFor(remote)
+  return index
 end
 
 function nodata(dq)
@@ -71,7 +83,6 @@ function nodata(dq)
   if v == nil then
     return false
   end
-  dq.variable = true                        -- per-client answer: keep it out of the packet cache
   dq.followupFunction = "getFakeAAAARecords"
   dq.followupPrefix = v.prefix
   dq.followupName = dq.qname

@@ -70,7 +70,7 @@ public final class Recursor implements AutoCloseable {
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
-                s.udpTruncationThreshold(), metrics);
+                s.udpTruncationThreshold(), metrics, scripts::tag);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
         web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAllowFrom(), metrics, this) : null;
         registerCacheMetrics();

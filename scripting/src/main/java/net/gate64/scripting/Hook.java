@@ -2,6 +2,7 @@ package net.gate64.scripting;
 
 /** The hooks gate64 calls, by the global function name a script defines. */
 public enum Hook {
+    GETTAG("gettag"),
     IPFILTER("ipfilter"),
     PRERESOLVE("preresolve"),
     NODATA("nodata"),

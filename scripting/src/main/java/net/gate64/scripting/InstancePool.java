@@ -35,6 +35,18 @@ final class InstancePool {
         }
     }
 
+    /** An idle instance without waiting or creating one (for the event loop), or null. */
+    EngineInstance tryBorrow() {
+        if (!permits.tryAcquire()) {
+            return null;
+        }
+        EngineInstance i = idle.poll();
+        if (i == null) {
+            permits.release();
+        }
+        return i;
+    }
+
     void giveBack(EngineInstance i) {
         if (closed) {
             i.close();

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,35 @@ final class PooledScript implements ScriptHooks {
     public boolean ipfilter(ComboAddress remote, ComboAddress local, DNSHeader dh) {
         return defined.contains(Hook.IPFILTER)
                 && invoke(Hook.IPFILTER, (i, deadline) -> i.ipfilter(remote, local, dh, deadline));
+    }
+
+    @Override
+    public int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp) {
+        if (!defined.contains(Hook.GETTAG)) {
+            return 0;
+        }
+        EngineInstance instance = pool.tryBorrow();
+        if (instance == null) {
+            return -1;
+        }
+        boolean keep = true;
+        try {
+            return Math.max(0, instance.gettag(remote, local, qname, qtype, tcp, System.nanoTime() + timeoutNanos));
+        } catch (HookFailure f) {
+            keep = !f.discardInstance();
+            fail(Hook.GETTAG, f.kind(), f.getMessage());
+            return 0;
+        } catch (RuntimeException | StackOverflowError e) {
+            keep = false;
+            fail(Hook.GETTAG, HookFailure.Kind.ERROR, e.toString());
+            return 0;
+        } finally {
+            if (keep) {
+                pool.giveBack(instance);
+            } else {
+                pool.discard(instance);
+            }
+        }
     }
 
     private boolean invoke(Hook hook, Invocation call) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
 
 /**
  * The script currently in service, swappable at run time. A reload loads and checks the new script completely
@@ -58,6 +59,11 @@ public final class ReloadableScript implements ScriptHooks {
     @Override
     public boolean ipfilter(ComboAddress remote, ComboAddress local, DNSHeader dh) {
         return current.get().ipfilter(remote, local, dh);
+    }
+
+    @Override
+    public int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp) {
+        return current.get().gettag(remote, local, qname, qtype, tcp);
     }
 
     @Override

@@ -2,6 +2,7 @@ package net.gate64.scripting;
 
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
 
 /**
  * What the resolver calls: the hooks of the loaded script, in DNS terms. Every call is bounded in time and never
@@ -27,6 +28,11 @@ public interface ScriptHooks extends AutoCloseable {
         }
 
         @Override
+        public int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp) {
+            return 0;
+        }
+
+        @Override
         public String description() {
             return "none";
         }
@@ -42,6 +48,14 @@ public interface ScriptHooks extends AutoCloseable {
 
     /** Runs ipfilter; true = drop the query. */
     boolean ipfilter(ComboAddress remote, ComboAddress local, DNSHeader dh);
+
+    /**
+     * Runs gettag, which PowerDNS calls before the packet-cache lookup: its result becomes part of the packet-cache
+     * key (and dq.tag), so answers that differ per client stay cacheable per tag. Called on the event loop, so it never
+     * waits for a script instance: -1 means none was free, and the caller then bypasses the packet cache. An error or
+     * timeout gives 0, as in PowerDNS.
+     */
+    int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp);
 
     /** The script file and engine, for logs. */
     String description();

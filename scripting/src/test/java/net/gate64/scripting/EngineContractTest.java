@@ -210,6 +210,33 @@ class EngineContractTest {
         }
 
         @Test
+        void gettagReturnsTheTagAndErrorsGiveZero() {
+            ScriptHooks h = load("""
+                    function gettag(remote, ecs, loc, qname, qtype, opts, tcp)
+                      if qname:equal("boom.example") then error("no") end
+                      if qname:equal("x.example") and qtype == pdns.AAAA and not tcp and remote:toString() == "192.0.2.1"
+                         and loc:getPort() == 53 and ecs == nil then
+                        return 7
+                      end
+                      return 0
+                    end
+                    """, """
+                    function gettag(remote, ecs, loc, qname, qtype, opts, tcp) {
+                      if (qname.equal("boom.example")) throw new Error("no");
+                      return (qname.equal("x.example") && qtype === pdns.AAAA && !tcp && remote.toString() === "192.0.2.1"
+                          && loc.getPort() === 53 && ecs === null) ? 7 : 0;
+                    }
+                    """);
+            ComboAddress remote = ComboAddress.parse("192.0.2.1");
+            ComboAddress local = ComboAddress.parse("127.0.0.1:53");
+            assertEquals(7, h.gettag(remote, local, net.gate64.scripting.api.DNSName.parse("x.example"), 28, false));
+            assertEquals(0, h.gettag(remote, local, net.gate64.scripting.api.DNSName.parse("y.example"), 28, false));
+            assertEquals(0, h.gettag(remote, local, net.gate64.scripting.api.DNSName.parse("x.example"), 28, true));
+            assertEquals(0, h.gettag(remote, local, net.gate64.scripting.api.DNSName.parse("boom.example"), 28, false));
+            assertEquals(1, events.errors.size(), "PowerDNS: an error in gettag gives tag 0");
+        }
+
+        @Test
         void runtimeErrorIsFalseAndReportedWithFileAndLine() {
             ScriptHooks h = load("""
                     function preresolve(dq)

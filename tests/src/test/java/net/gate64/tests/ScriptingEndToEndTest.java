@@ -48,7 +48,8 @@ class ScriptingEndToEndTest {
 
     /** The answer records' data only (for answers that may come from the packet cache, TTLs aged). */
     static List<String> data(Message m) {
-        return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+        return m.getSection(Section.ANSWER).stream()
+                .map(r -> r instanceof AAAARecord a ? Nat64Prefix.format(a.rdataToWireCanonical()) : r.rdataToString()).toList();
     }
 
     static String text(Record r) {
@@ -225,6 +226,17 @@ class ScriptingEndToEndTest {
             }
             assertEquals(List.of("away.demo.test. 300 CNAME web.other.test.", "web.other.test. 300 AAAA 2001:db8:64::c633:6407"),
                     answers(ask(f, "127.0.0.2", "away.demo.test.", Type.AAAA)));
+        }
+
+        /** gettag puts the client's view into the packet-cache key: per-client answers stay cacheable. */
+        @Test
+        void answersArePacketCachedPerView() throws Exception {
+            ask(f, "127.0.0.1", "multi.demo.test.", Type.AAAA);
+            ask(f, "127.0.0.2", "multi.demo.test.", Type.AAAA);
+            long hits = f.metric("gate64_cache_hits_total", "cache", "packet");
+            assertEquals(List.of("64:ff9b::c000:21f", "64:ff9b::c000:220"), data(ask(f, "127.0.0.1", "multi.demo.test.", Type.AAAA)));
+            assertEquals(List.of("2001:db8:64::c000:21f", "2001:db8:64::c000:220"), data(ask(f, "127.0.0.2", "multi.demo.test.", Type.AAAA)));
+            assertEquals(hits + 2, f.metric("gate64_cache_hits_total", "cache", "packet"));
         }
 
         @Test

@@ -20,9 +20,14 @@ public final class PacketKey {
 
     /** Builds the key from a query whose view parsed as {@link QueryView.Status#OK}. */
     public static PacketKey of(ByteBuf query, QueryView view, int tag) {
+        return of(query, view, tag, 0);
+    }
+
+    /** As above, with the tag a script's gettag hook chose as well (0 without one). */
+    public static PacketKey of(ByteBuf query, QueryView view, int tag, int scriptTag) {
         int base = query.readerIndex();
         int nameLength = view.qnameEnd() - 12;
-        byte[] k = new byte[nameLength + 9];
+        byte[] k = new byte[nameLength + 13];
         query.getBytes(base + 12, k, 0, nameLength);
         for (int i = 0; i < nameLength; i++) {
             byte c = k[i];
@@ -41,8 +46,18 @@ public final class PacketKey {
         k[p++] = (byte) (tag >>> 24);
         k[p++] = (byte) (tag >>> 16);
         k[p++] = (byte) (tag >>> 8);
-        k[p] = (byte) tag;
+        k[p++] = (byte) tag;
+        k[p++] = (byte) (scriptTag >>> 24);
+        k[p++] = (byte) (scriptTag >>> 16);
+        k[p++] = (byte) (scriptTag >>> 8);
+        k[p] = (byte) scriptTag;
         return new PacketKey(k);
+    }
+
+    /** The script's gettag result this key was built with (dq.tag). */
+    public int scriptTag() {
+        int n = bytes.length;
+        return (bytes[n - 4] & 0xff) << 24 | (bytes[n - 3] & 0xff) << 16 | (bytes[n - 2] & 0xff) << 8 | (bytes[n - 1] & 0xff);
     }
 
     @Override

@@ -1,11 +1,15 @@
 package net.gate64.resolver.script;
 
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import net.gate64.resolver.config.ConfigError;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.wire.QueryView;
 import net.gate64.resolver.resolve.CachingResolver;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.scripting.Hook;
@@ -14,6 +18,9 @@ import net.gate64.scripting.ScriptHooks;
 import net.gate64.scripting.ScriptLoadError;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
+import org.xbill.DNS.DNSInput;
+import org.xbill.DNS.Name;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Header;
@@ -74,6 +81,26 @@ public final class ScriptStage implements AutoCloseable {
             metrics.dropped();
         }
         return drop;
+    }
+
+    /**
+     * gettag, on the event loop before the packet-cache lookup (see {@link ScriptHooks#gettag}); 0 without the hook,
+     * -1 to bypass the packet cache for this query.
+     */
+    public int tag(ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local, Transport transport) {
+        if (!script.defines(Hook.GETTAG)) {
+            return 0;
+        }
+        Name qname;
+        try {
+            byte[] wire = new byte[view.qnameEnd() - 12];
+            query.getBytes(query.readerIndex() + 12, wire);
+            qname = new Name(new DNSInput(wire));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return script.gettag(ComboAddress.of(remote), ComboAddress.of(local), new DNSName(qname), view.qtype(),
+                transport == Transport.TCP);
     }
 
     /** The hook steps for one parsed query. */

@@ -158,6 +158,7 @@ public final class ScriptedQuery {
             dq = new DnsQuestion(question.getName(), question.getType(), question.getDClass(),
                     ComboAddress.of(q.remote()), ComboAddress.of(q.local()), q.transport() == Transport.TCP,
                     new DNSHeader(query.getHeader()), options, opt != null && (opt.getFlags() & Flags.DO) != 0);
+            dq.tag = q.cacheKey() != null ? q.cacheKey().scriptTag() : 0; // what gettag chose
         }
         return dq;
     }

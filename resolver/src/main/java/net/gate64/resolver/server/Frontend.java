@@ -33,8 +33,19 @@ public final class Frontend {
         int tag(java.net.InetAddress client, int qtype);
     }
 
+    /**
+     * A script's gettag hook, run before the packet-cache lookup: its tag joins the key. -1 = no script instance was
+     * free right now; the query then bypasses the packet cache rather than wait on the event loop.
+     */
+    public interface ScriptTagger {
+        ScriptTagger NONE = (query, view, remote, local, transport) -> 0;
+
+        int tag(ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local, Transport transport);
+    }
+
     private final NetworkSet allowFrom;
     private final ViewTagger tagger;
+    private final ScriptTagger scriptTagger;
     private final PacketCache packetCache;
     private final QueryPipeline pipeline;
     private final ExecutorService slowPath;
@@ -48,9 +59,10 @@ public final class Frontend {
     private final Histogram latency;
 
     public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
-                    int maxInFlight, int udpThreshold, Metrics metrics) {
+                    int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger) {
         this.allowFrom = allowFrom;
         this.tagger = tagger;
+        this.scriptTagger = scriptTagger;
         this.packetCache = packetCache;
         this.pipeline = pipeline;
         this.slowPath = slowPath;
@@ -91,8 +103,9 @@ public final class Frontend {
         }
         PacketKey key = null;
         int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
-        if (view.status() == QueryView.Status.OK) {
-            key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()));
+        int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(query, view, remote, local, transport) : -1;
+        if (scriptTag >= 0) {
+            key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
             if (hit != null) {
                 send.accept(hit);

@@ -161,13 +161,31 @@ public final class JsInstance implements EngineInstance {
         return run(hooks.get(Hook.IPFILTER), deadlineNanos, remote, local, dh);
     }
 
+    @Override
+    public int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp, long deadlineNanos)
+            throws HookFailure {
+        Value f = hooks.get(Hook.GETTAG);
+        if (f == null) {
+            return 0;
+        }
+        Value tag = invoke(f, deadlineNanos, remote, null, local, qname, qtype, ProxyObject.fromMap(new java.util.HashMap<>()), tcp);
+        if (tag.hasArrayElements() && tag.getArraySize() > 0) {
+            tag = tag.getArrayElement(0); // [tag, policyTags, data...] as a JavaScript array
+        }
+        return tag.fitsInInt() ? tag.asInt() : 0;
+    }
+
     private boolean run(Value f, long deadlineNanos, Object... args) throws HookFailure {
         if (f == null) {
             return false;
         }
+        return truthy(invoke(f, deadlineNanos, args));
+    }
+
+    private Value invoke(Value f, long deadlineNanos, Object... args) throws HookFailure {
         arm(deadlineNanos);
         try {
-            return truthy(f.execute(args));
+            return f.execute(args);
         } catch (PolyglotException e) {
             if (e.isCancelled()) {
                 throw new HookFailure(HookFailure.Kind.TIMEOUT, name + ": stopped after the hook time budget", true);

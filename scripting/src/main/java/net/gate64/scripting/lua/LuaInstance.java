@@ -11,6 +11,7 @@ import net.gate64.scripting.HookFailure;
 import net.gate64.scripting.ScriptLoadError;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
+import net.gate64.scripting.api.DNSName;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
@@ -126,13 +127,31 @@ public final class LuaInstance implements EngineInstance {
         return run(hooks.get(Hook.IPFILTER), deadlineNanos, bindings.wrap(remote), bindings.wrap(local), bindings.wrap(dh));
     }
 
+    @Override
+    public int gettag(ComboAddress remote, ComboAddress local, DNSName qname, int qtype, boolean tcp, long deadlineNanos)
+            throws HookFailure {
+        LuaValue f = hooks.get(Hook.GETTAG);
+        if (f == null) {
+            return 0;
+        }
+        LuaValue[] args = {bindings.wrap(remote), LuaValue.NIL, bindings.wrap(local), bindings.wrap(qname),
+            LuaValue.valueOf(qtype), new org.luaj.vm2.LuaTable(), LuaValue.valueOf(tcp)};
+        LuaValue tag = invoke(f, deadlineNanos, LuaValue.varargsOf(args));
+        return tag.isnumber() ? tag.toint() : 0;
+    }
+
     private boolean run(LuaValue f, long deadlineNanos, LuaValue a, LuaValue b, LuaValue c) throws HookFailure {
         if (f == null) {
             return false;
         }
+        return invoke(f, deadlineNanos, LuaValue.varargsOf(a, b, c)).toboolean();
+    }
+
+    /** Calls {@code f} within the budget; returns its first result. */
+    private LuaValue invoke(LuaValue f, long deadlineNanos, org.luaj.vm2.Varargs args) throws HookFailure {
         budget.arm(deadlineNanos);
         try {
-            return f.call(a, b, c).toboolean();
+            return f.invoke(args).arg1();
         } catch (LuaError e) {
             throw new HookFailure(HookFailure.Kind.ERROR, withFile(e.getMessage()), false);
         } catch (BudgetDebugLib.Exceeded e) {
