@@ -86,6 +86,11 @@ public final class Validator implements Lookup {
         this.raw = raw;
         this.settings = settings;
         this.metrics = metrics;
+        VerificationCache.install();
+        metrics.gauge("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
+                VerificationCache::hits, "result", "cached");
+        metrics.gauge("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
+                VerificationCache::misses, "result", "computed");
         newHead(); // fails early, at start-up, if the anchors do not load
         this.verdicts = Caffeine.newBuilder()
                 .maximumSize(Math.max(1, maxEntries))
