@@ -1,0 +1,89 @@
+package net.gate64.nat64.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.gate64.nat64.packet.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        Path p = dir.resolve("nat64.conf");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void shippedConfigLoadsWithDocumentedDefaults() {
+        Nat64Settings s = SettingsLoader.load(Path.of("../conf/nat64.conf"), List.of());
+        assertEquals("nat64", s.tunName());
+        assertEquals(Nat64Settings.Mode.STATEFUL, s.mode());
+        assertEquals("[64:ff9b::/96]", s.pool6().toString());
+        assertEquals("192.0.2.0/24", s.pool4().toString());
+        assertEquals(1024, s.portMin());
+        assertEquals(65535, s.portMax());
+        assertEquals("192.0.2.1", Bytes.ipv4(s.ipv4Address()), "first usable pool4 address by default");
+        assertEquals(1500, s.mtu());
+        assertEquals(Duration.ofMinutes(124), s.timeouts().tcpEstablished());
+        assertEquals(Duration.ofMinutes(4), s.timeouts().tcpTransitory());
+        assertEquals(Duration.ofMinutes(5), s.timeouts().udp());
+        assertEquals(Duration.ofSeconds(60), s.timeouts().icmp());
+        assertFalse(s.allowNonGlobal());
+        assertFalse(s.configureInterface());
+        assertTrue(s.offload());
+        assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
+    }
+
+    @Test
+    void unknownKeyIsRefusedWithItsLine() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\npool-4 = \"x\"\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertTrue(e.getMessage().contains("unknown setting 'pool-4'"), e.getMessage());
+        assertTrue(e.getMessage().contains(": 2:"), "line number: " + e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheKey() throws IOException {
+        String[][] cases = {
+            {"pool6 = \"64:ff9b::/72\"", "pool6"},
+            {"pool4 = \"10.0.0.0/8\"", "pool4"},
+            {"pool4 = \"192.0.2.0/24\"\npool4-ports = \"70000-80000\"", "pool4-ports"},
+            {"pool4 = \"192.0.2.0/24\"\nmode = \"nat\"", "mode"},
+            {"pool4 = \"192.0.2.0/24\"\nmtu = 500", "mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nudp-timeout = 0s", "udp-timeout"},
+            {"pool4 = \"192.0.2.0/24\"\nhttp-address = \"localhost\"", "http-address"},
+            {"pool4 = \"192.0.2.0/24\"\ntun-name = \"a-very-long-interface-name\"", "tun-name"},
+            {"mode = \"siit\"\neam = [ { ipv4 = \"192.0.2.0/24\", ipv6 = \"2001:db8::/96\" } ]\nipv4-address = \"192.0.2.1\"", "eam"},
+            {"", "pool4"},
+        };
+        for (String[] c : cases) {
+            Path p = write(c[0]);
+            ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()), c[0]);
+            assertTrue(e.getMessage().contains("'" + c[1] + "'"), c[0] + " → " + e.getMessage());
+        }
+    }
+
+    @Test
+    void siitWithEamAndOverrides() throws IOException {
+        Path p = write("""
+                mode = "siit"
+                pool6 = ["2001:db8:64::/96"]
+                ipv4-address = "198.51.100.1"
+                eam = [ { ipv4 = "192.0.2.0/24", ipv6 = "2001:db8:aaaa::/120" } ]
+                """);
+        Nat64Settings s = SettingsLoader.load(p, List.of("threads=3", "allow-non-global=true"));
+        assertEquals(Nat64Settings.Mode.SIIT, s.mode());
+        assertEquals(1, s.eam().size());
+        assertEquals(3, s.threads());
+        assertTrue(s.allowNonGlobal());
+        assertNull(s.pool4());
+    }
+}
