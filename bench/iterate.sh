@@ -2,7 +2,7 @@
 # Cache-miss iteration throughput: gate64, Unbound and PowerDNS Recursor (Debian's packages) each resolving unique
 # names under a wildcard zone, all iterating from the same loopback root (bench/lab/iterate: root on 127.0.55.1,
 # the bench. TLD on .2, wild.bench. with "*.wild.bench. A" on .3, served by NSD). One worker each, one at a time.
-#   bench/iterate.sh [seconds] [outstanding]      (default 20 s measured after a 10 s warm-up each, dnsperf -q 200)
+#   bench/iterate.sh [seconds] [outstanding]      (default 20 s measured after a 20 s warm-up each, dnsperf -q 200)
 # Needs root (port 53 on 127.0.55.x) and two cores: the resolver under test is pinned to CPU 0 (taskset), dnsperf and
 # the three NSD servers to CPU 1. Prints QPS and p50/p99 latency (from dnsperf -v per-query times) as a table.
 # Every name is asked once (fresh random names per resolver and per run), so every query is a cache miss that costs
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-20}
 outstanding=${2:-200}
-warm=10
+warm=20
 lab=$PWD/bench/lab/iterate
 gate_port=5401 unbound_port=5402 pdns_port=5403
 resolver_cpu=0 client_cpu=1
@@ -128,6 +128,7 @@ measure() { # tag label port -> one table row
   local qps lost
   qps=$(awk '/Queries per second/ {printf "%d", $4}' "$work/$tag.out")
   lost=$(awk '/Queries lost/ {print $3}' "$work/$tag.out")
+  local completed; completed=$(awk '/Queries completed/ {print $3}' "$work/$tag.out")
   # Per-query latencies ("> NOERROR name A 0.000123"), sorted, nearest-rank percentiles in milliseconds.
   awk '$1 == ">" {print $NF}' "$work/$tag.out" | sort -g > "$work/$tag.lat"
   local p50 p99 noerror
@@ -135,8 +136,11 @@ measure() { # tag label port -> one table row
   p50=$(awk '{v[NR] = $1} END {i = int(NR * 0.50 + 0.999999); printf "%.2f", v[i] * 1000}' "$work/$tag.lat")
   p99=$(awk '{v[NR] = $1} END {i = int(NR * 0.99 + 0.999999); printf "%.2f", v[i] * 1000}' "$work/$tag.lat")
   local cpu; cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$secs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%d", (b - a) / hz / s * 100}')
-  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu"
-  echo "$qps" > "$work/$tag.qps"
+  # QPS per second of the resolver's CPU time: what one core would do if nothing else ran on it (the machine is shared).
+  local per_core; per_core=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$completed" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%d", n / ((b - a) / hz)}')
+  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu" "$per_core"
+  echo "$qps $per_core" > "$work/$tag.qps"
 }
 
 stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
@@ -145,11 +149,12 @@ stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null 
 echo "cache-miss iteration, one worker each on CPU $resolver_cpu, dnsperf -q $outstanding on CPU $client_cpu," \
   "${secs}s after a ${warm}s warm-up, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU |"
-echo "|---|---|---|---|---|---|---|"
+echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second |"
+echo "|---|---|---|---|---|---|---|---|"
 start_gate64; measure g gate64 $gate_port; stop
 start_unbound; measure u "unbound $(unbound -V | awk '/Version/ {print $2}')" $unbound_port; stop
 start_pdns; measure p "pdns-recursor $(pdns_recursor --version 2>&1 | grep -o 'Recursor [0-9.]*' | head -1 | cut -d' ' -f2)" $pdns_port; stop
-gate=$(cat "$work/g.qps"); unb=$(cat "$work/u.qps")
+read -r gate gate_core < "$work/g.qps"; read -r unb unb_core < "$work/u.qps"
 echo
-awk -v g="$gate" -v u="$unb" 'BEGIN { printf "gate64 / unbound: %.2f (target >= 1.20)\n", g / u }'
+awk -v g="$gate" -v u="$unb" -v gc="$gate_core" -v uc="$unb_core" \
+  'BEGIN { printf "gate64 / unbound: %.2f in QPS, %.2f in QPS per CPU-second (target >= 1.20)\n", g / u, gc / uc }'
