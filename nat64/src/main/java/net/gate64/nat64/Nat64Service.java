@@ -14,6 +14,7 @@ import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
+import net.gate64.nat64.state.FragmentMemory;
 import net.gate64.nat64.state.Pool4;
 import net.gate64.nat64.state.SessionTable;
 import net.gate64.nat64.state.StatefulMapper;
@@ -44,6 +45,7 @@ public final class Nat64Service implements AutoCloseable {
     private final Pool6 pool6;
     private final Bib bib;
     private final SessionTable sessions;
+    private final FragmentMemory fragments;
     private final EamTable eam;
     private final TranslatorConfig translatorConfig;
     private final List<Thread> workers = new ArrayList<>();
@@ -63,11 +65,13 @@ public final class Nat64Service implements AutoCloseable {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
             this.bib = new Bib(pool4);
             this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock);
+            this.fragments = new FragmentMemory(65536, nanoClock);
             this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                     .name("nat64-expiry").unstarted(r));
         } else {
             this.bib = null;
             this.sessions = null;
+            this.fragments = null;
             this.sweeper = null;
         }
     }
@@ -75,7 +79,7 @@ public final class Nat64Service implements AutoCloseable {
     /** A mapper view for one worker thread (stateful views share the tables; SIIT is stateless anyway). */
     AddressMapper newMapper() {
         if (bib != null) {
-            return new StatefulMapper(pool6, bib, sessions, settings.ipv4Address());
+            return new StatefulMapper(pool6, bib, sessions, fragments, settings.ipv4Address());
         }
         return new SiitMapper(pool6, eam, settings.ipv4Address());
     }
@@ -111,6 +115,7 @@ public final class Nat64Service implements AutoCloseable {
     private void sweep() {
         try {
             sessions.sweep();
+            fragments.sweep();
         } catch (RuntimeException e) {
             LOG.error("expiry sweep failed", e);
         }

@@ -11,8 +11,8 @@ import net.gate64.nat64.translate.Pool6;
  * are this thread's own. Endpoint-independent mapping (one binding per IPv6 transport address) and
  * endpoint-independent filtering (any IPv4 host may reach a binding; for TCP only with a SYN).
  *
- * <p>Not done: fragments after the first carry no ports and are dropped (no fragment reassembly or fragment-to-session
- * memory); the RFC 6146 §3.5.2.2 six-second hold of unsolicited IPv4 SYNs and the probe of idle established sessions
+ * <p>Fragments: the first one is mapped through the tables, later ones get the same addresses from
+ * {@link FragmentMemory} (no reassembly; a fragment that arrives before its first is dropped). Not done: the RFC 6146 §3.5.2.2 six-second hold of unsolicited IPv4 SYNs and the probe of idle established sessions
  * are not implemented (an idle session simply expires).
  */
 public final class StatefulMapper implements AddressMapper {
@@ -20,12 +20,15 @@ public final class StatefulMapper implements AddressMapper {
     private final Bib bib;
     private final SessionTable sessions;
     private final int gateway4;
+    private final FragmentMemory fragments;
+    private final Key kf = new Key();
     private final Key k6 = new Key();
     private final Key k4 = new Key();
     private final Key ks = new Key();
     private final SessionTable.Refusal[] refusal = new SessionTable.Refusal[1];
 
-    public StatefulMapper(Pool6 pool6, Bib bib, SessionTable sessions, int gateway4) {
+    public StatefulMapper(Pool6 pool6, Bib bib, SessionTable sessions, FragmentMemory fragments, int gateway4) {
+        this.fragments = fragments;
         this.pool6 = pool6;
         this.bib = bib;
         this.sessions = sessions;
@@ -52,11 +55,16 @@ public final class StatefulMapper implements AddressMapper {
             f.drop = DropReason.UNSUPPORTED_PROTOCOL;
             return;
         }
+        f.dst4 = (int) v4;
         if (!f.hasPorts) {
-            f.drop = DropReason.FRAGMENT_WITHOUT_STATE;
+            FragmentMemory.Entry e = fragments.find(fragmentKey6(f));
+            if (e == null || e.dst4 != f.dst4) {
+                f.drop = DropReason.FRAGMENT_WITHOUT_STATE;
+                return;
+            }
+            f.src4 = e.src4;
             return;
         }
-        f.dst4 = (int) v4;
         int remotePort = proto == 1 ? 0 : f.dstPort;
         long hi = Bytes.i64(f.src6, 0);
         long lo = Bytes.i64(f.src6, 8);
@@ -103,6 +111,9 @@ public final class StatefulMapper implements AddressMapper {
             if (proto == 1) {
                 f.dstPort = e.port4;
             }
+            if (f.fragmentId >= 0) { // first fragment: later ones need these addresses
+                fragments.remember(fragmentKey6(f), new FragmentMemory.Entry(f.src4, f.dst4, 0, 0, 0, 0, now));
+            }
             return;
         }
         f.drop = DropReason.NO_BIB;
@@ -120,7 +131,15 @@ public final class StatefulMapper implements AddressMapper {
             return;
         }
         if (!f.hasPorts) {
-            f.drop = DropReason.FRAGMENT_WITHOUT_STATE;
+            FragmentMemory.Entry e = fragments.find(fragmentKey4(f));
+            if (e == null) {
+                f.drop = DropReason.FRAGMENT_WITHOUT_STATE;
+                return;
+            }
+            Bytes.put64(f.src6, 0, e.src6Hi);
+            Bytes.put64(f.src6, 8, e.src6Lo);
+            Bytes.put64(f.dst6, 0, e.dst6Hi);
+            Bytes.put64(f.dst6, 8, e.dst6Lo);
             return;
         }
         int localPort = f.dstPort;
@@ -166,6 +185,20 @@ public final class StatefulMapper implements AddressMapper {
         if (proto == 1) {
             f.srcPort = e.port6;
         }
+        if (f.fragmentId >= 0) {
+            fragments.remember(fragmentKey4(f), new FragmentMemory.Entry(0, 0, Bytes.i64(f.src6, 0),
+                    Bytes.i64(f.src6, 8), e.hi6, e.lo6, now));
+        }
+    }
+
+    /** IPv6 fragments: source address, identification and the low bits of the destination. */
+    private Key fragmentKey6(Flow f) {
+        return kf.set(Bytes.i64(f.src6, 0), Bytes.i64(f.src6, 8), (f.fragmentId << 32) | (Bytes.i64(f.dst6, 8) & 0xffffffffL));
+    }
+
+    /** IPv4 fragments: source, destination, protocol and identification (RFC 791 §3.2). */
+    private Key fragmentKey4(Flow f) {
+        return kf.set(((f.src4 & 0xffffffffL) << 32) | (f.dst4 & 0xffffffffL), ((long) f.proto << 32) | f.fragmentId, 1);
     }
 
     @Override

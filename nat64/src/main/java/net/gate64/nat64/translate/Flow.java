@@ -19,6 +19,8 @@ public final class Flow {
     public int tcpFlags;
     /** False for non-first fragments: the transport header is not in this packet. */
     public boolean hasPorts;
+    /** Fragment identification when the packet is a fragment (first or not), else -1. */
+    public long fragmentId;
     /** Which pool6 prefix the IPv6 side uses (index into the configured list). */
     public int prefixIndex;
     public DropReason drop;
@@ -31,6 +33,7 @@ public final class Flow {
         this.dstPort = 0;
         this.hasPorts = true;
         this.prefixIndex = 0;
+        this.fragmentId = -1;
         this.drop = null;
     }
 }

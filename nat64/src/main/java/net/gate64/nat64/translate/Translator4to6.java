@@ -85,6 +85,9 @@ public final class Translator4to6 {
         int l4len = total - ihl;
         f.reset(proto);
         f.hasPorts = first;
+        if (fragmented) {
+            f.fragmentId = u16(in, Ipv4Header.IDENTIFICATION);
+        }
         int ttl = u8(in, Ipv4Header.TTL);
         int hop = ttl;
         if (config.decrementHopLimit()) {

@@ -108,6 +108,9 @@ public final class Translator6to4 {
         boolean whole = (fragWord & 0xfff9) == 0;
         f.reset(nh);
         f.hasPorts = first;
+        if (!whole) {
+            f.fragmentId = i32(in, fragHeader + 4) & 0xffffffffL;
+        }
         int hop = u8(in, Ipv6Header.HOP_LIMIT);
         int ttl = hop;
         if (config.decrementHopLimit()) {

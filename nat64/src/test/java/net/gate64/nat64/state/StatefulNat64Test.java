@@ -32,7 +32,7 @@ class StatefulNat64Test {
 
     private PacketHandler handler() {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
-        StatefulMapper mapper = new StatefulMapper(pool6, bib, sessions, v4("192.0.2.1"));
+        StatefulMapper mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(100, now::get), v4("192.0.2.1"));
         TranslatorConfig config = new TranslatorConfig(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
         return new PacketHandler(mapper, config, new IcmpRateLimiter(100, 100, now::get), counters, 70000);
     }
@@ -239,10 +239,30 @@ class StatefulNat64Test {
     }
 
     @Test
-    void fragmentsAfterTheFirstAreCountedNotTranslated() {
-        byte[] later = ipv6(CLIENT, SERVER6, 17, 64, 0, bytes(64, 0), 1448, 7, false);
-        assertEquals(0, send(later).length);
+    void laterFragmentsFollowTheFirst() {
+        byte[] early = ipv6(CLIENT, SERVER6, 17, 64, 0, bytes(64, 0), 1448, 7, false);
+        assertEquals(0, send(early).length, "before its first fragment: no ports, no state");
         assertEquals(1, counters.drops(DropReason.FRAGMENT_WITHOUT_STATE));
+        byte[] first = send(ipv6(CLIENT, SERVER6, 17, 64, 0, udp(5555, 53, bytes(1440, 1)), 0, 7, true));
+        assertEquals(0x2000, u16(first, 6) & 0x2000, "MF kept");
+        byte[] later = send(early);
+        assertEquals(20 + 64, later.length);
+        assertEquals(u32(first, 12), u32(later, 12), "same pool4 source as the first fragment");
+        assertEquals(u32(first, 16), u32(later, 16));
+        assertEquals(1448 / 8, u16(later, 6) & 0x1fff);
+        assertArrayEquals(bytes(64, 0), slice(later, 20, 64));
+        // and back: the server's fragmented answer
+        String pool = fmt((int) u32(first, 12));
+        int port = u16(first, 20);
+        byte[] v4first = ipv4("203.0.113.5", pool, 17, 64, 0, 0x2000, 0x99, udp(53, port, bytes(1000, 3)), false);
+        byte[] v6first = send(v4first);
+        assertEquals(44, v6first[6]);
+        assertArrayEquals(addr(CLIENT), slice(v6first, 24, 16));
+        byte[] v4later = ipv4("203.0.113.5", pool, 17, 64, 0, 1008 / 8, 0x99, bytes(200, 4), true);
+        byte[] v6later = send(v4later);
+        assertArrayEquals(addr(CLIENT), slice(v6later, 24, 16));
+        assertArrayEquals(addr(SERVER6), slice(v6later, 8, 16));
+        assertEquals(1008, u16(v6later, 42) & 0xfff8);
     }
 
     private static String fmt(int a) {
