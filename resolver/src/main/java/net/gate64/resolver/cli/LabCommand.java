@@ -25,7 +25,7 @@ final class LabCommand {
         }
         if (args.flag("signed")) {
             String base = args.option("base", "127.0.56");
-            Path dir = Path.of(args.option("out", "."));
+            Path dir = java.nio.file.Files.createDirectories(Path.of(args.option("out", ".")));
             net.gate64.resolver.lab.SignedLab lab = net.gate64.resolver.lab.SignedLab.start(base, 53);
             lab.writeHints(dir.resolve("hints.zone"));
             java.nio.file.Files.writeString(dir.resolve("anchor.ds"), lab.rootDs() + "\n");
