@@ -148,6 +148,11 @@ public final class Dns64 {
      * A PTR question under one of the prefixes' ip6.arpa zones (§5.3.1), or null when the name is not under one.
      */
     public Answer ptr(Name qname, QueryBudget budget) {
+        return ptr(qname, budget, resolver);
+    }
+
+    /** As above, resolving the in-addr.arpa name with {@code lookup} (the validating one when the query is). */
+    public Answer ptr(Name qname, QueryBudget budget, Lookup lookup) {
         if (!settings.enabled()) {
             return null;
         }
@@ -161,7 +166,7 @@ public final class Dns64 {
         }
         Answer target = local(mapped.inAddrArpa(), Type.PTR, List.of());
         if (target == null) {
-            target = resolver.resolve(mapped.inAddrArpa(), Type.PTR, budget);
+            target = lookup.resolve(mapped.inAddrArpa(), Type.PTR, budget);
         }
         if (settings.ptrMode() == Dns64Settings.PtrMode.PTR) {
             List<Record> ptrs = new ArrayList<>();
@@ -170,7 +175,7 @@ public final class Dns64 {
                     ptrs.add(new PTRRecord(qname, DClass.IN, p.getTTL(), p.getTarget()));
                 }
             }
-            return new Answer(target.rcode(), ptrs, List.of(), target.security());
+            return new Answer(target.rcode(), ptrs, List.of(), synthesised(target.security()), target.ede());
         }
         long ttl = Long.MAX_VALUE;
         for (Record r : target.answer()) {
@@ -182,7 +187,12 @@ public final class Dns64 {
         List<Record> out = new ArrayList<>();
         out.add(new CNAMERecord(qname, DClass.IN, ttl == Long.MAX_VALUE ? 0 : ttl, mapped.inAddrArpa()));
         out.addAll(target.answer());
-        return new Answer(target.rcode(), out, target.authority(), target.security());
+        return new Answer(target.rcode(), out, target.authority(), synthesised(target.security()), target.ede());
+    }
+
+    /** A locally made record is never Secure (no signature covers it); Bogus stays Bogus, to become SERVFAIL. */
+    private static Security synthesised(Security s) {
+        return s == Security.SECURE ? Security.INSECURE : s;
     }
 
     private static Security weaker(Security x, Security y) {

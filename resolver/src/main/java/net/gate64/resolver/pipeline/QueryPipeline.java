@@ -99,14 +99,14 @@ public final class QueryPipeline {
         if (answer == null) {
             answer = dns64.local(qname, qtype, prefixes);
         }
-        if (answer == null && qtype == Type.PTR) {
-            answer = dns64.ptr(qname, budget);
-        }
-        boolean resolved = answer == null; // neither a hook nor a local rule answered: nodata/nxdomain/postresolve run
         boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & Flags.DO) != 0;
         boolean adAsked = query.getHeader().getFlag(Flags.AD);
         boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
         Lookup lookup = dnssec.lookupFor(dnssecOk, adAsked, checkingDisabled);
+        if (answer == null && qtype == Type.PTR) {
+            answer = dns64.ptr(qname, budget, lookup);
+        }
+        boolean resolved = answer == null; // neither a hook nor a local rule answered: nodata/nxdomain/postresolve run
         if (answer == null) {
             answer = lookup.resolve(qname, qtype, budget);
         }
