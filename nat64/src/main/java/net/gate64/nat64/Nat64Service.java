@@ -38,6 +38,8 @@ public final class Nat64Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Nat64Service.class);
     private static final int BUFFER = 65536;
     private static final int POLL_MILLIS = 200;
+    /** Room for a 64 KB packet split into 1280-byte IPv6 fragments (48 bytes of headers each). */
+    private static final int OUT_BUFFER = BUFFER + 8192;
 
     private final Nat64Settings settings;
     private final LongSupplier clock;
@@ -94,7 +96,7 @@ public final class Nat64Service implements AutoCloseable {
             PacketHandler handler = new PacketHandler(newMapper(), translatorConfig,
                     new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
                             Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
-                    counters, BUFFER);
+                    counters, OUT_BUFFER);
             Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler));
             workers.add(t);
         }
@@ -127,8 +129,8 @@ public final class Nat64Service implements AutoCloseable {
         int h = vnet ? VnetHeader.LENGTH : 0;
         byte[] raw = new byte[BUFFER + h];
         byte[] in = vnet ? new byte[BUFFER] : raw;
-        byte[] out = new byte[BUFFER];
-        byte[] framed = vnet ? new byte[BUFFER + h] : null;
+        byte[] out = new byte[OUT_BUFFER];
+        byte[] framed = vnet ? new byte[OUT_BUFFER + h] : null;
         MemorySegment rawSeg = MemorySegment.ofArray(raw);
         MemorySegment outSeg = MemorySegment.ofArray(out);
         MemorySegment framedSeg = vnet ? MemorySegment.ofArray(framed) : null;
@@ -167,28 +169,35 @@ public final class Nat64Service implements AutoCloseable {
                     continue;
                 }
                 byte[] o = handler.output();
-                boolean written;
-                if (vnet) {
-                    if (handler.translated()) {
-                        VnetHeader.writeTranslated(raw, 0, o, framed, 0);
-                    } else {
-                        VnetHeader.writePlain(framed, 0);
-                    }
-                    System.arraycopy(o, 0, framed, h, m);
-                    written = io.write(framedSeg, m + h);
-                } else {
-                    MemorySegment seg = outSeg;
-                    if (o != out) {
-                        if (o != otherArray) {
-                            otherArray = o;
-                            otherSeg = MemorySegment.ofArray(o);
+                int count = handler.packetCount();
+                for (int i = 0; i < count; i++) {
+                    int off = handler.packetOffset(i);
+                    int plen = handler.packetLength(i, m);
+                    boolean written;
+                    if (vnet) {
+                        if (handler.translated() && count == 1) {
+                            VnetHeader.writeTranslated(raw, 0, o, framed, 0);
+                        } else {
+                            VnetHeader.writePlain(framed, 0); // our ICMP errors and fragments: complete checksums
                         }
-                        seg = otherSeg;
+                        System.arraycopy(o, off, framed, h, plen);
+                        written = io.write(framedSeg, plen + h);
+                    } else if (count > 1) {
+                        written = io.write(MemorySegment.ofArray(o).asSlice(off, plen), plen);
+                    } else {
+                        MemorySegment seg = outSeg;
+                        if (o != out) {
+                            if (o != otherArray) {
+                                otherArray = o;
+                                otherSeg = MemorySegment.ofArray(o);
+                            }
+                            seg = otherSeg;
+                        }
+                        written = io.write(seg, plen);
                     }
-                    written = io.write(seg, m);
-                }
-                if (!written) {
-                    counters.writeErrors.increment();
+                    if (!written) {
+                        counters.writeErrors.increment();
+                    }
                 }
             }
         } catch (IOException e) {

@@ -13,6 +13,7 @@ public final class PacketHandler {
     private final byte[] hairpin;
     private byte[] output;
     private boolean translated;
+    private boolean lastTo6;
 
     public PacketHandler(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters,
                          int bufferSize) {
@@ -37,6 +38,7 @@ public final class PacketHandler {
         to6.offload(gso, partialChecksum);
         output = out;
         translated = false;
+        lastTo6 = false;
         if (len < 1) {
             counters.drop(DropReason.TRUNCATED);
             return 0;
@@ -60,6 +62,7 @@ public final class PacketHandler {
         }
         if (version == 4) {
             counters.received4.increment();
+            lastTo6 = true;
             int n = to6.translate(in, len, out);
             Flow f = to6.flow();
             if (f.drop != null) {
@@ -76,6 +79,7 @@ public final class PacketHandler {
     }
 
     private int hairpin(byte[] ipv4, int len) {
+        lastTo6 = true;
         int n = to6.translate(ipv4, len, hairpin);
         Flow f = to6.flow();
         output = hairpin;
@@ -91,6 +95,21 @@ public final class PacketHandler {
     /** Whether the last packet was translated (false: dropped, or answered with an ICMP error). */
     public boolean translated() {
         return translated;
+    }
+
+    /** Packets in {@link #output()} after the last call: more than one when the translator fragmented (RFC 7915 §4). */
+    public int packetCount() {
+        return lastTo6 ? to6.packetCount() : 1;
+    }
+
+    /** Offset of packet {@code i} in {@link #output()}. */
+    public int packetOffset(int i) {
+        return lastTo6 ? to6.packetOffset(i) : 0;
+    }
+
+    /** Length of packet {@code i}; {@code total} is what {@link #handle} returned. */
+    public int packetLength(int i, int total) {
+        return lastTo6 ? to6.packetLength(i, total) : total;
     }
 
     public byte[] output() {

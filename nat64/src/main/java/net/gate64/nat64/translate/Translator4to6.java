@@ -15,8 +15,8 @@ import net.gate64.nat64.packet.Ipv6Header;
  *
  * <p>IPv4 options are dropped from the translated packet (RFC 7915 §4.1 allows ignoring them; an unexpired source
  * route is not answered with an ICMP error). A fragment gets an IPv6 Fragment header carrying the IPv4 identification
- * and offset. An IPv4 packet without DF that does not fit the IPv6 MTU is not fragmented by the translator (RFC 7915
- * §4 says it should be): it is dropped and counted as {@code too_big}. A UDP datagram with a zero checksum gets a
+ * and offset. An IPv4 packet without DF whose translation exceeds 1280 bytes is split into IPv6 fragments of at most
+ * 1280 bytes (RFC 7915 §4); with DF, a packet that does not fit the MTU is answered with Fragmentation Needed. A UDP datagram with a zero checksum gets a
  * computed one when it is not fragmented and is dropped when it is (RFC 7915 §4.5).
  */
 public final class Translator4to6 {
@@ -31,6 +31,13 @@ public final class Translator4to6 {
     private final Flow inner = new Flow();
     private boolean gso;
     private boolean partialChecksum;
+    /** RFC 7915 §4: translated fragments are at most the IPv6 minimum MTU. */
+    private static final int FRAGMENT_LIMIT = 1280;
+    private static final int MAX_FRAGMENTS = 64;
+    private final byte[] scratch = new byte[70_000 + MAX_FRAGMENTS * 48];
+    private final int[] fragmentOffsets = new int[MAX_FRAGMENTS];
+    private final int[] fragmentLengths = new int[MAX_FRAGMENTS];
+    private int fragmentCount = 1;
     private final byte[] errorSource = new byte[16];
 
     public Translator4to6(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
@@ -55,6 +62,7 @@ public final class Translator4to6 {
     public int translate(byte[] in, int len, byte[] out) {
         Flow f = flow;
         f.drop = null;
+        fragmentCount = 1;
         if (len < Ipv4Header.LENGTH) {
             return drop(f, DropReason.TRUNCATED);
         }
@@ -144,11 +152,10 @@ public final class Translator4to6 {
         if (outLen - Ipv6Header.LENGTH > 65535) {
             return drop(f, DropReason.TOO_BIG);
         }
-        if (outLen > config.mtu() && !gso) {
+        boolean mayFragment = (flagsFrag & Ipv4Header.DONT_FRAGMENT) == 0 && !gso;
+        fragmentCount = 1;
+        if (outLen > config.mtu() && !gso && !mayFragment) {
             f.drop = DropReason.TOO_BIG;
-            if ((flagsFrag & Ipv4Header.DONT_FRAGMENT) == 0) {
-                return 0; // would need fragmentation by the translator, which is not implemented
-            }
             int mtu4 = config.mtu() - Ipv6Header.LENGTH + Ipv4Header.LENGTH - fragLen;
             return errors.toIpv4Sender(in, total, false, IcmpMapping.V4_UNREACHABLE, 4, mtu4 & 0xffff, out);
         }
@@ -189,7 +196,66 @@ public final class Translator4to6 {
             put16(out, o + 4, f.dstPort);
             put16(out, o + 2, Checksums.update(u16(in, l4 + 2), removed, added));
         }
+        if (mayFragment && outLen > FRAGMENT_LIMIT) {
+            if (partialChecksum && (proto == TCP || proto == UDP) && first) {
+                // Fragments cannot carry a partial checksum: complete it (the field already holds the pseudo sum).
+                int ck = o + (proto == TCP ? 16 : 6);
+                put16(out, ck, Translator6to4.udpNonZero(proto, Checksums.finish(Checksums.sum(out, o, l4len, 0))));
+            }
+            return fragment(out, outLen, fragmented, fragOffset, more, u16(in, Ipv4Header.IDENTIFICATION));
+        }
         return outLen;
+    }
+
+    /**
+     * RFC 7915 §4: an IPv4 packet without DF whose translation exceeds 1280 bytes is fragmented by the translator into
+     * IPv6 fragments of at most 1280 bytes, each with a Fragment header carrying the IPv4 identification. The
+     * translated packet in {@code out} is rewritten in place as consecutive fragments; returns their total length.
+     */
+    private int fragment(byte[] out, int outLen, boolean alreadyFragment, int fragOffset, boolean more, int id) {
+        int payloadStart = Ipv6Header.LENGTH + (alreadyFragment ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0);
+        int nh = alreadyFragment ? u8(out, Ipv6Header.LENGTH) : u8(out, Ipv6Header.NEXT_HEADER);
+        int payload = outLen - payloadStart;
+        int chunk = (FRAGMENT_LIMIT - Ipv6Header.LENGTH - Ipv6Header.FRAGMENT_HEADER_LENGTH) & ~7;
+        int count = (payload + chunk - 1) / chunk;
+        if (count > MAX_FRAGMENTS) {
+            return drop(flow, DropReason.TOO_BIG);
+        }
+        int pos = 0;
+        for (int i = 0; i < count; i++) {
+            int n = Math.min(chunk, payload - pos);
+            int at = pos + i * (Ipv6Header.LENGTH + Ipv6Header.FRAGMENT_HEADER_LENGTH);
+            System.arraycopy(out, 0, scratch, at, Ipv6Header.LENGTH);
+            put16(scratch, at + Ipv6Header.PAYLOAD_LENGTH, Ipv6Header.FRAGMENT_HEADER_LENGTH + n);
+            scratch[at + Ipv6Header.NEXT_HEADER] = Ipv6Header.FRAGMENT;
+            int fh = at + Ipv6Header.LENGTH;
+            scratch[fh] = (byte) nh;
+            scratch[fh + 1] = 0;
+            boolean last = pos + n == payload;
+            put16(scratch, fh + 2, (fragOffset * 8 + pos) | (last && !more ? 0 : 1));
+            put32(scratch, fh + 4, id);
+            System.arraycopy(out, payloadStart + pos, scratch, fh + Ipv6Header.FRAGMENT_HEADER_LENGTH, n);
+            fragmentOffsets[i] = at;
+            fragmentLengths[i] = Ipv6Header.LENGTH + Ipv6Header.FRAGMENT_HEADER_LENGTH + n;
+            pos += n;
+        }
+        int total = fragmentOffsets[count - 1] + fragmentLengths[count - 1];
+        System.arraycopy(scratch, 0, out, 0, total);
+        fragmentCount = count;
+        return total;
+    }
+
+    /** How many packets the last {@link #translate} wrote into {@code out} (more than one after fragmentation). */
+    public int packetCount() {
+        return fragmentCount;
+    }
+
+    public int packetOffset(int i) {
+        return fragmentCount == 1 ? 0 : fragmentOffsets[i];
+    }
+
+    public int packetLength(int i, int total) {
+        return fragmentCount == 1 ? total : fragmentLengths[i];
     }
 
     /** ICMPv4 error → ICMPv6 error with the quoted packet translated too (RFC 7915 §4.2, §4.3). */

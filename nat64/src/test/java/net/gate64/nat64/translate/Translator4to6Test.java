@@ -103,8 +103,38 @@ class Translator4to6Test {
         assertEquals(1260, u16(out, 26), "IPv6 MTU - 20");
         assertTrue(out.length <= 576);
         assertEquals(0, checksum(out, 20, out.length - 20));
-        byte[] noDf = ipv4("203.0.113.5", "198.51.100.1", 17, 64, 0, 0, 1, udp(1, 2, bytes(1300, 0)), false);
-        assertEquals(0, small.to6.translate(noDf, noDf.length, small.out), "no fragmentation by the translator");
+    }
+
+    @Test
+    void withoutDfLargePacketsAreFragmentedTo1280() { // RFC 7915 §4
+        byte[] l4 = udp(53, 4000, bytes(3000, 9));
+        byte[] in = ipv4("203.0.113.5", "198.51.100.1", 17, 64, 0, 0, 0x4242, l4, false);
+        int total = fx.to6.translate(in, in.length, fx.out);
+        assertNull(fx.to6.flow().drop);
+        int count = fx.to6.packetCount();
+        assertEquals(3, count, "3008 bytes of UDP in 1232-byte pieces");
+        byte[] reassembled = new byte[l4.length];
+        int expectOffset = 0;
+        for (int i = 0; i < count; i++) {
+            int off = fx.to6.packetOffset(i);
+            int len = fx.to6.packetLength(i, total);
+            byte[] p = slice(fx.out, off, len);
+            assertTrue(len <= 1280);
+            assertEquals(44, p[6]);
+            assertEquals(len - 40, u16(p, 4));
+            assertEquals(17, p[40]);
+            assertEquals(0x4242L, u32(p, 44));
+            int word = u16(p, 42);
+            assertEquals(expectOffset, word & 0xfff8);
+            assertEquals(i < count - 1 ? 1 : 0, word & 1, "M flag on all but the last");
+            System.arraycopy(p, 48, reassembled, expectOffset, len - 48);
+            expectOffset += len - 48;
+        }
+        assertEquals(l4.length, expectOffset);
+        byte[] check = new byte[40 + reassembled.length];
+        System.arraycopy(fx.out, fx.to6.packetOffset(0), check, 0, 40); // addresses for the pseudo header
+        System.arraycopy(reassembled, 0, check, 40, reassembled.length);
+        assertTrue(v6TransportOk(check, 40, reassembled.length, 17), "UDP checksum of the reassembled datagram");
     }
 
     @Test

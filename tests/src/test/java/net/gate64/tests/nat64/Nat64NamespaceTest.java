@@ -139,12 +139,13 @@ class Nat64NamespaceTest {
     @Test
     @Order(3)
     void udpEcho() throws IOException {
+        // up to 2651-byte datagrams: fragmented both ways, the later fragments follow the first through the state
         NamespaceBed.Result r = client(20, "python3", "-c", """
                 import socket
                 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
                 s.settimeout(3)
                 for i in range(5):
-                    msg = ('datagram %%d ' %% i).encode() * (i * 20 + 1)
+                    msg = ('datagram %%d ' %% i).encode() * (i * 60 + 1)
                     s.sendto(msg, ('%s', 7007))
                     data, peer = s.recvfrom(65535)
                     assert data == msg, (data, msg)
