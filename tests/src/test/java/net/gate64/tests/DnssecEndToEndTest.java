@@ -112,6 +112,43 @@ class DnssecEndToEndTest {
         return r.metrics().value(name, labels);
     }
 
+    // ---- The matrix: every lab zone's state against every client flag that matters ----
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> matrix() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (String z : List.of("secure", "ed", "nsec3", "optout", "iter")) {
+            out.add(org.junit.jupiter.params.provider.Arguments.of("www." + z + ".test.", "secure"));
+        }
+        for (String z : List.of("insecure", "child.optout", "unsupported")) {
+            out.add(org.junit.jupiter.params.provider.Arguments.of("www." + z + ".test.", "insecure"));
+        }
+        for (String z : List.of("expired", "badds", "nosig")) {
+            out.add(org.junit.jupiter.params.provider.Arguments.of("www." + z + ".test.", "bogus"));
+        }
+        return out.stream();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} is {1}")
+    @org.junit.jupiter.params.provider.MethodSource("matrix")
+    void stateAndFlags(String name, String state) throws Exception {
+        int expected = state.equals("bogus") ? Rcode.SERVFAIL : Rcode.NOERROR;
+        Message none = ask(validating, name, Type.A);
+        assertEquals(expected, none.getRcode(), "no flags");
+        assertFalse(ad(none), "no flags: never AD");
+        Message dnssec = ask(validating, name, Type.A, "do");
+        assertEquals(expected, dnssec.getRcode(), "+dnssec");
+        assertEquals(state.equals("secure"), ad(dnssec), "+dnssec: AD exactly when Secure");
+        Message adflag = ask(validating, name, Type.A, "ad");
+        assertEquals(expected, adflag.getRcode(), "+adflag");
+        assertEquals(state.equals("secure"), ad(adflag), "+adflag: AD exactly when Secure");
+        Message cd = ask(validating, name, Type.A, "do", "cd");
+        assertEquals(Rcode.NOERROR, cd.getRcode(), "+cd: the data, whatever its state");
+        assertTrue(hasType(cd, Section.ANSWER, Type.A));
+        if (state.equals("bogus")) {
+            assertNotNull(ede(dnssec), "Bogus carries an Extended DNS Error");
+        }
+    }
+
     // ---- Secure ----
 
     @Test
