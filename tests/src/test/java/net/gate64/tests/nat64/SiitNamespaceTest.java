@@ -1,0 +1,91 @@
+package net.gate64.tests.nat64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIIT mode (RFC 7915 + EAM, RFC 7757) in the same three-namespace bed: the IPv6 client 2001:db8:1::2 is known to
+ * the IPv4 side as 192.0.2.2 through an EAM entry, and reaches 198.51.100.2 as 2001:db8:64::c633:6402 through pool6.
+ * No state: the server sees the client's own mapped address, and can also open a connection towards it.
+ */
+class SiitNamespaceTest {
+    private static final String SERVER6 = "2001:db8:64::c633:6402";
+    private static NamespaceBed bed;
+    private static Path dir;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String why = NamespaceBed.unavailable();
+        assumeTrue(why == null, why);
+        dir = Files.createTempDirectory("g64-siit-test");
+        bed = NamespaceBed.create();
+        Path conf = dir.resolve("siit.conf");
+        Files.writeString(conf, """
+                mode = "siit"
+                tun-name = "siit"
+                pool6 = "2001:db8:64::/96"
+                ipv4-address = "192.0.2.1"
+                eam = [ { ipv4 = "192.0.2.2/32", ipv6 = "2001:db8:1::2/128" } ]
+                threads = 2
+                configure-interface = true
+                http-address = ""
+                """);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process gateway = bed.spawn(bed.gateway, dir.resolve("gateway.log"), java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "net.gate64.nat64.Nat64Main", "--config", conf.toString());
+        Files.writeString(dir.resolve("echo6.py"), """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.bind(("2001:db8:1::2", 7008))
+                while True:
+                    data, peer = s.recvfrom(65535)
+                    s.sendto(peer[0].encode() + b" " + data, peer)
+                """);
+        bed.spawn(bed.client, dir.resolve("echo6.log"), "python3", dir.resolve("echo6.py").toString());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && gateway.isAlive()) {
+            if (bed.exec(bed.gateway, 5, "ip", "route", "show", "192.0.2.2").out().contains("siit")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("SIIT gateway did not come up:\n" + Files.readString(dir.resolve("gateway.log")));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void clientPingsServerThroughPool6() throws IOException {
+        NamespaceBed.Result r = bed.exec(bed.client, 20, "ping", "-c", "2", "-i", "0.2", "-W", "2", SERVER6);
+        assertEquals(0, r.code(), r.out());
+    }
+
+    @Test
+    void ipv4ServerReachesTheClientByItsEamAddress() throws IOException {
+        // Stateless: the IPv4 side can start the conversation; the reply shows the server's pool6 address.
+        NamespaceBed.Result r = bed.exec(bed.server, 20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.sendto(b'hello from ipv4', ('192.0.2.2', 7008))
+                data, peer = s.recvfrom(1000)
+                print(peer[0], data.decode())
+                """);
+        assertEquals("192.0.2.2 " + SERVER6 + " hello from ipv4", r.out().trim(), r.out());
+        NamespaceBed.Result ping = bed.exec(bed.server, 20, "ping", "-c", "1", "-W", "2", "192.0.2.2");
+        assertTrue(ping.out().contains("1 received"), ping.out());
+    }
+}
