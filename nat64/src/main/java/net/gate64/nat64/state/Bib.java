@@ -14,6 +14,7 @@ public final class Bib {
     private final ConcurrentHashMap<Key, BibEntry> by6 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, BibEntry> by4 = new ConcurrentHashMap<>();
     private final Pool4 pool4;
+    private static final int MAX_PROBES = 65536;
     final LongAdder created = new LongAdder();
     final LongAdder exhausted = new LongAdder();
 
@@ -45,12 +46,16 @@ public final class Bib {
         int slot = proto == 6 ? 0 : proto == 17 ? 1 : 2;
         int hash = Long.hashCode(hi * 31 + lo);
         Key key6 = k6.copy();
-        for (int attempt = 0; attempt < pool4.size(); attempt++) {
+        // Bounded search: a nearly full pool is found "exhausted" after MAX_PROBES tries rather than scanning
+        // every address and port of a /16 while packets wait.
+        int budget = MAX_PROBES;
+        int perAddress = Math.min(pool4.portCount(), MAX_PROBES / 4);
+        for (int attempt = 0; attempt < pool4.size() && budget > 0; attempt++) {
             int addr = pool4.addressFor(hash, attempt);
             if (!pool4.usable(addr)) {
                 continue;
             }
-            for (int tries = 0; tries < pool4.portCount(); tries++) {
+            for (int tries = 0; tries < perAddress && budget-- > 0; tries++) {
                 int port4 = pool4.nextPort(slot, addr);
                 Key key4 = new Key().set(Key.ipv4Transport(proto, addr, port4), 0, 0);
                 if (by4.containsKey(key4)) {

@@ -11,6 +11,11 @@ import java.util.function.LongSupplier;
  * The session tables (RFC 6146 §3.2) for all protocols, keyed by the IPv4 side (binding transport address + remote
  * transport address), with the total and per-client limits and the expiry sweep. Time comes from an injected
  * nanosecond clock so expiry is tested by advancing a fake clock.
+ *
+ * <p>Known races, accepted for a lock-free packet path: a packet that refreshes a session in the instant the sweep
+ * removes it still passes, and the next packet creates a fresh session (for a binding that also expired, possibly on
+ * another pool4 port); a per-client counter removed by the sweep while a new session of that client is created may
+ * under-count that client by one until its sessions expire.
  */
 public final class SessionTable {
     private final ConcurrentHashMap<Key, Session> sessions = new ConcurrentHashMap<>();

@@ -33,7 +33,6 @@ public final class Translator6to4 {
     private final Flow inner = new Flow();
     private boolean gso;
     private boolean partialChecksum;
-    private final byte[] scratch6 = new byte[16];
     private int nextId;
 
     public Translator6to4(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
