@@ -121,6 +121,19 @@ class IterationEndToEndTest {
         assertEquals(List.of("192.0.2.2"), addresses(ask(recursor, "deep.a.b.c.good.test.", Type.A)), "through empty non-terminals");
     }
 
+    /** forward-zones (RD=0) point at authorities; a referral to a subzone is followed, as PowerDNS does. */
+    @Test
+    void forwardZonesFollowSubzoneReferrals() throws Exception {
+        Path dead = Files.createTempFile("dead", ".hints");
+        Files.writeString(dead, ". 3600000 NS a.root.dead.\na.root.dead. 3600000 A 127.0.54.99\n"); // nothing there
+        try (Recursor r = newRecursor("forward-zones={\"test\"=[\"127.0.54.2:53\"]}", "hint-file=\"" + dead + "\"")) {
+            assertEquals(List.of("192.0.2.1"), addresses(ask(r, "www.good.test.", Type.A)));
+            assertEquals(List.of("192.0.2.2"), addresses(ask(r, "deep.a.b.c.good.test.", Type.A)));
+            assertEquals(1, r.metrics().value("gate64_iterator_events_total", "kind", "forward-zone-referral"),
+                    "the second name went straight to good.test's server, whose NS set was cached");
+        }
+    }
+
     /** RFC 9156: each server sees only as much of the name as it needs. */
     @Test
     void qnameMinimisationIsVisibleAtTheServers() throws Exception {

@@ -75,7 +75,43 @@ public final class IteratingFetcher implements Fetcher {
     @Override
     public Fetch fetch(Name qname, int qtype, QueryBudget budget) {
         // DS lives in the parent zone (RFC 4035 §3.1.4.1): start above the name itself
-        Delegation d = closestDelegation(qtype == Type.DS && qname.labels() > 1 ? new Name(qname, 1) : qname, budget);
+        Delegation d = closestDelegation(above(qname, qtype), budget);
+        return iterate(d, qname, qtype, budget);
+    }
+
+    /**
+     * For a forward zone whose servers are authorities (forward-zones, RD=0): when the cache already knows a zone
+     * cut strictly below {@code forwardZone} on the way to {@code qname}, iterate from there, as PowerDNS follows
+     * subzone NS records; null when it knows none (ask the forwarders).
+     */
+    public Fetch fetchBelow(Name forwardZone, Name qname, int qtype, QueryBudget budget) {
+        for (Name n = above(qname, qtype); n.subdomain(forwardZone) && !n.equals(forwardZone); n = new Name(n, 1)) {
+            RecordCache.Hit ns = cache.get(n, Type.NS);
+            if (ns != null) {
+                return iterate(new Delegation(n, targets(ns.records()), List.of()), qname, qtype, budget);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Follows a referral that a forward zone's server sent for a zone below it (forward-zones, RD=0): caches the NS
+     * set and in-zone glue as any referral, and iterates from the new zone. Null when {@code m} is no such referral.
+     */
+    public Fetch followReferral(Message m, Name forwardZone, Name qname, int qtype, QueryBudget budget) {
+        Classified c = classify(m, forwardZone, qname);
+        if (c.kind != Kind.REFERRAL) {
+            return null;
+        }
+        count("forward-zone-referral");
+        return iterate(delegationFrom(m, forwardZone, c.newZone), qname, qtype, budget);
+    }
+
+    private static Name above(Name qname, int qtype) {
+        return qtype == Type.DS && qname.labels() > 1 ? new Name(qname, 1) : qname;
+    }
+
+    private Fetch iterate(Delegation d, Name qname, int qtype, QueryBudget budget) {
         Name asked = options.qnameMinimisation ? nextLabel(d.zone, qname) : qname;
         for (int referrals = 0; referrals <= options.maxReferrals; ) {
             boolean full = asked.equals(qname);
