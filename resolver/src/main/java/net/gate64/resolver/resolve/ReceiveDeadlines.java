@@ -1,6 +1,7 @@
 package net.gate64.resolver.resolve;
 
-import java.net.DatagramSocket;
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +18,7 @@ final class ReceiveDeadlines {
 
     static final ReceiveDeadlines SHARED = new ReceiveDeadlines();
 
-    private final ConcurrentHashMap<DatagramSocket, Long> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Closeable, Long> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean idle = new AtomicBoolean();
     private final Thread sweeper;
 
@@ -26,14 +27,14 @@ final class ReceiveDeadlines {
     }
 
     /** Closes {@code socket} once {@link System#nanoTime()} passes {@code deadlineNanos}, unless released first. */
-    void watch(DatagramSocket socket, long deadlineNanos) {
+    void watch(Closeable socket, long deadlineNanos) {
         waiting.put(socket, deadlineNanos);
         if (idle.get()) {
             LockSupport.unpark(sweeper);
         }
     }
 
-    void release(DatagramSocket socket) {
+    void release(Closeable socket) {
         waiting.remove(socket);
     }
 
@@ -50,7 +51,11 @@ final class ReceiveDeadlines {
             long now = System.nanoTime();
             waiting.forEach((socket, deadline) -> {
                 if (now - deadline >= 0 && waiting.remove(socket, deadline)) {
-                    socket.close();
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        // closing is all we wanted; the waiting receive ends either way
+                    }
                 }
             });
         }
