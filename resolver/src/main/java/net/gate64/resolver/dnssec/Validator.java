@@ -180,6 +180,11 @@ public final class Validator implements Lookup {
         head.work = work;
         try {
             m = head.validator.sendAsync(query, Runnable::run).toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            // a validator fault must not take the query down with it; fail closed, and say so
+            LOG.warn("validation of {}/{} failed: {}", qname, org.xbill.DNS.Type.string(qtype), e.toString());
+            return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
+                    "validator error: " + e.getClass().getSimpleName()), 0);
         } finally {
             head.work = null;
             pool.offer(head);
