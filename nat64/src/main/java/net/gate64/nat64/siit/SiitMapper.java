@@ -15,6 +15,7 @@ public final class SiitMapper implements AddressMapper {
     private final Pool6 pool6;
     private final EamTable eam;
     private final int gateway4;
+    private final byte[] scratch = new byte[16];
 
     public SiitMapper(Pool6 pool6, EamTable eam, int gateway4) {
         this.pool6 = pool6;
@@ -37,8 +38,14 @@ public final class SiitMapper implements AddressMapper {
     @Override
     public void map4to6(Flow f) {
         if (!toIpv6(f.src4, f.src6) || !toIpv6(f.dst4, f.dst6)) {
-            f.drop = DropReason.NOT_IN_POOL4;
+            // Either address has no IPv6 form: outside every EAM entry with no pool6, or barred by RFC 6052 §3.1.
+            boolean barred = !pool6.isEmpty() && (forbidden(f.src4) || forbidden(f.dst4));
+            f.drop = barred ? DropReason.NON_GLOBAL : DropReason.NOT_IN_POOL4;
         }
+    }
+
+    private boolean forbidden(int v4) {
+        return !eam.toIpv6(v4, scratch, 0) && !pool6.toIpv6(0, v4, scratch, 0);
     }
 
     @Override

@@ -122,8 +122,12 @@ public final class StatefulMapper implements AddressMapper {
     @Override
     public void map4to6(Flow f) {
         int proto = bibProto(f);
+        if (f.dst4 == gateway4) {
+            f.drop = DropReason.TO_GATEWAY; // the gateway's own address answers nothing itself
+            return;
+        }
         if (!bib.pool4().contains(f.dst4)) {
-            f.drop = f.dst4 == gateway4 ? DropReason.TO_GATEWAY : DropReason.NOT_IN_POOL4;
+            f.drop = DropReason.NOT_IN_POOL4;
             return;
         }
         if (!supported(proto)) {
