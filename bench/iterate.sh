@@ -2,7 +2,9 @@
 # Cache-miss iteration throughput: gate64, Unbound and PowerDNS Recursor (Debian's packages) each resolving unique
 # names under a wildcard zone, all iterating from the same loopback root (bench/lab/iterate: root on 127.0.55.1,
 # the bench. TLD on .2, wild.bench. with "*.wild.bench. A" on .3, served by NSD). One worker each, one at a time.
-#   bench/iterate.sh [seconds] [outstanding]      (default 20 s measured after a 20 s warm-up each, dnsperf -q 200)
+#   bench/iterate.sh [seconds] [outstanding] [rate]   (default 20 s measured after a 20 s warm-up each, dnsperf
+#                                                      -q 200, as fast as the resolver answers; rate N offers a
+#                                                      fixed N queries/s instead (dnsperf -Q), for latency unsaturated)
 # Needs root (port 53 on 127.0.55.x) and two cores: the resolver under test is pinned to CPU 0 (taskset), dnsperf and
 # the three NSD servers to CPU 1. Prints QPS and p50/p99 latency (from dnsperf -v per-query times) as a table.
 # Every name is asked once (fresh random names per resolver and per run), so every query is a cache miss that costs
@@ -11,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-20}
 outstanding=${2:-200}
+rate=${3:-0}
+limit=(); (( rate > 0 )) && limit=(-Q "$rate")
 warm=20
 lab=$PWD/bench/lab/iterate
 gate_port=5401 unbound_port=5402 pdns_port=5403
@@ -122,7 +126,7 @@ measure() { # tag label port -> one table row
   names "m$tag" $(( secs * 60000 )) > "$work/measure"
   taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/warm" -l $warm -n 1 -q "$outstanding" >/dev/null 2>&1
   local cpu0; cpu0=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
-  taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/measure" -l "$secs" -n 1 -q "$outstanding" -v \
+  taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/measure" -l "$secs" -n 1 -q "$outstanding" "${limit[@]}" -v \
     >"$work/$tag.out" 2>&1
   local cpu1; cpu1=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
   local qps lost
@@ -146,7 +150,7 @@ measure() { # tag label port -> one table row
 stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
 
 ./gate64 recursor --help >/dev/null 2>&1   # builds gate64 now if stale, so no build runs inside the measurement
-echo "cache-miss iteration, one worker each on CPU $resolver_cpu, dnsperf -q $outstanding on CPU $client_cpu," \
+echo "cache-miss iteration, one worker each on CPU $resolver_cpu, dnsperf -q $outstanding${limit[*]:+ ${limit[*]}} on CPU $client_cpu," \
   "${secs}s after a ${warm}s warm-up, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second |"
