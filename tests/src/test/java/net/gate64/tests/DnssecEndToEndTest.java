@@ -338,6 +338,34 @@ class DnssecEndToEndTest {
         }
     }
 
+    /** Scripts see the validator's verdict in dq.validationState, compared with pdns.validationstates. */
+    @Test
+    void scriptsSeeTheValidationState(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path script = dir.resolve("state.lua");
+        Files.writeString(script, """
+                function postresolve(dq)
+                  if dq.qtype ~= pdns.A then return false end
+                  local s = "other"
+                  if dq.validationState == pdns.validationstates.Secure then s = "secure"
+                  elseif dq.validationState == pdns.validationstates.Insecure then s = "insecure"
+                  elseif dq.validationState == pdns.validationstates.Bogus then s = "bogus" end
+                  dq:addAnswer(pdns.TXT, '"' .. s .. '"', 60)
+                  return true
+                end
+                """);
+        // log-fail answers Bogus data, so postresolve runs for it too
+        try (Recursor r = recursor("dnssec=log-fail", "lua-dns-script=\"" + script + "\"")) {
+            assertEquals("secure", txt(ask(r, "www.secure.test.", Type.A)));
+            assertEquals("insecure", txt(ask(r, "www.insecure.test.", Type.A)));
+            assertEquals("bogus", txt(ask(r, "www.expired.test.", Type.A)));
+        }
+    }
+
+    private static String txt(Message m) {
+        return m.getSection(Section.ANSWER).stream().filter(x -> x.getType() == Type.TXT)
+                .map(x -> x.rdataToString().replace("\"", "")).findFirst().orElse("none: " + m);
+    }
+
     @Test
     void wrongTrustAnchorMakesEverythingBogus() throws Exception {
         try (Recursor r = recursor("trust-anchors={\".\"=[\"12345 13 2 " + "AB".repeat(32) + "\"]}")) {
