@@ -7,25 +7,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 gate_port=5411 unbound_port=5412
 
-need=()
-command -v unbound >/dev/null || need+=(unbound)
-command -v dig >/dev/null || need+=(bind9-dnsutils)
-if (( ${#need[@]} )); then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. bench/lib.sh
+install_missing unbound:unbound dig:bind9-dnsutils
 systemctl stop unbound 2>/dev/null || true
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-./gate64 lab --help >/dev/null # builds first, if sources changed
-./gate64 lab --signed --out="$work" >"$work/lab.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [[ -s "$work/anchor.ds" ]] && break; sleep 0.2; done
-[[ -s "$work/anchor.ds" ]] || { echo "the signed lab did not start:" >&2; cat "$work/lab.log" >&2; exit 1; }
-anchor=$(awk '{print $5, $6, $7, $8}' "$work/anchor.ds")
+make_work
+start_signed_lab
 
 ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dwebserver=false -Dhint-file="\"$work/hints.zone\"" \
   -Ddont-query='[]' -Ddnssec=validate -Dtrust-anchors="{\".\"=[\"$anchor\"]}" >"$work/gate64.log" 2>&1 &

@@ -13,25 +13,11 @@ warm=10
 gate_port=5421 unbound_port=5422
 resolver_cpu=0 client_cpu=1
 
-need=()
-command -v dnsperf >/dev/null || need+=(dnsperf)
-command -v unbound >/dev/null || need+=(unbound)
-command -v dig >/dev/null || need+=(bind9-dnsutils)
-if (( ${#need[@]} )); then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. bench/lib.sh
+install_missing dnsperf:dnsperf unbound:unbound dig:bind9-dnsutils
 systemctl stop unbound 2>/dev/null || true
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-./gate64 lab --help >/dev/null 2>&1 # builds first, if sources changed, so no build runs inside a measurement
-taskset -c $client_cpu ./gate64 lab --signed --out="$work" >"$work/lab.log" 2>&1 & pids+=($!)
-for _ in $(seq 150); do [[ -s "$work/anchor.ds" ]] && break; sleep 0.2; done
-[[ -s "$work/anchor.ds" ]] || { echo "the signed lab did not start:" >&2; cat "$work/lab.log" >&2; exit 1; }
-anchor=$(awk '{print $5, $6, $7, $8}' "$work/anchor.ds")
+make_work
+start_signed_lab $client_cpu
 
 start_gate64() { # dnssec mode
   taskset -c $resolver_cpu ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dthreads=1 \
@@ -81,9 +67,7 @@ measure() { # tag label port -> one table row (QPS, p50/p99 from dnsperf -v per-
   local qps lost p50 p99
   qps=$(awk '/Queries per second/ {printf "%d", $4}' "$work/$tag.out")
   lost=$(awk '/Queries lost/ {print $3}' "$work/$tag.out")
-  awk '$1 == ">" {print $NF}' "$work/$tag.out" | sort -g > "$work/$tag.lat"
-  p50=$(awk '{v[NR] = $1} END {i = int(NR * 0.50 + 0.999999); printf "%.2f", v[i] * 1000}' "$work/$tag.lat")
-  p99=$(awk '{v[NR] = $1} END {i = int(NR * 0.99 + 0.999999); printf "%.2f", v[i] * 1000}' "$work/$tag.lat")
+  read -r p50 p99 < <(percentiles "$work/$tag.out")
   printf '| %s | %s | %s ms | %s ms | %s | %s |\n' "$label" "$qps" "$p50" "$p99" "$lost" "$([[ $ad == 1 ]] && echo yes || echo no)"
   echo "$qps" > "$work/$tag.qps"
 }

@@ -1,0 +1,41 @@
+# Shared by the bench scripts: sourced, not run.  . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# install_missing command:package ...   installs (as root, from Debian) the packages whose command is missing
+install_missing() {
+  local need=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
+  done
+  if (( ${#need[@]} )); then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# make_work: a scratch folder in $work, and background processes in pids[] killed on exit
+make_work() {
+  work=$(mktemp -d)
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+# start_signed_lab [cpu]: ./gate64 lab --signed in the background; sets $anchor to the lab root's DS rdata
+start_signed_lab() {
+  ./gate64 lab --help >/dev/null 2>&1 # builds first, if sources changed, so no build runs inside a measurement
+  if [[ -n "${1:-}" ]]; then
+    taskset -c "$1" ./gate64 lab --signed --out="$work" >"$work/lab.log" 2>&1 &
+  else
+    ./gate64 lab --signed --out="$work" >"$work/lab.log" 2>&1 &
+  fi
+  pids+=($!)
+  for _ in $(seq 150); do [[ -s "$work/anchor.ds" ]] && break; sleep 0.2; done
+  [[ -s "$work/anchor.ds" ]] || { echo "the signed lab did not start:" >&2; cat "$work/lab.log" >&2; exit 1; }
+  anchor=$(awk '{print $5, $6, $7, $8}' "$work/anchor.ds")
+}
+
+# percentiles FILE: "p50 p99" in milliseconds from dnsperf -v output ("> NOERROR name A 0.000123" per query)
+percentiles() {
+  awk '$1 == ">" {print $NF}' "$1" | sort -g | awk '{v[NR] = $1} END {
+    if (NR == 0) { print "- -"; exit }
+    printf "%.2f %.2f\n", v[int(NR * 0.50 + 0.999999)] * 1000, v[int(NR * 0.99 + 0.999999)] * 1000 }'
+}
