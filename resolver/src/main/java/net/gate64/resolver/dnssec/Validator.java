@@ -91,7 +91,7 @@ public final class Validator implements Lookup {
                 VerificationCache::hits, "result", "cached");
         metrics.gauge("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
                 VerificationCache::misses, "result", "computed");
-        newHead(); // fails early, at start-up, if the anchors do not load
+        pool.offer(newHead()); // fails early, at start-up, if the anchors do not load
         this.verdicts = Caffeine.newBuilder()
                 .maximumSize(Math.max(1, maxEntries))
                 .ticker(ticker)
@@ -159,11 +159,17 @@ public final class Validator implements Lookup {
             if (v.ttl > 0) {
                 verdicts.put(key, v);
             }
+            if (v.security == Security.BOGUS) {
+                // log-fail exists to log these; elsewhere a flood of forged answers must not flood the log too
+                String text = v.ede == null ? "" : v.ede.text();
+                if (settings.mode() == DnssecSettings.Mode.LOG_FAIL) {
+                    LOG.info("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
+                } else {
+                    LOG.debug("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
+                }
+            }
         }
         count(v.security);
-        if (v.security == Security.BOGUS) {
-            LOG.info("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), v.ede == null ? "" : v.ede.text());
-        }
         return answer.withSecurity(v.security, v.ede);
     }
 
