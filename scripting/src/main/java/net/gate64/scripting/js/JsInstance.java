@@ -28,7 +28,6 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
-import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * One GraalJS context with the script loaded. All contexts share one polyglot {@link Engine}, so the script is parsed
@@ -48,6 +47,7 @@ public final class JsInstance implements EngineInstance {
     private final Context context;
     private final Map<Hook, Value> hooks = new EnumMap<>(Hook.class);
     private final long loadBudgetNanos;
+    private Value emptyOptions; // gettag's ednsoptions: always empty (see docs/scripting.md)
     private long deadline; // guarded by this; 0 = idle
 
     public JsInstance(String name, String source, Duration hookTimeout) {
@@ -96,7 +96,9 @@ public final class JsInstance implements EngineInstance {
     }
 
     private void install(Value global) {
-        global.putMember("pdns", proxy(Pdns.table()));
+        // a plain JavaScript object, not a proxy: pdns.AAAA in a hook is then a property read, not a call into Java
+        global.putMember("pdns", context.eval("js", "(" + json(Pdns.table()) + ")"));
+        emptyOptions = context.eval("js", "Object.freeze({})");
         global.putMember("newDN", (ProxyExecutable) a -> DNSName.parse(arg(a, 0).asString()));
         global.putMember("newCA", (ProxyExecutable) a -> ComboAddress.parse(arg(a, 0).asString()));
         global.putMember("newNetmask", (ProxyExecutable) a -> Netmask.parse(arg(a, 0).asString()));
@@ -136,14 +138,17 @@ public final class JsInstance implements EngineInstance {
         return a[i];
     }
 
-    private static ProxyObject proxy(Map<String, Object> map) {
-        Map<String, Object> m = new java.util.HashMap<>();
-        for (Map.Entry<String, Object> e : map.entrySet()) {
-            @SuppressWarnings("unchecked")
-            Object v = e.getValue() instanceof Map<?, ?> nested ? proxy((Map<String, Object>) nested) : e.getValue();
-            m.put(e.getKey(), v);
+    /** The constants tree as a JSON object literal (keys are identifiers, values numbers or nested trees). */
+    private static String json(Map<?, ?> map) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"').append(e.getKey()).append("\":");
+            sb.append(e.getValue() instanceof Map<?, ?> nested ? json(nested) : e.getValue().toString());
         }
-        return ProxyObject.fromMap(m);
+        return sb.append('}').toString();
     }
 
     @Override
@@ -168,7 +173,7 @@ public final class JsInstance implements EngineInstance {
         if (f == null) {
             return 0;
         }
-        Value tag = invoke(f, deadlineNanos, remote, null, local, qname, qtype, ProxyObject.fromMap(new java.util.HashMap<>()), tcp);
+        Value tag = invoke(f, deadlineNanos, remote, null, local, qname, qtype, emptyOptions, tcp);
         if (tag.hasArrayElements() && tag.getArraySize() > 0) {
             tag = tag.getArrayElement(0); // [tag, policyTags, data...] as a JavaScript array
         }

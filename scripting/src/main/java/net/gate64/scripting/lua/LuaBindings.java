@@ -53,12 +53,26 @@ final class LuaBindings {
         dnsNameMeta.set(LuaValue.LE, fn(a -> self(a, DNSName.class).compareTo(self(a.subargs(2), DNSName.class)) <= 0));
         objectMeta(comboMeta, ComboAddress.class, "isIPv4", "isIPv6", "getPort", "isMappedIPv4", "mapToIPv4", "truncate",
                 "getRaw", "equal", "toString", "toStringWithPort", "toStringNoInterface");
+        // The methods hooks call most, bound directly rather than through the reflective dispatcher.
+        LuaTable dn = (LuaTable) dnsNameMeta.get(LuaValue.INDEX);
+        dn.set("isPartOf", fn(a -> self(a, DNSName.class).isPartOf(unwrap(a.arg(2)))));
+        dn.set("equal", fn(a -> self(a, DNSName.class).equal(unwrap(a.arg(2)))));
+        dn.set("countLabels", fn(a -> self(a, DNSName.class).countLabels()));
+        dn.set("toString", fn(a -> self(a, DNSName.class).toString()));
+        LuaTable ca = (LuaTable) comboMeta.get(LuaValue.INDEX);
+        ca.set("toString", fn(a -> self(a, ComboAddress.class).toString()));
+        ca.set("getPort", fn(a -> self(a, ComboAddress.class).getPort()));
+        ca.set("isIPv4", fn(a -> self(a, ComboAddress.class).isIPv4()));
+        ca.set("isIPv6", fn(a -> self(a, ComboAddress.class).isIPv6()));
         // binary strings: Lua strings are bytes, so hand over the bytes (a Java String would be UTF-8 encoded)
         comboMeta.get(LuaValue.INDEX).set("getRaw", fn(a -> LuaValue.valueOf(self(a, ComboAddress.class).bytes())));
         objectMeta(netmaskMeta, Netmask.class, "match", "getBits", "getNetwork", "getMaskedNetwork", "isIPv4", "isIpv4",
                 "isIPv6", "isIpv6", "empty", "toString");
         objectMeta(nmgMeta, NetmaskGroup.class, "addMask", "addMasks", "match", "size", "toString", "tostring");
+        ((LuaTable) nmgMeta.get(LuaValue.INDEX)).set("match", fn(a -> self(a, NetmaskGroup.class).match(unwrap(a.arg(2)))));
+        ((LuaTable) netmaskMeta.get(LuaValue.INDEX)).set("match", fn(a -> self(a, Netmask.class).match(unwrap(a.arg(2)))));
         objectMeta(domainSetMeta, DomainSet.class, "add", "check", "toString");
+        ((LuaTable) domainSetMeta.get(LuaValue.INDEX)).set("check", fn(a -> self(a, DomainSet.class).check(unwrap(a.arg(2)))));
         objectMeta(headerMeta, DNSHeader.class, "getRD", "getAA", "getAD", "getCD", "getTC", "getRA", "getQR", "getRCODE",
                 "getOPCODE", "getID", "getQDCOUNT", "getANCOUNT", "getNSCOUNT", "getARCOUNT");
         recordMethods.set("getContent", fn(a -> self(a, ScriptRecord.class).getContent()));

@@ -62,6 +62,8 @@ public final class HookBench {
         run("GraalJS preresolve: return false", Scripts.Language.JAVASCRIPT, emptyJs, Hook.PRERESOLVE, seconds);
         run("LuaJ preresolve: suffix-set block check", Scripts.Language.LUA, typicalLua, Hook.PRERESOLVE, seconds);
         run("GraalJS preresolve: suffix-set block check", Scripts.Language.JAVASCRIPT, typicalJs, Hook.PRERESOLVE, seconds);
+        gettag("LuaJ contrib/dns64.lua gettag, A question", Scripts.Language.LUA, Files.readString(contribLua), seconds);
+        gettag("GraalJS contrib/dns64.js gettag, A question", Scripts.Language.JAVASCRIPT, Files.readString(contribJs), seconds);
         run("LuaJ contrib/dns64.lua nodata", Scripts.Language.LUA, Files.readString(contribLua), Hook.NODATA, seconds);
         run("GraalJS contrib/dns64.js nodata", Scripts.Language.JAVASCRIPT, Files.readString(contribJs), Hook.NODATA, seconds);
     }
@@ -82,6 +84,34 @@ public final class HookBench {
             }
             java.util.Arrays.sort(rounds);
             System.out.printf("%-44s %,14.0f %,14.0f%n", label, rounds[rounds.length - 1], rounds[rounds.length / 2]);
+        }
+    }
+
+    /** gettag as the event loop calls it: a non-blocking instance borrow per call. */
+    private static void gettag(String label, Scripts.Language language, String source, double seconds) {
+        try (ScriptHooks h = Scripts.fromSource(label, source, language, new ScriptOptions(Duration.ofSeconds(5), 1),
+                ScriptEvents.NONE)) {
+            ComboAddress remote = ComboAddress.parse("127.0.0.1:5353");
+            ComboAddress local = ComboAddress.parse("127.0.0.1:53");
+            net.gate64.scripting.api.DNSName qname = net.gate64.scripting.api.DNSName.parse("www.example.org");
+            double[] rounds = new double[6];
+            for (int r = 0; r < rounds.length; r++) {
+                long end = System.nanoTime() + (long) (seconds * 1e9);
+                long calls = 0;
+                long start = System.nanoTime();
+                long now = start;
+                while (now < end) {
+                    for (int i = 0; i < 256; i++) {
+                        h.gettag(remote, local, qname, Type.A, false);
+                        calls++;
+                    }
+                    now = System.nanoTime();
+                }
+                rounds[r] = calls / ((now - start) / 1e9);
+            }
+            rounds[0] = 0; // warm-up
+            java.util.Arrays.sort(rounds);
+            System.out.printf("%-44s %,14.0f %,14.0f%n", label, rounds[rounds.length - 1], rounds[3]);
         }
     }
 
