@@ -26,6 +26,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        // On one CPU the common pool has parallelism 1, and CompletableFuture then starts a new platform thread for
+        // every async stage; dnsjava's validator has several per validation. Two workers keep them on a pool.
+        if (Runtime.getRuntime().availableProcessors() < 2
+                && System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+        }
         System.exit(run(argv, System.out, System.err));
     }
 
