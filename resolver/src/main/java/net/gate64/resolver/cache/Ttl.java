@@ -1,5 +1,9 @@
 package net.gate64.resolver.cache;
 
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
@@ -11,6 +15,23 @@ public final class Ttl {
     public static Record with(Record r, long ttl) {
         if (r.getTTL() == ttl) {
             return r;
+        }
+        // The types every cache miss meets (glue, delegations, answers) are rebuilt directly; cheaper than the wire
+        // round trip below, which was a visible share of record-cache hits in profiles of the iterator.
+        switch (r) {
+            case ARecord a -> {
+                return new ARecord(a.getName(), a.getDClass(), ttl, a.getAddress());
+            }
+            case AAAARecord a -> {
+                return new AAAARecord(a.getName(), a.getDClass(), ttl, a.getAddress());
+            }
+            case NSRecord ns -> {
+                return new NSRecord(ns.getName(), ns.getDClass(), ttl, ns.getTarget());
+            }
+            case CNAMERecord c -> {
+                return new CNAMERecord(c.getName(), c.getDClass(), ttl, c.getTarget());
+            }
+            default -> { }
         }
         // dnsjava keeps its TTL setter package-private: rewrite the TTL in the record's own wire form.
         byte[] wire = r.toWire(Section.ANSWER);
