@@ -79,7 +79,7 @@ for _ in $(seq 1 50); do dig @127.0.55.3 +norec +time=1 +tries=1 x.wild.bench A 
 # QNAME minimisation at each one's default (on).
 start_gate64() {
   # Pinned to one core the JVM sizes itself for one CPU: one Netty event loop (threads=1), one carrier thread for
-  # the virtual threads that resolve misses, and the serial collector.
+  # the virtual threads that resolve misses (the launcher picks G1, which the JVM would not on one CPU).
   taskset -c $resolver_cpu ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dthreads=1 \
     -Dwebserver=false -Dloglevel=warn -Dhint-file="\"$work/hints\"" -Ddont-query='[]' -Ddnssec='"off"' >"$work/gate64.log" 2>&1 &
   pids+=($!); server_pid=$!
