@@ -65,7 +65,7 @@ public final class Recursor implements AutoCloseable {
         };
         DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
-        scripts = ScriptStage.start(s.script(), resolver, dns64, metrics); // a broken script refuses to start
+        scripts = ScriptStage.start(s.script(), dnssec, dns64, metrics); // a broken script refuses to start
         QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);

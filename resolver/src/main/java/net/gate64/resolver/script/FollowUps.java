@@ -10,7 +10,7 @@ import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.dns64.ReverseNames;
 import net.gate64.resolver.resolve.Answer;
-import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -23,8 +23,9 @@ import org.xbill.DNS.Type;
 
 /**
  * The follow-up functions a hook can ask for ({@code dq.followupFunction}), as PowerDNS's genhook runs them after the
- * hook returned true. Lookups go through the normal resolver, so they use and fill the record cache with real data
- * only; synthesised AAAA and the scripts' own records never enter it. AAAA synthesis is the native
+ * hook returned true. Lookups go through the same {@link Lookup} as the client's question (validating when the dnssec
+ * mode and the client's flags say so), so they use and fill the record cache with real data only; synthesised AAAA
+ * and the scripts' own records never enter it. AAAA synthesis is the native
  * {@link net.gate64.resolver.dns64.Synthesizer}; there is no second implementation.
  */
 final class FollowUps {
@@ -37,21 +38,24 @@ final class FollowUps {
 
     private static final long PTR_FAILURE_TTL = 1; // PowerDNS: minimum-ttl-override, default 1
 
-    private final CachingResolver resolver;
     private final Dns64 dns64;
 
-    FollowUps(CachingResolver resolver, Dns64 dns64) {
-        this.resolver = resolver;
+    FollowUps(Dns64 dns64) {
         this.dns64 = dns64;
     }
 
     /**
      * {@code getFakeAAAARecords}: resolve A for {@code name}, append the result to the current records, drop CNAMEs
      * whose target was already seen, and turn every answer A into an AAAA under {@code prefix} (owner and TTL kept).
-     * If any A was seen, SOAs leave the authority section. The rcode is that of the A lookup (PowerDNS §1.4).
+     * If any A was seen, SOAs leave the authority section. The rcode is that of the A lookup (PowerDNS §1.4). Unlike
+     * PowerDNS, a Bogus A answer is not synthesised from: SERVFAIL, as native DNS64 does (RFC 6147 §5.5).
      */
-    Answer fakeAaaa(Name name, Nat64Prefix prefix, List<Record> answer, List<Record> authority, QueryBudget budget) {
+    Answer fakeAaaa(Name name, Nat64Prefix prefix, List<Record> answer, List<Record> authority, Lookup resolver,
+                    QueryBudget budget) {
         Answer a = resolver.resolve(name, Type.A, budget);
+        if (a.security() == Security.BOGUS) {
+            return Answer.servfail(List.of()).withSecurity(Security.BOGUS, a.ede());
+        }
         List<Record> outAnswer = new ArrayList<>();
         Set<Name> cnameTargets = new HashSet<>();
         boolean sawA = false;
@@ -86,7 +90,7 @@ final class FollowUps {
      * rcode of the lookup. The IPv4 address is found through {@code prefix} when the name lies under it (any RFC 6052
      * length); otherwise the last 8 nibbles are used, as PowerDNS does for its /96 prefixes.
      */
-    Answer fakePtr(Name name, Nat64Prefix prefix, QueryBudget budget) {
+    Answer fakePtr(Name name, Nat64Prefix prefix, Lookup resolver, QueryBudget budget) {
         Name inAddr = null;
         if (prefix != null && ReverseNames.map(name, List.of(prefix)) instanceof ReverseNames.Mapped m) {
             inAddr = m.inAddrArpa();
@@ -134,7 +138,7 @@ final class FollowUps {
      * records of that lookup; for AAAA, native DNS64 applies to the target as it would to the question.
      */
     Answer followCname(int qtype, List<Record> answer, List<Record> authority, int rcode, List<Nat64Prefix> prefixes,
-                       QueryBudget budget) {
+                       Lookup resolver, QueryBudget budget) {
         CNAMERecord first = null;
         for (Record r : concat(answer, authority)) {
             if (r instanceof CNAMERecord c) {
@@ -147,7 +151,7 @@ final class FollowUps {
         }
         Answer t = resolver.resolve(first.getTarget(), qtype, budget);
         if (qtype == Type.AAAA) {
-            t = dns64.afterAaaa(first.getTarget(), t, prefixes, false, budget);
+            t = dns64.afterAaaa(first.getTarget(), t, prefixes, false, budget, resolver);
         }
         List<Record> out = new ArrayList<>(answer);
         out.addAll(t.answer());

@@ -10,7 +10,7 @@ import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.pipeline.ClientQuery;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.wire.QueryView;
-import net.gate64.resolver.resolve.CachingResolver;
+import net.gate64.resolver.dnssec.DnssecPolicy;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.scripting.Hook;
 import net.gate64.scripting.ReloadableScript;
@@ -36,11 +36,13 @@ public final class ScriptStage implements AutoCloseable {
 
     private final ReloadableScript script;
     private final FollowUps followUps;
+    private final DnssecPolicy dnssec;
     private final ScriptMetrics metrics;
 
-    private ScriptStage(ReloadableScript script, FollowUps followUps, ScriptMetrics metrics) {
+    private ScriptStage(ReloadableScript script, FollowUps followUps, DnssecPolicy dnssec, ScriptMetrics metrics) {
         this.script = script;
         this.followUps = followUps;
+        this.dnssec = dnssec;
         this.metrics = metrics;
     }
 
@@ -49,14 +51,14 @@ public final class ScriptStage implements AutoCloseable {
      *
      * @throws ConfigError naming file:line when the script does not load: the recursor refuses to start
      */
-    public static ScriptStage start(ScriptSettings settings, CachingResolver resolver, Dns64 dns64, Metrics metrics) {
+    public static ScriptStage start(ScriptSettings settings, DnssecPolicy dnssec, Dns64 dns64, Metrics metrics) {
         ScriptMetrics m = new ScriptMetrics(metrics);
         try {
             ReloadableScript script = new ReloadableScript(settings.file(), settings.options(), m);
             if (settings.file() != null) {
                 LOG.info("loaded hook script {}", script.description());
             }
-            return new ScriptStage(script, new FollowUps(resolver, dns64), m);
+            return new ScriptStage(script, new FollowUps(dns64), dnssec, m);
         } catch (ScriptLoadError e) {
             throw new ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
         }
@@ -105,7 +107,10 @@ public final class ScriptStage implements AutoCloseable {
 
     /** The hook steps for one parsed query. */
     public ScriptedQuery begin(ClientQuery q, Message query) {
-        return new ScriptedQuery(script, followUps, metrics, q, query);
+        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & org.xbill.DNS.Flags.DO) != 0;
+        org.xbill.DNS.Header h = query.getHeader();
+        return new ScriptedQuery(script, followUps, metrics, q, query,
+                dnssec.lookupFor(dnssecOk, h.getFlag(org.xbill.DNS.Flags.AD), h.getFlag(org.xbill.DNS.Flags.CD)));
     }
 
     /**

@@ -9,6 +9,7 @@ import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.pipeline.ClientQuery;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.resolve.Answer;
+import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.scripting.DnsQuestion;
 import net.gate64.scripting.Hook;
@@ -39,14 +40,17 @@ public final class ScriptedQuery {
     private final ScriptMetrics metrics;
     private final ClientQuery q;
     private final Message query;
+    private final Lookup lookup;
     private DnsQuestion dq;
 
-    ScriptedQuery(ScriptHooks script, FollowUps followUps, ScriptMetrics metrics, ClientQuery q, Message query) {
+    ScriptedQuery(ScriptHooks script, FollowUps followUps, ScriptMetrics metrics, ClientQuery q, Message query,
+                  Lookup lookup) {
         this.script = script;
         this.followUps = followUps;
         this.metrics = metrics;
         this.q = q;
         this.query = query;
+        this.lookup = lookup;
     }
 
     /** preresolve: the hook's answer, or null to resolve normally. */
@@ -122,16 +126,16 @@ public final class ScriptedQuery {
         switch (f) {
             case "getFakeAAAARecords" -> {
                 metrics.followUp(f);
-                return followUps.fakeAaaa(name(d), FollowUps.prefix(d.followupPrefix), answer, authority, budget);
+                return followUps.fakeAaaa(name(d), FollowUps.prefix(d.followupPrefix), answer, authority, lookup, budget);
             }
             case "getFakePTRRecords" -> {
                 metrics.followUp(f);
                 Nat64Prefix p = d.followupPrefix == null || d.followupPrefix.isBlank() ? null : FollowUps.prefix(d.followupPrefix);
-                return followUps.fakePtr(name(d), p, budget);
+                return followUps.fakePtr(name(d), p, lookup, budget);
             }
             case "followCNAMERecords" -> {
                 metrics.followUp(f);
-                return followUps.followCname(d.qtype, answer, authority, d.rcode, prefixes, budget);
+                return followUps.followCname(d.qtype, answer, authority, d.rcode, prefixes, lookup, budget);
             }
             default -> throw new FollowUps.BadFollowUp("unsupported followupFunction '" + f + "'");
         }
