@@ -324,6 +324,81 @@ class ScriptingEndToEndTest {
         }
     }
 
+    /**
+     * dq.validationState and the follow-ups against a hierarchy signed at start-up, in dnssec=validate mode, with the
+     * PowerDNS-documented script (which refuses Bogus data itself) and no native DNS64. Needs port 53 (root in CI).
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Dnssec {
+        net.gate64.resolver.lab.SignedLab lab;
+        net.gate64.resolver.Recursor recursor;
+
+        @BeforeAll
+        void start() throws Exception {
+            org.junit.jupiter.api.Assumptions.assumeTrue(net.gate64.resolver.lab.LabHierarchy.canBindPort53(),
+                    "needs to bind 127.0.58.x:53 (root or CAP_NET_BIND_SERVICE): skipped");
+            lab = net.gate64.resolver.lab.SignedLab.start("127.0.58", 53);
+            Path hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
+            recursor = net.gate64.resolver.Recursor.start(net.gate64.resolver.config.SettingsLoader.load(null, List.of(
+                    "local-address=[\"127.0.0.1:0\"]", "webserver=false", "threads=1", "hint-file=\"" + hints + "\"",
+                    "dont-query=[]", "network-timeout=1000", "dnssec=validate",
+                    "trust-anchors={\".\"=[\"" + lab.rootAnchor() + "\"]}",
+                    "lua-dns-script=\"" + SCRIPTS.resolve("powerdns-dns64.lua") + "\"")));
+        }
+
+        @AfterAll
+        void stop() {
+            if (recursor != null) {
+                recursor.close();
+            }
+            if (lab != null) {
+                lab.close();
+            }
+        }
+
+        Message askSigned(String name, int type) throws Exception {
+            SimpleResolver r = new SimpleResolver(recursor.dnsAddresses().get(0));
+            r.setTimeout(Duration.ofSeconds(10));
+            r.setTCP(true);
+            return r.send(LabFixture.question(name, type, true));
+        }
+
+        @Test
+        void secureDataIsSynthesisedByTheScript() throws Exception {
+            Message m = askSigned("v4only.secure.test.", Type.AAAA);
+            assertEquals(Rcode.NOERROR, m.getRcode());
+            assertTrue(data(m).stream().anyMatch(a -> a.startsWith("fe80::21b:77ff:")), data(m).toString());
+            assertTrue(!m.getHeader().getFlag(org.xbill.DNS.Flags.AD), "script answers never carry AD");
+        }
+
+        @Test
+        void bogusDenialReachesNodataAsBogusAndIsNotSynthesised() throws Exception {
+            Message m = askSigned("v4only.forged.test.", Type.AAAA);
+            assertEquals(Rcode.SERVFAIL, m.getRcode(), "validationState == pdns.validationstates.Bogus: the script declines");
+            assertTrue(data(m).isEmpty());
+        }
+
+        @Test
+        void validationStateReachesTheHooks() throws Exception {
+            recursor.reloadScript(SCRIPTS.resolve("validation.lua"));
+            try {
+                assertEquals(List.of("2"), data(askSigned("www.secure.test.", Type.TXT)), "Secure");
+                assertEquals(List.of("1"), data(askSigned("www.insecure.test.", Type.TXT)), "Insecure");
+                assertEquals(List.of("255"), data(askSigned("www.expired.test.", Type.TXT)), "every Bogus is 255");
+            } finally {
+                recursor.reloadScript(SCRIPTS.resolve("powerdns-dns64.lua"));
+            }
+        }
+
+        @Test
+        void bogusAIsNotSynthesisedByGetFakeAaaaRecords() throws Exception {
+            Message m = askSigned("v4only.nosig.test.", Type.AAAA);
+            assertEquals(Rcode.SERVFAIL, m.getRcode());
+            assertTrue(data(m).isEmpty());
+        }
+    }
+
     @Test
     void brokenScriptRefusesToStartNamingFileAndLine() {
         for (String name : List.of("broken.lua", "broken.js")) {
