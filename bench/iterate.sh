@@ -15,7 +15,7 @@ secs=${1:-20}
 outstanding=${2:-200}
 rate=${3:-0}
 limit=(); (( rate > 0 )) && limit=(-Q "$rate")
-warm=20
+warm=${WARM:-20}   # seconds of warm-up per resolver
 lab=$PWD/bench/lab/iterate
 gate_port=5401 unbound_port=5402 pdns_port=5403
 resolver_cpu=0 client_cpu=1
@@ -40,6 +40,15 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+nsd_pids=()
+lab_ticks() { # CPU ticks so far of the NSD processes and their descendants (xfrd forks main, main the servers)
+  local p all=("${nsd_pids[@]}") i=0
+  while (( i < ${#all[@]} )); do all+=($(pgrep -P "${all[i]}" || true)); i=$((i + 1)); done
+  for p in "${all[@]}"; do ticks "$p"; done | awk '{s += $1} END {print s + 0}'
+}
+ticks() { # utime + stime of one process; the name in /proc/PID/stat may hold spaces ("nsd: server 1")
+  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || true
+}
 # The lab: one NSD per address folder (each serving only its own zones, so referrals really happen).
 for dir in "$lab"/127.0.55.*; do
   addr=$(basename "$dir")
@@ -70,7 +79,7 @@ EOF
       printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$origin" "$z"
     done
   } > "$work/$addr.conf"
-  taskset -c $client_cpu nsd -d -c "$work/$addr.conf" >"$work/$addr.out" 2>&1 & pids+=($!)
+  taskset -c $client_cpu nsd -d -c "$work/$addr.conf" >"$work/$addr.out" 2>&1 & pids+=($!); nsd_pids+=($!)
 done
 printf '. 3600000 NS a.root.bench.\na.root.bench. 3600000 A 127.0.55.1\n' > "$work/hints"
 for _ in $(seq 1 50); do dig @127.0.55.3 +norec +time=1 +tries=1 x.wild.bench A 2>/dev/null | grep -q 192.0.2.1 && break; sleep 0.2; done
@@ -125,10 +134,12 @@ measure() { # tag label port -> one table row
   names "w$tag" $(( warm * 60000 )) > "$work/warm"
   names "m$tag" $(( secs * 60000 )) > "$work/measure"
   taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/warm" -l $warm -n 1 -q "$outstanding" >/dev/null 2>&1
-  local cpu0; cpu0=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+  local cpu0; cpu0=$(ticks "$server_pid")
+  local lab0; lab0=$(lab_ticks)
   taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/measure" -l "$secs" -n 1 -q "$outstanding" "${limit[@]}" -v \
     >"$work/$tag.out" 2>&1
-  local cpu1; cpu1=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
+  local cpu1; cpu1=$(ticks "$server_pid")
+  local lab1; lab1=$(lab_ticks)
   local qps lost
   qps=$(awk '/Queries per second/ {printf "%d", $4}' "$work/$tag.out")
   lost=$(awk '/Queries lost/ {print $3}' "$work/$tag.out")
@@ -143,7 +154,9 @@ measure() { # tag label port -> one table row
   # QPS per second of the resolver's CPU time: what one core would do if nothing else ran on it (the machine is shared).
   local per_core; per_core=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$completed" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%d", n / ((b - a) / hz)}')
-  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu" "$per_core"
+  # The lab's own CPU share: it must stay well below a core, or it, not the resolver, is what is measured.
+  local labcpu; labcpu=$(awk -v a="$lab0" -v b="$lab1" -v s="$secs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%d", (b - a) / hz / s * 100}')
+  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s | %s %% |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu" "$per_core" "$labcpu"
   echo "$qps $per_core" > "$work/$tag.qps"
 }
 
@@ -153,8 +166,8 @@ stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null 
 echo "cache-miss iteration, one worker each on CPU $resolver_cpu, dnsperf -q $outstanding${limit[*]:+ ${limit[*]}} on CPU $client_cpu," \
   "${secs}s after a ${warm}s warm-up, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second | lab (NSD) CPU |"
+echo "|---|---|---|---|---|---|---|---|---|"
 start_gate64; measure g gate64 $gate_port; stop
 start_unbound; measure u "unbound $(unbound -V | awk '/Version/ {print $2}')" $unbound_port; stop
 start_pdns; measure p "pdns-recursor $(pdns_recursor --version 2>&1 | grep -o 'Recursor [0-9.]*' | head -1 | cut -d' ' -f2)" $pdns_port; stop
