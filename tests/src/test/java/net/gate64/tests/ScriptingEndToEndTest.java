@@ -408,6 +408,61 @@ class ScriptingEndToEndTest {
         }
     }
 
+    /** SIGHUP to a recursor started from the command line reloads its script (and a broken one is refused). */
+    @Test
+    void sighupReloadsTheScript(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("hup.lua");
+        String template = "function preresolve(dq) dq:addAnswer(pdns.A, \"%s\", 60) return true end\n";
+        Files.writeString(script, template.formatted("192.0.2.71"));
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), "net.gate64.resolver.cli.Main", "recursor",
+                "-Dlocal-address=[\"127.0.0.1:" + port + "\"]", "-Dwebserver=false", "-Dthreads=1", "-Ddnssec=off",
+                "-Dlua-dns-script=\"" + script + "\"")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("recursor.log").toFile()).start();
+        try {
+            SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+            r.setTimeout(Duration.ofMillis(500));
+            assertEquals(List.of("192.0.2.71"), poll(r, List.of("192.0.2.71")), "started");
+            Files.writeString(script, "function preresolve(dq) return true\n"); // broken: the old one must stay
+            hup(p);
+            Thread.sleep(500);
+            assertEquals(List.of("192.0.2.71"), poll(r, List.of("192.0.2.71")), "broken script refused");
+            Files.writeString(script, template.formatted("192.0.2.72"));
+            hup(p);
+            assertEquals(List.of("192.0.2.72"), poll(r, List.of("192.0.2.72")), "reloaded:\n" + Files.readString(dir.resolve("recursor.log")));
+        } finally {
+            p.destroy();
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static void hup(Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
+    }
+
+    /** Asks until the answer is {@code want} or 20 s passed; returns the last answer seen. */
+    private static List<String> poll(SimpleResolver r, List<String> want) throws Exception {
+        List<String> last = List.of();
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < end) {
+            try {
+                last = data(r.send(LabFixture.question("anything.example.", Type.A, true)));
+                if (last.equals(want)) {
+                    return last;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
     /** The endpoint behind {@code ./gate64 control reload-lua-script [FILE]}. */
     @Test
     void reloadOverTheControlEndpoint() throws Exception {
