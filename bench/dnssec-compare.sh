@@ -59,6 +59,7 @@ names=(
   "www.optout.test A" "nothing.optout.test A" "www.child.optout.test A" "www.insecure.test A"
   "www.unsupported.test A" "www.iter.test A" "nothing.iter.test A" "www.expired.test A" "www.badds.test A"
   "www.nosig.test A" "v4only.nosig.test AAAA" "nothing.forged.test A" "v4only.forged.test AAAA"
+  "www.keytrap.test A" "manyds.test DNSKEY" "www.manyds.test A"
 )
 echo "| name | type | gate64 | Unbound | same |"
 echo "|---|---|---|---|---|"

@@ -373,6 +373,44 @@ class DnssecEndToEndTest {
         }
     }
 
+    /** KeyTrap (CVE-2023-50387): signatures tried per RRset are bounded; a zone needing more is Bogus. */
+    @Test
+    void rrsigsTriedPerRecordAreBounded() throws Exception {
+        assertEquals(Rcode.SERVFAIL, ask(validating, "www.keytrap.test.", Type.A).getRcode(),
+                "the valid signature is the fourth: beyond max-rrsigs-per-record = 2");
+        try (Recursor r = recursor("max-rrsigs-per-record=4")) {
+            assertTrue(ad(ask(r, "www.keytrap.test.", Type.A, "do")), "with room for four tries it validates");
+        }
+    }
+
+    /**
+     * DNSKEYs that share the DS's key tag but do not match it are bounded too (KeyTrap's colliding tags): five come
+     * before the real key, beyond max-ds-match-failures = 4, so the chain stops there. (Raising the limit gets past
+     * the DS step, but dnsjava's check of the data then fails on the decoys too, so the zone is Bogus either way.)
+     */
+    @Test
+    void collidingKeyTagsAreBounded() throws Exception {
+        Message m = ask(validating, "manyds.test.", Type.DNSKEY, "do");
+        assertEquals(Rcode.SERVFAIL, m.getRcode());
+        assertNotNull(ede(m));
+    }
+
+    /** The SERVFAIL for a large Bogus RRset fits a UDP packet: the EDE text is kept short. */
+    @Test
+    void bogusAnswersFitUdp() throws Exception {
+        Message q = new Message();
+        q.getHeader().setFlag(Flags.RD);
+        q.addRecord(Record.newRecord(Name.fromConstantString("manyds.test."), Type.DNSKEY, DClass.IN), Section.QUESTION);
+        q.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
+        SimpleResolver udp = new SimpleResolver(validating.dnsAddresses().get(0));
+        udp.setTimeout(Duration.ofSeconds(10));
+        udp.setIgnoreTruncation(true);
+        Message m = udp.send(q);
+        assertEquals(Rcode.SERVFAIL, m.getRcode());
+        assertFalse(m.getHeader().getFlag(Flags.TC));
+        assertNotNull(ede(m));
+    }
+
     @Test
     void validationSubqueryLimitEndsInServfailAndIsCounted() throws Exception {
         try (Recursor r = recursor("dnssec-max-subqueries=1")) {

@@ -36,6 +36,8 @@ import org.xbill.DNS.Zone;
  *   badds.test        DS matches no DNSKEY           → Bogus
  *   nosig.test        RRSIGs over A left out         → Bogus
  *   forged.test       NSEC bitmaps altered           → Bogus denials
+ *   keytrap.test      3 garbage RRSIGs before each real one → Bogus under max-rrsigs-per-record 2, Secure with 4
+ *   manyds.test       RSA/SHA-256; 5 DNSKEYs sharing the real key's tag first → Bogus (max-ds-match-failures 4)
  * </pre>
  *
  * Servers: the root on {@code base}.1, test. on .2, every zone under test. on .3 (port 53 unless told otherwise).
@@ -56,7 +58,9 @@ public final class SignedLab implements AutoCloseable {
             new Child("expired", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.EXPIRED_SIGNATURES), true),
             new Child("badds", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.DS_MATCHES_NO_KEY), true),
             new Child("nosig", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.MISSING_RRSIG_ON_A), true),
-            new Child("forged", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.FORGED_DENIAL), true));
+            new Child("forged", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.FORGED_DENIAL), true),
+            new Child("keytrap", null, DNSSEC.Algorithm.ECDSAP256SHA256, Set.of(ZoneSigner.Fault.EXTRA_BAD_SIGNATURES), true),
+            new Child("manyds", null, DNSSEC.Algorithm.RSASHA256, Set.of(ZoneSigner.Fault.COLLIDING_KEY_TAGS), true));
 
     private final List<LabServer> servers;
     private final InetAddress root;

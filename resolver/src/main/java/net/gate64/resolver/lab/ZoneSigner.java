@@ -32,7 +32,7 @@ import org.xbill.DNS.utils.base32;
 
 /**
  * Signs a lab zone the way dnssec-signzone would, with a fresh key made here: one combined signing key (ECDSA P-256,
- * algorithm 13, or Ed25519, algorithm 15), RRSIGs over every authoritative RRset, and an NSEC or NSEC3 chain (with
+ * algorithm 13, Ed25519, algorithm 15, or RSA/SHA-256, algorithm 8), RRSIGs over every authoritative RRset, and an NSEC or NSEC3 chain (with
  * opt-out if asked). {@link Fault}s break it on purpose, for the validator's tests: each is a way real zones fail.
  */
 public final class ZoneSigner {
@@ -47,7 +47,18 @@ public final class ZoneSigner {
         /** After signing, each NSEC/NSEC3 record's type bitmap is rewritten without re-signing (a forged denial). */
         FORGED_DENIAL,
         /** Keys and signatures claim algorithm 12 (GOST R 34.10-2001), which gate64 does not implement (RFC 8624). */
-        UNSUPPORTED_ALGORITHM
+        UNSUPPORTED_ALGORITHM,
+        /**
+         * KeyTrap-style (CVE-2023-50387): every RRset carries three garbage RRSIGs under the zone key's tag before the
+         * real one, so a validator that tries every signature does four verifications per RRset.
+         */
+        EXTRA_BAD_SIGNATURES,
+        /**
+         * KeyTrap's other half: five more DNSKEYs, listed before the real one, whose key tag and algorithm equal the
+         * real key's (the key bytes differ by +1/-1 in two high-order bytes, which leaves the tag's checksum alone),
+         * so each one matches the DS by tag and must be hashed to find that it does not.
+         */
+        COLLIDING_KEY_TAGS
     }
 
     /** Which denial chain to build. */
@@ -88,7 +99,15 @@ public final class ZoneSigner {
         if (soa == null) {
             throw new IllegalArgumentException(origin + ": no SOA");
         }
-        byName.computeIfAbsent(origin, n -> new LinkedHashMap<>()).put(Type.DNSKEY, List.of(key));
+        List<DNSKEYRecord> decoys = new ArrayList<>();
+        if (faults.contains(Fault.COLLIDING_KEY_TAGS)) {
+            for (int i = 0; i < 5; i++) {
+                decoys.add(collidingKey(key, i));
+            }
+        }
+        List<Record> keySet = new ArrayList<>(decoys);
+        keySet.add(key);
+        byName.computeIfAbsent(origin, n -> new LinkedHashMap<>()).put(Type.DNSKEY, keySet);
         if (nsec3 != null) {
             byName.get(origin).put(Type.NSEC3PARAM,
                     List.of(new NSEC3PARAMRecord(origin, DClass.IN, 0, 1, 0, nsec3.iterations(), nsec3.salt())));
@@ -159,7 +178,15 @@ public final class ZoneSigner {
                 boolean skip = glue || delegationNs
                         || (faults.contains(Fault.MISSING_RRSIG_ON_A) && t.getKey() == Type.A);
                 if (!skip) {
-                    out.add(signature(set, key, pair, claimed, inception, expiration));
+                    RRSIGRecord real = signature(set, key, pair, claimed, inception, expiration);
+                    if (faults.contains(Fault.EXTRA_BAD_SIGNATURES)) {
+                        for (int i = 0; i < 3; i++) {
+                            out.add(new RRSIGRecord(real.getName(), DClass.IN, real.getTTL(), real.getTypeCovered(),
+                                    real.getAlgorithm(), real.getOrigTTL(), real.getExpire(), real.getTimeSigned(),
+                                    real.getFootprint(), real.getSigner(), randomBytes(real.getSignature().length)));
+                        }
+                    }
+                    out.add(real);
                 }
             }
         }
@@ -180,8 +207,10 @@ public final class ZoneSigner {
                 ? new DNSKEYRecord(origin, DClass.IN, 3600, 257, 3, algorithm, keyPair(algorithm).getPublic())
                 : key;
         DSRecord ds = new DSRecord(origin, DClass.IN, 3600, DNSSEC.Digest.SHA256, dsKey);
+        List<DSRecord> dsSet = new ArrayList<>();
+        dsSet.add(ds);
         Zone zone = new Zone(origin, out.toArray(new Record[0]));
-        return new Signed(zone, denial, List.of(ds), key);
+        return new Signed(zone, denial, dsSet, key);
     }
 
     private static RRSIGRecord signature(RRset set, DNSKEYRecord key, KeyPair pair, int claimed, Instant inception,
@@ -227,6 +256,23 @@ public final class ZoneSigner {
         return t.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** A DNSKEY with another key but the same tag as {@code key} (RFC 4034 Appendix B: a 16-bit one's-complement sum). */
+    private static DNSKEYRecord collidingKey(DNSKEYRecord key, int which) {
+        byte[] k = key.getKey().clone();
+        // key byte j sits at RDATA offset 4 + j: even j is the high byte of a 16-bit word of the checksum. Start past
+        // an RSA key's exponent, so the decoy stays a well-formed key (any modulus is one) that merely fails to verify.
+        int up = 16 + 4 * which;
+        int down = up + 2;
+        while ((k[up] & 0xff) == 0xff || (k[down] & 0xff) == 0) {
+            up += 4;
+            down += 4;
+        }
+        k[up]++;
+        k[down]--;
+        return new DNSKEYRecord(key.getName(), DClass.IN, key.getTTL(), key.getFlags(), key.getProtocol(),
+                key.getAlgorithm(), k);
+    }
+
     private static boolean belowCut(Name n, Set<Name> cuts) {
         for (Name c : cuts) {
             if (n.subdomain(c) && !n.equals(c)) {
@@ -243,6 +289,11 @@ public final class ZoneSigner {
     private static KeyPair keyPair(int algorithm) throws GeneralSecurityException {
         if (algorithm == DNSSEC.Algorithm.ED25519) {
             return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        }
+        if (algorithm == DNSSEC.Algorithm.RSASHA256 || algorithm == DNSSEC.Algorithm.RSASHA512) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
         }
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec(algorithm == DNSSEC.Algorithm.ECDSAP384SHA384 ? "secp384r1" : "secp256r1"));

@@ -187,8 +187,27 @@ public final class QueryPipeline {
         }
         if (q.transport() == Transport.UDP && full.length > q.maxUdpAnswer()) {
             metrics.truncated();
-            return new Reply(reply.toWire(q.maxUdpAnswer()));
+            try {
+                return new Reply(reply.toWire(q.maxUdpAnswer()));
+            } catch (IllegalArgumentException e) {
+                return new Reply(bareTruncated(reply)); // even header, question and OPT do not fit as they are
+            }
         }
         return new Reply(full);
+    }
+
+    /** TC=1 with the question and an OPT without options: the client retries over TCP and gets everything. */
+    private static byte[] bareTruncated(Message reply) {
+        Message m = reply.clone();
+        OPTRecord opt = m.getOPT();
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+            m.removeAllRecords(section);
+        }
+        if (opt != null) {
+            m.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags()),
+                    Section.ADDITIONAL);
+        }
+        m.getHeader().setFlag(Flags.TC);
+        return m.toWire();
     }
 }

@@ -16,6 +16,7 @@ import org.xbill.DNS.Section;
  * echoed).
  */
 public final class ResponseBuilder {
+    private static final int MAX_EDE_TEXT = 160;
     private final int advertisedPayload;
 
     public ResponseBuilder(int advertisedPayload) {
@@ -34,7 +35,8 @@ public final class ResponseBuilder {
         if (ede != null && opt != null) {
             r.removeRecord(opt, Section.ADDITIONAL);
             r.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
-                    List.of(new org.xbill.DNS.ExtendedErrorCodeOption(ede.code(), ede.text()))), Section.ADDITIONAL);
+                    List.of(new org.xbill.DNS.ExtendedErrorCodeOption(ede.code(), shortText(ede.text())))),
+                    Section.ADDITIONAL);
         }
         if (query.getQuestion() != null) {
             r.addRecord(query.getQuestion(), Section.QUESTION);
@@ -49,6 +51,16 @@ public final class ResponseBuilder {
             r.getHeader().setFlag(Flags.AD);
         }
         return r;
+    }
+
+    /** EDE EXTRA-TEXT is for humans (RFC 8914 §2): keep it short enough never to crowd the answer out of a packet. */
+    static String shortText(String text) {
+        if (text == null || text.length() <= MAX_EDE_TEXT) {
+            return text;
+        }
+        int cut = text.indexOf(" {"); // dnsjava appends the whole failing RRset after " { "
+        String head = cut > 0 && cut < MAX_EDE_TEXT ? text.substring(0, cut) : text.substring(0, MAX_EDE_TEXT - 3) + "...";
+        return head;
     }
 
     /** An error reply (FORMERR, NOTIMP, REFUSED, BADVERS...) echoing what of the query is known. */
