@@ -38,7 +38,7 @@ public final class Scripts {
                                          ScriptEvents events) {
         return switch (language) {
             case LUA -> new PooledScript(name + " (Lua)", () -> new LuaInstance(name, source), options, events);
-            case JAVASCRIPT -> new PooledScript(name + " (JavaScript)", () -> new JsInstance(name, source, options.hookTimeout()),
+            case JAVASCRIPT -> new PooledScript(name + " (JavaScript)", () -> new JsInstance(name, source),
                     options, events);
         };
     }

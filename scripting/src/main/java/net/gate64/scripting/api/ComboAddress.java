@@ -61,6 +61,11 @@ public final class ComboAddress {
         }
     }
 
+    /** The address bytes themselves, for read-only use inside this package. */
+    byte[] raw() {
+        return raw;
+    }
+
     /** A copy of the 4 or 16 address bytes. */
     public byte[] bytes() {
         return raw.clone();

@@ -23,7 +23,7 @@ public final class Netmask {
 
     static byte[] addressBytes(Object address) {
         if (address instanceof ComboAddress c) {
-            return c.isMappedIPv4() ? c.mapToIPv4().bytes() : c.bytes();
+            return c.isMappedIPv4() ? c.mapToIPv4().raw() : c.raw(); // read-only use: no copy
         }
         if (address instanceof String s) {
             return ComboAddress.parse(s).mapToIPv4().bytes();

@@ -1,9 +1,7 @@
 package net.gate64.scripting.js;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,13 +44,13 @@ public final class JsInstance implements EngineInstance {
     private final String name;
     private final Context context;
     private final Map<Hook, Value> hooks = new EnumMap<>(Hook.class);
-    private final long loadBudgetNanos;
     private Value emptyOptions; // gettag's ednsoptions: always empty (see docs/scripting.md)
     private long deadline; // guarded by this; 0 = idle
 
-    public JsInstance(String name, String source, Duration hookTimeout) {
+    private static final long LOAD_BUDGET_NANOS = 10_000_000_000L; // the top level may build tables, read files
+
+    public JsInstance(String name, String source) {
         this.name = name;
-        this.loadBudgetNanos = 10_000_000_000L;
         this.context = Context.newBuilder("js").engine(engine()).allowHostAccess(ACCESS)
                 .option("js.foreign-object-prototype", "true")
                 .build();
@@ -60,7 +58,7 @@ public final class JsInstance implements EngineInstance {
             Value global = context.getBindings("js");
             install(global);
             JsWatchdog.watch(this);
-            arm(System.nanoTime() + loadBudgetNanos);
+            arm(System.nanoTime() + LOAD_BUDGET_NANOS);
             try {
                 context.eval(Source.newBuilder("js", source, name).cached(true).buildLiteral());
             } finally {
@@ -267,10 +265,5 @@ public final class JsInstance implements EngineInstance {
         } catch (RuntimeException ignored) {
             // closing a cancelled context may complain; it is gone either way
         }
-    }
-
-    /** For tests: the hooks found, by name. */
-    List<String> hookNames() {
-        return hooks.keySet().stream().map(Hook::function).toList();
     }
 }

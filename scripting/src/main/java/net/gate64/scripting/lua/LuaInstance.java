@@ -47,6 +47,7 @@ public final class LuaInstance implements EngineInstance {
     private final BudgetDebugLib budget = new BudgetDebugLib();
     private final LuaBindings bindings;
     private final Map<Hook, LuaValue> hooks = new EnumMap<>(Hook.class);
+    private final LuaTable emptyOptions = new LuaTable(); // gettag's ednsoptions: always empty, one per state
 
     public LuaInstance(String name, String source) {
         this.name = name;
@@ -135,7 +136,7 @@ public final class LuaInstance implements EngineInstance {
             return 0;
         }
         LuaValue[] args = {bindings.wrap(remote), LuaValue.NIL, bindings.wrap(local), bindings.wrap(qname),
-            LuaValue.valueOf(qtype), new org.luaj.vm2.LuaTable(), LuaValue.valueOf(tcp)};
+            LuaValue.valueOf(qtype), emptyOptions, LuaValue.valueOf(tcp)};
         LuaValue tag = invoke(f, deadlineNanos, LuaValue.varargsOf(args));
         return tag.isnumber() ? tag.toint() : 0;
     }
