@@ -44,12 +44,28 @@ function viewFor(client) {
   return null;
 }
 
+// gettag runs for every AAAA query, packet-cache hits included, so each client's view is looked up once and
+// remembered (the memo starts over when it holds 10000 clients).
+let viewOf = new Map();
+function viewIndex(client) {
+  const key = client.getRaw();
+  let index = viewOf.get(key);
+  if (index === undefined) {
+    index = views.findIndex(v => v.clients.match(client)) + 1;
+    if (viewOf.size >= 10000) {
+      viewOf = new Map();
+    }
+    viewOf.set(key, index);
+  }
+  return index;
+}
+
 // Runs before the packet cache is asked: AAAA answers are cached per view (the tag), not one for everybody.
 function gettag(remote, ednssubnet, localaddr, qname, qtype, ednsoptions, tcp) {
   if (qtype !== pdns.AAAA) {
     return 0;                               // other answers are the same for every client
   }
-  return views.findIndex(v => v.clients.match(remote)) + 1;
+  return viewIndex(remote);
 }
 
 function nodata(dq) {

@@ -64,12 +64,29 @@ local function viewFor(client)
   return nil, 0
 end
 
+-- gettag runs for every AAAA query, packet-cache hits included, so each client's view is looked up once and
+-- remembered (the memo starts over when it holds 10000 clients).
+local viewOf, remembered = {}, 0
+local function viewIndex(client)
+  local key = client:getRaw()
+  local index = viewOf[key]
+  if index == nil then
+    local _
+    _, index = viewFor(client)
+    if remembered >= 10000 then
+      viewOf, remembered = {}, 0
+    end
+    viewOf[key] = index
+    remembered = remembered + 1
+  end
+  return index
+end
+
 function gettag(remote, ednssubnet, localaddr, qname, qtype, ednsoptions, tcp)
   if qtype ~= pdns.AAAA then
     return 0                                -- other answers are the same for every client
   end
-  local _, index = viewFor(remote)
-  return index
+  return viewIndex(remote)
 end
 
 function nodata(dq)
