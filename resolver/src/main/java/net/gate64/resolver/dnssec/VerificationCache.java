@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * again: the NSEC records that prove a zone's denials, and every expansion of a wildcard, which carries the one
  * signature made over the wildcard RRset (RFC 4035 §5.3.2 rebuilds the same signed data for each).
  *
+ * <p>What is not in the cache is checked by OpenSSL's libcrypto through FFM when it loads ({@link OpenSslVerifier}),
+ * otherwise by the JDK.
+ *
  * <p>dnsjava's validator asks the JCA for its verifiers ({@code Signature.getInstance("SHA256withECDSA")} and the
  * like), so the cache is a JCA provider placed first, whose verifiers delegate to the provider that would have served
  * otherwise. The key of an entry is SHA-256 over the public key, the signed data and the signature: a hit means the
@@ -39,6 +42,7 @@ public final class VerificationCache {
             .executor(Runnable::run).build();
     private static final LongAdder HITS = new LongAdder();
     private static final LongAdder MISSES = new LongAdder();
+    private static final LongAdder NATIVE = new LongAdder();
     private static volatile boolean installed;
 
     private VerificationCache() {}
@@ -59,6 +63,11 @@ public final class VerificationCache {
 
     public static long misses() {
         return MISSES.sum();
+    }
+
+    /** Checks done by OpenSSL rather than the JDK. */
+    public static long nativeChecks() {
+        return NATIVE.sum();
     }
 
     private static Provider realProvider(String alg) {
@@ -88,14 +97,18 @@ public final class VerificationCache {
         }
     }
 
-    /** A verifier that hashes what it is fed and asks the real one only on a cache miss. */
+    /**
+     * A verifier that keeps what it is fed, answers from the cache when it can, and otherwise asks OpenSSL (when
+     * libcrypto loads) or the JDK's own verifier. Signing goes straight to the JDK's.
+     */
     static final class CachingSignature extends SignatureSpi {
         private final String algorithm;
         private final Provider real;
         private Signature delegate;
-        private MessageDigest data;
-        private byte[] keyBytes;
+        private final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream(256);
         private PublicKey publicKey;
+        private byte[] keyBytes;
+        private boolean signing;
 
         CachingSignature(String algorithm, Provider real) {
             this.algorithm = algorithm;
@@ -115,20 +128,19 @@ public final class VerificationCache {
 
         @Override
         protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
-            delegate().initVerify(publicKey);
-            this.publicKey = publicKey;
-            keyBytes = publicKey.getEncoded();
-            try {
-                data = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+            if (publicKey == null || publicKey.getEncoded() == null) {
+                throw new InvalidKeyException("no key");
             }
+            this.publicKey = publicKey;
+            this.keyBytes = publicKey.getEncoded();
+            this.signing = false;
+            data.reset();
         }
 
         @Override
         protected void engineInitSign(PrivateKey privateKey) throws InvalidKeyException {
             delegate().initSign(privateKey);
-            data = null;
+            signing = true;
         }
 
         @Override
@@ -138,9 +150,10 @@ public final class VerificationCache {
 
         @Override
         protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
-            delegate.update(b, off, len);
-            if (data != null) {
-                data.update(b, off, len);
+            if (signing) {
+                delegate.update(b, off, len);
+            } else {
+                data.write(b, off, len);
             }
         }
 
@@ -151,7 +164,15 @@ public final class VerificationCache {
 
         @Override
         protected boolean engineVerify(byte[] sigBytes) throws SignatureException {
-            MessageDigest d = data;
+            byte[] signed = data.toByteArray();
+            data.reset();
+            MessageDigest d;
+            try {
+                d = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            d.update(signed);
             d.update((byte) 0); // separators keep (data, signature, key) boundaries unambiguous
             d.update(sigBytes);
             d.update((byte) 0);
@@ -161,17 +182,28 @@ public final class VerificationCache {
             Boolean known = RESULTS.getIfPresent(key);
             if (known != null) {
                 HITS.increment();
-                try {
-                    delegate.initVerify(publicKey); // leave the delegate as verify() would: reset for new data
-                } catch (InvalidKeyException e) {
-                    throw new SignatureException(e);
-                }
                 return known;
             }
             MISSES.increment();
-            boolean ok = delegate.verify(sigBytes);
+            boolean ok = check(signed, sigBytes);
             RESULTS.put(key, ok);
             return ok;
+        }
+
+        private boolean check(byte[] signed, byte[] sigBytes) throws SignatureException {
+            OpenSslVerifier openssl = OpenSslVerifier.instance();
+            if (openssl != null && openssl.handles(algorithm)) {
+                NATIVE.increment();
+                return openssl.verify(algorithm, keyBytes, signed, sigBytes);
+            }
+            try {
+                Signature s = delegate();
+                s.initVerify(publicKey);
+                s.update(signed);
+                return s.verify(sigBytes);
+            } catch (InvalidKeyException e) {
+                throw new SignatureException(e);
+            }
         }
 
         @Override

@@ -72,8 +72,59 @@ public final class SignedLab implements AutoCloseable {
         this.anchor = anchor;
     }
 
+    /** The signed zones of each server (by address), their denial indexes and the root's DS. */
+    public record Built(Map<String, List<Zone>> zones, Map<String, Map<Name, Denial>> denials, DSRecord anchor,
+                        String rootAddress) {
+        /**
+         * Writes {@code dir/<address>/<origin>.zone} for every zone (root.zone for the root), plus hints.zone and
+         * anchor.ds: the same lab for another authoritative server (NSD serves presigned zones as they are).
+         */
+        public void write(Path dir) throws IOException {
+            for (Map.Entry<String, List<Zone>> e : zones.entrySet()) {
+                Path folder = Files.createDirectories(dir.resolve(e.getKey()));
+                for (Zone z : e.getValue()) {
+                    String file = z.getOrigin().equals(Name.root) ? "root" : z.getOrigin().toString(true);
+                    StringBuilder sb = new StringBuilder("$ORIGIN .\n");
+                    for (java.util.Iterator<org.xbill.DNS.RRset> it = z.iterator(); it.hasNext(); ) {
+                        org.xbill.DNS.RRset set = it.next();
+                        set.rrs(false).forEach(r -> sb.append(r).append('\n'));
+                        set.sigs().forEach(r -> sb.append(r).append('\n'));
+                    }
+                    Files.writeString(folder.resolve(file + ".zone"), sb);
+                }
+            }
+            Files.writeString(dir.resolve("hints.zone"), ". 3600000 NS a.root.lab.\na.root.lab. 3600000 A " + rootAddress + "\n");
+            Files.writeString(dir.resolve("anchor.ds"), anchor + "\n");
+        }
+    }
+
     /** @param base the first three octets of the servers' loopback addresses, e.g. "127.0.56" */
     public static SignedLab start(String base, int port) throws Exception {
+        return serve(build(base, 0), port);
+    }
+
+    /** Serves a built lab on its addresses. */
+    public static SignedLab serve(Built b, int port) throws Exception {
+        List<LabServer> servers = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<Zone>> e : b.zones.entrySet()) {
+                servers.add(LabServer.start(new InetSocketAddress(e.getKey(), port), e.getValue(),
+                        b.denials.get(e.getKey())));
+            }
+        } catch (IOException e) {
+            servers.forEach(LabServer::close);
+            throw e;
+        }
+        return new SignedLab(servers, InetAddress.getByName(b.rootAddress), b.anchor);
+    }
+
+    /**
+     * Signs the whole lab with fresh keys.
+     *
+     * @param manyNames when above 0, a further signed zone many.test. with names n0 .. n{manyNames-1}, one A record
+     *     each (a cache-miss workload whose every answer has its own signature)
+     */
+    public static Built build(String base, int manyNames) throws Exception {
         String a1 = base + ".1";
         String a2 = base + ".2";
         String a3 = base + ".3";
@@ -95,6 +146,20 @@ public final class SignedLab implements AutoCloseable {
                 leafZones.add(new Zone(Name.fromString(origin), parse(text, origin).toArray(new Record[0])));
                 continue;
             }
+            if (c.name.equals("secure") && manyNames > 0) {
+                StringBuilder many = new StringBuilder(leaf("many.test."));
+                for (int i = 0; i < manyNames; i++) {
+                    many.append('n').append(i).append(".many.test. 3600 IN A 192.0.2.").append(1 + i % 250).append('\n');
+                }
+                ZoneSigner.Signed m = ZoneSigner.sign(Name.fromString("many.test."), parse(many.toString(), "many.test."),
+                        null, DNSSEC.Algorithm.ECDSAP256SHA256, EnumSet.noneOf(ZoneSigner.Fault.class));
+                leafZones.add(m.zone());
+                leafDenials.put(m.zone().getOrigin(), m.denial());
+                tld.append("many.test. 3600 IN NS ns3.test.\n");
+                for (DSRecord ds : m.ds()) {
+                    tld.append(ds).append('\n');
+                }
+            }
             ZoneSigner.Signed s = ZoneSigner.sign(Name.fromString(origin), parse(text, origin), c.nsec3, c.algorithm,
                     c.faults.isEmpty() ? EnumSet.noneOf(ZoneSigner.Fault.class) : EnumSet.copyOf(c.faults));
             leafZones.add(s.zone());
@@ -112,18 +177,15 @@ public final class SignedLab implements AutoCloseable {
         }
         ZoneSigner.Signed rootZone = ZoneSigner.sign(Name.root, parse(rootText.toString(), "."), null,
                 DNSSEC.Algorithm.ECDSAP256SHA256, EnumSet.noneOf(ZoneSigner.Fault.class));
-        List<LabServer> servers = new ArrayList<>();
-        try {
-            servers.add(LabServer.start(new InetSocketAddress(a1, port), List.of(rootZone.zone()),
-                    Map.of(Name.root, rootZone.denial())));
-            servers.add(LabServer.start(new InetSocketAddress(a2, port), List.of(test.zone()),
-                    Map.of(test.zone().getOrigin(), test.denial())));
-            servers.add(LabServer.start(new InetSocketAddress(a3, port), leafZones, leafDenials));
-        } catch (IOException e) {
-            servers.forEach(LabServer::close);
-            throw e;
-        }
-        return new SignedLab(servers, InetAddress.getByName(a1), rootZone.ds().get(0));
+        Map<String, List<Zone>> zones = new LinkedHashMap<>();
+        zones.put(a1, List.of(rootZone.zone()));
+        zones.put(a2, List.of(test.zone()));
+        zones.put(a3, leafZones);
+        Map<String, Map<Name, Denial>> denials = new HashMap<>();
+        denials.put(a1, Map.of(Name.root, rootZone.denial()));
+        denials.put(a2, Map.of(test.zone().getOrigin(), test.denial()));
+        denials.put(a3, leafDenials);
+        return new Built(zones, denials, rootZone.ds().get(0), a1);
     }
 
     private static String soa(String origin) {
