@@ -61,12 +61,18 @@ public final class Validator implements Lookup {
     private static final class Work {
         final QueryBudget budget;
         final long deadline;
+        final Name qname;
+        final int qtype;
+        Answer resolved; // the answer being judged: the validator's first question is for it, no need to look again
         int subqueries;
         String limitHit;
 
-        Work(QueryBudget budget, long deadline) {
+        Work(QueryBudget budget, long deadline, Name qname, int qtype, Answer resolved) {
             this.budget = budget;
             this.deadline = deadline;
+            this.qname = qname;
+            this.qtype = qtype;
+            this.resolved = resolved;
         }
     }
 
@@ -179,7 +185,7 @@ public final class Validator implements Lookup {
         Message query = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
-        Work work = new Work(budget, System.nanoTime() + settings.maxValidationMillis() * 1_000_000L);
+        Work work = new Work(budget, System.nanoTime() + settings.maxValidationMillis() * 1_000_000L, qname, qtype, answer);
         Head head = pool.poll();
         if (head == null) {
             head = newHead();
@@ -291,7 +297,10 @@ public final class Validator implements Lookup {
         @Override
         public CompletionStage<Message> sendAsync(Message query, Executor executor) {
             Work w = work;
-            return CompletableFuture.supplyAsync(() -> answer(query, w), lookups);
+            if (Thread.currentThread().isVirtual()) {
+                return CompletableFuture.completedFuture(answer(query, w)); // may block: a virtual thread can
+            }
+            return CompletableFuture.supplyAsync(() -> answer(query, w), lookups); // never block a pool thread
         }
 
         @Override
@@ -310,6 +319,9 @@ public final class Validator implements Lookup {
             } else if (System.nanoTime() > work.deadline) {
                 work.limitHit = "dnssec-time";
                 a = Answer.servfail(List.of());
+            } else if (work.resolved != null && q.getType() == work.qtype && q.getName().equals(work.qname)) {
+                a = work.resolved;
+                work.resolved = null;
             } else {
                 try {
                     a = raw.resolveWithin(q.getName(), q.getType(), work.budget);
