@@ -17,27 +17,7 @@ start_signed_lab
   -Ddont-query='[]' -Ddnssec=validate -Dtrust-anchors="{\".\"=[\"$anchor\"]}" >"$work/gate64.log" 2>&1 &
 pids+=($!)
 
-cat >"$work/unbound.conf" <<EOF
-server:
-  interface: 127.0.0.1@$unbound_port
-  num-threads: 1
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: "$work/unbound.pid"
-  use-syslog: no
-  logfile: "$work/unbound.log"
-  do-not-query-localhost: no
-  root-hints: "$work/hints.zone"
-  trust-anchor-file: "$work/anchor.ds"
-  val-log-level: 2
-  harden-dnssec-stripped: yes
-  module-config: "validator iterator"
-  # test. is special-use (RFC 6761): Unbound answers it locally unless told otherwise
-  local-zone: "test." nodefault
-remote-control:
-  control-enable: no
-EOF
+unbound_conf $unbound_port "$work/hints.zone" "validator iterator" "$work/anchor.ds" > "$work/unbound.conf"
 unbound -d -c "$work/unbound.conf" >"$work/unbound.out" 2>&1 &
 pids+=($!)
 

@@ -36,26 +36,7 @@ start_gate64() { # dnssec mode
   pids+=($!); server_pid=$!
 }
 start_unbound() { # module-config
-  cat > "$work/unbound.conf" <<EOF
-server:
-  interface: 127.0.0.1@$unbound_port
-  num-threads: 1
-  do-ip6: no
-  do-not-query-localhost: no
-  root-hints: "$work/hints.zone"
-  trust-anchor-file: "$work/anchor.ds"
-  module-config: "$1"
-  local-zone: "test." nodefault
-  access-control: 127.0.0.0/8 allow
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: "$work/unbound.pid"
-  use-syslog: no
-  verbosity: 0
-remote-control:
-  control-enable: no
-EOF
+  unbound_conf $unbound_port "$work/hints.zone" "$1" "$work/anchor.ds" > "$work/unbound.conf"
   taskset -c $resolver_cpu unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 & pids+=($!); server_pid=$!
 }
 stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }

@@ -11,6 +11,7 @@
 # one query to wild.bench.'s server once the root and bench. delegations are cached during the warm-up.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/lib.sh
 secs=${1:-20}
 outstanding=${2:-200}
 rate=${3:-0}
@@ -94,24 +95,7 @@ start_gate64() {
   pids+=($!); server_pid=$!
 }
 start_unbound() {
-  cat > "$work/unbound.conf" <<EOF
-server:
-  interface: 127.0.0.1@$unbound_port
-  num-threads: 1
-  do-ip6: no
-  do-not-query-localhost: no
-  root-hints: "$work/hints"
-  module-config: "iterator"
-  access-control: 127.0.0.0/8 allow
-  username: ""
-  chroot: ""
-  directory: "$work"
-  pidfile: "$work/unbound.pid"
-  use-syslog: no
-  verbosity: 0
-remote-control:
-  control-enable: no
-EOF
+  unbound_conf $unbound_port "$work/hints" iterator > "$work/unbound.conf"
   taskset -c $resolver_cpu unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 & pids+=($!); server_pid=$!
 }
 start_pdns() {

@@ -64,3 +64,29 @@ serve_with_nsd() {
     pids+=($!)
   done
 }
+
+# unbound_conf PORT HINTS MODULES [ANCHOR]: prints an Unbound configuration for a one-thread resolver on 127.0.0.1:PORT
+# iterating from the root hint file HINTS with module-config MODULES ("iterator" or "validator iterator"), ANCHOR
+# its trust-anchor file; loopback servers allowed, test. (special-use, RFC 6761) resolved rather than refused.
+unbound_conf() {
+  cat <<CONF
+server:
+  interface: 127.0.0.1@$1
+  num-threads: 1
+  do-ip6: no
+  do-not-query-localhost: no
+  root-hints: "$2"
+  module-config: "$3"
+${4:+  trust-anchor-file: \"$4\"
+}  local-zone: "test." nodefault
+  access-control: 127.0.0.0/8 allow
+  username: ""
+  chroot: ""
+  directory: "$work"
+  pidfile: "$work/unbound.pid"
+  use-syslog: no
+  verbosity: 0
+remote-control:
+  control-enable: no
+CONF
+}
