@@ -54,7 +54,10 @@ class SiitNamespaceTest {
         bed.spawn(bed.client, dir.resolve("echo6.log"), "python3", dir.resolve("echo6.py").toString());
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline && gateway.isAlive()) {
-            if (bed.exec(bed.gateway, 5, "ip", "route", "show", "192.0.2.2").out().contains("siit")) {
+            // ready when the gateway has routed the EAM prefix and the client's echo server is bound (waiting for
+            // the route alone raced the python start-up: issue 16)
+            if (bed.exec(bed.gateway, 5, "ip", "route", "show", "192.0.2.2").out().contains("siit")
+                    && bed.exec(bed.client, 5, "ss", "-Hlun", "sport = :7008").out().contains("7008")) {
                 return;
             }
             Thread.sleep(200);
