@@ -105,7 +105,7 @@ public final class Nat64Service implements AutoCloseable {
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         }
         if (settings.httpAddress() != null) {
-            http = new ObservabilityServer(settings.httpAddress(), this);
+            http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
             http.start();
         }
         LOG.info("nat64 started: tun={} offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
