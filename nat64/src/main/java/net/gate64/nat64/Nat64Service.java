@@ -72,7 +72,7 @@ public final class Nat64Service implements AutoCloseable {
         this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = new TranslatorConfig(settings.mtu(), settings.decrementHopLimit(),
+        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
                 settings.ipv4Address(), settings.ipv6Address());
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
