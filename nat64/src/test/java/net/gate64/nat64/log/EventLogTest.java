@@ -83,7 +83,7 @@ class EventLogTest {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
         PacketHandler handler = new PacketHandler(new StatefulMapper(pool6, bib, sessions,
                 new FragmentMemory(100, nanos::get), v4("192.0.2.1")),
-                new TranslatorConfig(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201")),
+                TranslatorConfig.of(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201")),
                 new IcmpRateLimiter(100, 100, nanos::get), new Counters(), 70000);
         byte[] out = new byte[70000];
         byte[] packet = ipv6("2001:db8:1::10", "2001:db8:64::cb00:7105", 17, 64, 0, udp(5555, 53, bytes(20, 1)));
