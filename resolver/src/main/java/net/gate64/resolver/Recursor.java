@@ -49,11 +49,13 @@ public final class Recursor implements AutoCloseable {
                 io.netty.channel.epoll.Epoll.isAvailable(), metrics);
         boolean v4 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address);
         boolean v6 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet6Address);
-        IteratingFetcher iterator = new IteratingFetcher(recordCache, transport, new ServerSelection(), hints,
+        ResponseReader reader = new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl());
+        IteratingFetcher iterator = new IteratingFetcher(recordCache, negativeCache, reader, transport,
+                new ServerSelection<>(), hints,
                 new IteratingFetcher.Options(s.qnameMinimization(), v4, v6, s.dontQuery(), 53, s.maxReferrals()), metrics);
-        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator);
-        CachingResolver resolver = new CachingResolver(recordCache, negativeCache,
-                new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
+        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator,
+                new ServerSelection<>(), metrics);
+        CachingResolver resolver = new CachingResolver(recordCache, negativeCache, reader,
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
         transport.requestDnssecRecords(s.dnssec().mode().requestsDnssecRecords());

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import net.gate64.resolver.config.ForwardZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +13,10 @@ import org.xbill.DNS.Rcode;
 
 /**
  * Sends questions for forward zones to their servers (longest zone match; "." catches all): RD=1 for
- * forward-zones-recurse, RD=0 for forward-zones. Servers are tried from a random start, each once per question;
- * SERVFAIL, REFUSED and silence move on to the next. Questions outside every forward zone go to {@code next}
+ * forward-zones-recurse, RD=0 for forward-zones. Servers are tried best first by smoothed RTT (unmeasured ones in
+ * random order), each once per question; SERVFAIL, REFUSED and silence move on to the next. A forwarder that keeps
+ * timing out is throttled ({@link ServerSelection}): skipped while another answers, and when every one of a zone's
+ * forwarders is throttled the question fails at once instead of waiting out their timeouts. Questions outside every forward zone go to {@code next}
  * (the iterator), or fail when there is none. For RD=0 zones a referral to a subzone is followed by iterating from
  * it, and later questions under a subzone whose NS set is cached go straight to its servers, as in PowerDNS.
  */
@@ -26,8 +27,14 @@ public final class ForwardingFetcher implements Fetcher {
     private final Upstream transport;
     private final Fetcher next;
     private final IteratingFetcher iterator;
+    private final ServerSelection<InetSocketAddress> selection;
+    private final java.util.concurrent.atomic.LongAdder throttledSkips;
 
-    public ForwardingFetcher(Map<Name, ForwardZone> zones, Upstream transport, Fetcher next) {
+    public ForwardingFetcher(Map<Name, ForwardZone> zones, Upstream transport, Fetcher next,
+                             ServerSelection<InetSocketAddress> selection, net.gate64.resolver.stats.Metrics metrics) {
+        this.selection = selection;
+        this.throttledSkips = metrics.counter("gate64_iterator_events_total", "Iterator events, by kind", "kind",
+                "forwarder-throttled");
         this.zones = Map.copyOf(zones);
         this.transport = transport;
         this.next = next;
@@ -68,7 +75,6 @@ public final class ForwardingFetcher implements Fetcher {
         final int type;
         final QueryBudget budget;
         final List<InetSocketAddress> servers;
-        final int start;
         int i;
         Message last;
 
@@ -77,15 +83,18 @@ public final class ForwardingFetcher implements Fetcher {
             this.name = name;
             this.type = type;
             this.budget = budget;
-            this.servers = zone.servers();
-            this.start = ThreadLocalRandom.current().nextInt(servers.size());
+            this.servers = selection.order(zone.servers());
+            if (servers.isEmpty()) {
+                throttledSkips.increment(); // every forwarder of the zone has been timing out: fail now
+            }
         }
 
         CompletableFuture<Fetch> next() {
             if (i >= servers.size()) {
                 return CompletableFuture.completedFuture(last == null ? null : fetch(last));
             }
-            InetSocketAddress server = servers.get((start + i++) % servers.size());
+            InetSocketAddress server = servers.get(i++);
+            long sent = System.nanoTime();
             return Futures.guard(() -> {
                 budget.spendQuery();
                 return transport.query(server, new Upstream.Question(name, type, zone.recurse(), false), budget);
@@ -95,9 +104,11 @@ public final class ForwardingFetcher implements Fetcher {
                     if (cause instanceof QueryBudget.Exhausted x) {
                         return CompletableFuture.<Fetch>failedFuture(x);
                     }
+                    selection.timedOut(server);
                     LOG.debug("forwarder {} failed for {}/{}: {}", server, name, type, cause.toString());
                     return next();
                 }
+                selection.answered(server, System.nanoTime() - sent);
                 int rcode = m.getRcode();
                 if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
                     if (!zone.recurse() && iterator != null && !m.getHeader().getFlag(org.xbill.DNS.Flags.AA)) {

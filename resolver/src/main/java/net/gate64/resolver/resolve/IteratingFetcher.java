@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import net.gate64.common.NetworkSet;
+import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.Rank;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.cache.Security;
@@ -28,9 +29,11 @@ import org.xbill.DNS.Type;
  * Iterative resolution from the root: start at the closest zone cut the cache knows (the primed root, or the root
  * hints), ask that zone's servers, follow referrals down, and return the authoritative answer. Referral NS sets and
  * glue are cached only when they lie inside the referring server's zone; NS names without glue are resolved through
- * the full resolver, bounded by the query's budget (NXNS defence) and never in a loop. QNAME minimisation (RFC 9156,
+ * the full resolver, bounded by the query's budget (NXNS defence) and never in a loop; in-zone NS names whose glue
+ * expired under a still-cached NS set are re-learnt from the parent's referral. QNAME minimisation (RFC 9156,
  * relaxed) asks each zone only for the next label, falling back to the full name when a server answers an
- * intermediate name oddly.
+ * intermediate name oddly, and keeps those answers so that names known to hold no cut are not asked again. The
+ * steps of one fetch are the states of {@link Iteration}.
  */
 public final class IteratingFetcher implements Fetcher {
     /** How a response relates to the question asked of a zone. */
@@ -47,16 +50,24 @@ public final class IteratingFetcher implements Fetcher {
 
     private final RecordCache cache;
     final Upstream transport;
-    final ServerSelection servers;
+    final ServerSelection<InetAddress> servers;
+    private final NegativeCache negatives;
+    private final ResponseReader reader;
     private final RootHints hints;
     final Options options;
     private final Metrics metrics;
     private Supplier<CachingResolver> resolver = () -> null;
     volatile boolean primed;
 
-    public IteratingFetcher(RecordCache cache, Upstream transport, ServerSelection servers, RootHints hints,
-                            Options options, Metrics metrics) {
+    /**
+     * @param negatives and {@code reader}: where answers to minimised questions are kept, so that a name known to
+     *     hold no zone cut is not asked about again (RFC 9156 §2.4, as Unbound reuses them)
+     */
+    public IteratingFetcher(RecordCache cache, NegativeCache negatives, ResponseReader reader, Upstream transport,
+                            ServerSelection<InetAddress> servers, RootHints hints, Options options, Metrics metrics) {
         this.cache = cache;
+        this.negatives = negatives;
+        this.reader = reader;
         this.transport = transport;
         this.servers = servers;
         this.hints = hints;
@@ -248,6 +259,30 @@ public final class IteratingFetcher implements Fetcher {
             out.add(a);
         }
         return out;
+    }
+
+    /** What the caches say about a name on the way down, for QNAME minimisation. */
+    enum Known { NOTHING, NO_CUT, ALIAS }
+
+    /**
+     * Whether an earlier answer showed that {@code name} holds no zone cut: its A data or a NODATA for A (what a
+     * minimised question asks) came from the servers of a zone above it. A CNAME there means the full question must
+     * be asked. A cut that does exist would have been found by the deepest-cut search first.
+     */
+    Known known(Name name) {
+        if (cache.get(name, Type.CNAME) != null) {
+            return Known.ALIAS;
+        }
+        NegativeCache.Hit negative = negatives.get(name, Type.A);
+        if (negative != null && negative.rcode() == Rcode.NOERROR) {
+            return Known.NO_CUT;
+        }
+        return cache.get(name, Type.A) != null ? Known.NO_CUT : Known.NOTHING;
+    }
+
+    /** Keeps the answer to a minimised question (data or NODATA) for {@link #known}. */
+    void keepMinimisedAnswer(Message m, Name asked, Name zone) {
+        reader.read(m, asked, Type.A, true, zone, 1);
     }
 
     /** What a response from a server for {@code zone} says about {@code name}. */

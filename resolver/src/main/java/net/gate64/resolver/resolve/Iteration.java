@@ -33,8 +33,10 @@ import org.xbill.DNS.Type;
  *                    NEXT_QUESTION in the child zone; answer to a minimised name → NEXT_QUESTION one label deeper;
  *                    answer or NXDOMAIN to the question → DONE
  * </pre>
- * A zone whose servers all failed ends the fetch, except that a minimised name is retried as the full name first
- * (relaxed minimisation) and a failed priming falls back to the hints.
+ * NEXT_QUESTION skips names that earlier answers showed to hold no cut. RESOLVE_NS_NAME asks the parent zone again
+ * when the zone's only servers are in-zone names whose glue expired. A zone whose servers all failed (or are all
+ * throttled) ends the fetch, except that a minimised name is retried as the full name first (relaxed minimisation)
+ * and a failed priming falls back to the hints.
  */
 final class Iteration {
     enum State { FIND_CUT, PRIME, NEXT_QUESTION, SELECT_SERVER, RESOLVE_NS_NAME, SEND_QUERY, HANDLE_RESPONSE, DONE }
@@ -52,6 +54,7 @@ final class Iteration {
     private boolean priming;
     private boolean primeTried;
     private int referrals;
+    private boolean glueRefetched;
 
     // the servers of the zone being asked
     private Set<InetAddress> tried;
@@ -143,6 +146,20 @@ final class Iteration {
     }
 
     private void nextQuestion() {
+        if (it.options.qnameMinimisation()) {
+            // names an earlier answer showed to hold no cut (empty non-terminals, names the same servers serve):
+            // not asked again, so a zone served with its parent costs one query per new name (RFC 9156 §2.4)
+            while (!asked.equals(qname)) {
+                IteratingFetcher.Known known = it.known(asked);
+                if (known == IteratingFetcher.Known.ALIAS) {
+                    asked = qname;
+                } else if (known == IteratingFetcher.Known.NO_CUT) {
+                    asked = IteratingFetcher.nextLabel(asked, qname);
+                } else {
+                    break;
+                }
+            }
+        }
         askedType = asked.equals(qname) ? qtype : Type.A;
         beginZone();
         state = State.SELECT_SERVER;
@@ -165,7 +182,15 @@ final class Iteration {
             state = State.RESOLVE_NS_NAME;
             return;
         }
-        server = it.servers.order(candidates).get(0);
+        List<InetAddress> order = it.servers.order(candidates);
+        if (order.isEmpty()) {
+            it.count("throttled"); // every server left has been timing out: none is asked now
+            tried.addAll(candidates);
+            candidates.clear();
+            state = State.RESOLVE_NS_NAME;
+            return;
+        }
+        server = order.get(0);
         tried.add(server);
         edns = !it.servers.noEdns(server);
         state = State.SEND_QUERY;
@@ -174,10 +199,15 @@ final class Iteration {
     /** Starts looking up one NS name's addresses; false when none is left to look up (the zone failed). */
     private boolean resolveNsName() {
         CachingResolver resolver = it.resolver();
+        boolean inZoneWithoutAddress = false;
         while (!unresolved.isEmpty() && resolver != null) {
             Name ns = unresolved.remove(0);
-            if (!it.cachedAddresses(ns).isEmpty() || ns.subdomain(zone.zone())) {
-                continue; // already tried, or in-zone without glue: only the zone's own servers could answer
+            if (!it.cachedAddresses(ns).isEmpty()) {
+                continue; // already tried
+            }
+            if (ns.subdomain(zone.zone())) {
+                inZoneWithoutAddress = true; // only the zone's own servers, or its parent's glue, could tell
+                continue;
             }
             if (!budget.enterNsLookup(ns)) {
                 continue; // already being looked up further up this query: a loop of glueless delegations
@@ -209,8 +239,24 @@ final class Iteration {
             });
             return true;
         }
+        if (inZoneWithoutAddress && tried.isEmpty() && !glueRefetched && !zone.zone().equals(Name.root)) {
+            refetchGlue();
+            return false;
+        }
         zoneFailed();
         return false;
+    }
+
+    /**
+     * The NS set of the zone is still cached but the addresses of its in-zone servers expired (glue TTLs are often
+     * shorter): ask the parent's servers again, whose referral brings fresh glue, as pdns-recursor and Unbound do.
+     */
+    private void refetchGlue() {
+        glueRefetched = true;
+        it.count("glue-refetch");
+        Delegation parent = it.cachedDelegation(new Name(zone.zone(), 1));
+        zone = parent != null ? parent : it.hinted();
+        state = State.NEXT_QUESTION;
     }
 
     /** Every server of the zone failed for this question. */
@@ -296,6 +342,7 @@ final class Iteration {
                 if (full) {
                     finish(new Fetch(m, true, zone.zone()));
                 } else {
+                    it.keepMinimisedAnswer(m, asked, zone.zone());
                     // an alias on the way down: ask for the real question; else an empty non-terminal or a name
                     // with data: go one label deeper
                     asked = IteratingFetcher.hasCname(m, asked) ? qname : IteratingFetcher.nextLabel(asked, qname);

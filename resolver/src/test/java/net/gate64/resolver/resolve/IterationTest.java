@@ -91,7 +91,8 @@ class IterationTest {
         final Metrics metrics = new Metrics();
         final RecordCache records = new RecordCache(10_000, 86400, ticker);
         final NegativeCache negatives = new NegativeCache(10_000, 3600, ticker);
-        final ServerSelection servers = new ServerSelection();
+        final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        final ServerSelection<java.net.InetAddress> servers = new ServerSelection<>(nanos::get);
         final EventLoop loop = new DefaultEventLoop();
         final CachingResolver resolver;
         final FakeNetwork net;
@@ -101,10 +102,10 @@ class IterationTest {
             this.net = net;
             RootHints hints = new RootHints(List.of(Name.fromConstantString("a.root.")),
                     List.of(new ARecord(Name.fromConstantString("a.root."), DClass.IN, 3600, FakeNetwork.address("10.0.0.1"))));
-            IteratingFetcher iterator = new IteratingFetcher(records, net, servers, hints,
+            ResponseReader reader = new ResponseReader(records, negatives, 3600);
+            IteratingFetcher iterator = new IteratingFetcher(records, negatives, reader, net, servers, hints,
                     new IteratingFetcher.Options(qnameMinimisation, true, false, NetworkSet.of(List.of()), 53, 30), metrics);
-            resolver = new CachingResolver(records, negatives, new ResponseReader(records, negatives, 3600),
-                    new CoalescingFetcher(iterator, metrics), 10, metrics);
+            resolver = new CachingResolver(records, negatives, reader, new CoalescingFetcher(iterator, metrics), 10, metrics);
             iterator.resolveNsNamesWith(() -> resolver);
         }
 
@@ -189,11 +190,10 @@ class IterationTest {
                         "10.0.0.2 example.test./A",
                         "10.0.0.3 b.example.test./A",
                         "10.0.0.3 deep.a.b.example.test./A")),
-                Arguments.of("a silent root: no answer", "www.example.test.", Type.A, true,
-                        (Consumer<FakeNetwork>) n -> n.silent("10.0.0.1"), List.of(), List.of(
+                Arguments.of("a silent root: throttled after two timeouts, then not asked", "www.example.test.", Type.A,
+                        true, (Consumer<FakeNetwork>) n -> n.silent("10.0.0.1"), List.of(), List.of(
                         "10.0.0.1 ./NS",
-                        "10.0.0.1 test./A",
-                        "10.0.0.1 www.example.test./A")));
+                        "10.0.0.1 test./A")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -240,6 +240,81 @@ class IterationTest {
         stack = new Stack(net, false);
         assertEquals(List.of("192.0.2.1"), addresses(stack.resolve("www.example.test.", Type.A)));
         assertTrue(net.sent().contains("10.0.0.3 www.example.test./A"));
+    }
+
+    /**
+     * One server for the root, test. and example.test. (no referral between them): the NODATA answers to the
+     * minimised questions are kept, so a second name costs one outgoing query, as in Unbound (issue 11).
+     */
+    @Test
+    void minimisedAnswersAreReusedWhenOneServerServesParentAndChild() throws Exception {
+        FakeNetwork net = new FakeNetwork().serve("10.0.0.1", ROOT.replace("test. 3600 IN NS ns.test.\nns.test. 3600 IN A 10.0.0.2\n", ""),
+                TEST.replace("ns.test. 3600 IN A 10.0.0.2", "ns.test. 3600 IN A 10.0.0.1")
+                        .replace("example.test. 3600 IN NS ns.example.test.\nns.example.test. 3600 IN A 10.0.0.3\n", "")
+                        .replace("test. 3600 IN NS ns.test.", "test. 3600 IN NS a.root."),
+                EXAMPLE_TEST.replace("10.0.0.3", "10.0.0.1"));
+        stack = new Stack(net, true);
+        assertEquals(List.of("192.0.2.1"), addresses(stack.resolve("www.example.test.", Type.A)));
+        assertEquals(List.of(
+                "10.0.0.1 ./NS",
+                "10.0.0.1 test./A",
+                "10.0.0.1 example.test./A",
+                "10.0.0.1 www.example.test./A"), net.sent());
+        net.clear();
+        assertEquals(Rcode.NXDOMAIN, stack.resolve("www2.example.test.", Type.A).rcode());
+        assertEquals(List.of("10.0.0.1 www2.example.test./A"), net.sent(), "one outgoing query for a new name");
+        net.clear();
+        assertEquals(List.of("192.0.2.2"), addresses(stack.resolve("deep.a.b.example.test.", Type.A)));
+        assertEquals(List.of(
+                "10.0.0.1 b.example.test./A",
+                "10.0.0.1 a.b.example.test./A",
+                "10.0.0.1 deep.a.b.example.test./A"), net.sent());
+        net.clear();
+        stack.resolve("other.a.b.example.test.", Type.A);
+        assertEquals(List.of("10.0.0.1 other.a.b.example.test./A"), net.sent(), "below known empty non-terminals");
+    }
+
+    /**
+     * Glue that expires before the NS set it serves (issue 11): the parent is asked again for the referral, instead
+     * of every name under the zone failing without a query until the NS set expires.
+     */
+    @Test
+    void expiredGlueUnderACachedNsSetIsFetchedFromTheParent() throws Exception {
+        FakeNetwork net = lab().serve("10.0.0.2", TEST.replace("ns.example.test. 3600 IN A 10.0.0.3", "ns.example.test. 60 IN A 10.0.0.3"))
+                .serve("10.0.0.3", EXAMPLE_TEST.replace("ns.example.test. 3600 IN A", "ns.example.test. 60 IN A"), EXAMPLE_ORG, GLUELESS);
+        stack = new Stack(net, true);
+        assertEquals(List.of("192.0.2.1"), addresses(stack.resolve("www.example.test.", Type.A)));
+        stack.resolve("example.test.", Type.NS); // the child's NS set, with the zone's longer TTL
+        stack.ticker.advance(java.time.Duration.ofSeconds(120));
+        net.clear();
+        assertEquals(List.of("192.0.2.2"), addresses(stack.resolve("deep.a.b.example.test.", Type.A)));
+        assertEquals("10.0.0.2 b.example.test./A", net.sent().get(0), "the parent's referral brings the glue again");
+        assertEquals(1, stack.metrics.value("gate64_iterator_events_total", "kind", "glue-refetch"));
+    }
+
+    /**
+     * A zone whose only server stopped answering: after two timeouts it is throttled and the next question fails at
+     * once without a query; when the throttle ends, one question probes it again (issue 11).
+     */
+    @Test
+    void aDeadServerIsThrottledWithBackOff() throws Exception {
+        FakeNetwork net = lab().silent("10.0.0.3");
+        stack = new Stack(net, false);
+        stack.resolve("www.example.test.", Type.A);
+        stack.resolve("www.example.org.", Type.A);
+        long toDead = net.sent().stream().filter(q -> q.startsWith("10.0.0.3 ")).count();
+        assertEquals(2, toDead);
+        net.clear();
+        assertEquals(Rcode.SERVFAIL, stack.resolve("other.example.test.", Type.A).rcode());
+        assertEquals(List.of(), net.sent(), "throttled: nothing sent");
+        assertTrue(stack.metrics.value("gate64_iterator_events_total", "kind", "throttled") >= 1);
+        stack.nanos.addAndGet(java.time.Duration.ofSeconds(6).toNanos());
+        stack.resolve("third.example.test.", Type.A);
+        assertEquals(List.of("10.0.0.3 third.example.test./A"), net.sent(), "probed once the throttle ended");
+        net.clear();
+        stack.nanos.addAndGet(java.time.Duration.ofSeconds(6).toNanos());
+        stack.resolve("fourth.example.test.", Type.A);
+        assertEquals(List.of(), net.sent(), "the throttle doubled after the failed probe");
     }
 
     /** Answers FORMERR to any query with an OPT record, like an old server without EDNS (RFC 6891 §7). */
