@@ -61,7 +61,7 @@ public final class Nat64Service implements AutoCloseable {
         this.clock = nanoClock;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = new TranslatorConfig(settings.mtu(), settings.decrementHopLimit(),
+        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
                 settings.ipv4Address(), settings.ipv6Address());
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
@@ -105,7 +105,7 @@ public final class Nat64Service implements AutoCloseable {
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         }
         if (settings.httpAddress() != null) {
-            http = new ObservabilityServer(settings.httpAddress(), this);
+            http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
             http.start();
         }
         LOG.info("nat64 started: tun={} offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",

@@ -85,7 +85,7 @@ public final class Recursor implements AutoCloseable {
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
-        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAllowFrom(), metrics, this) : null;
+        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), metrics, this) : null;
         registerCacheMetrics();
     }
 

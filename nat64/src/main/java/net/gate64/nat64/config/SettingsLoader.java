@@ -141,9 +141,14 @@ public final class SettingsLoader {
                 duration("udp-timeout"), duration("icmp-timeout"), Duration.ofSeconds(6));
         double icmpRate = longIn("icmp-errors-per-second", 0, 1_000_000);
         InetSocketAddress http = value("http-address", SettingsLoader::hostPort);
+        net.gate64.common.web.WebAccess httpAccess = new net.gate64.common.web.WebAccess(
+                networks("http-allow-from"),
+                value("api-key", net.gate64.common.web.Secret::parse),
+                value("http-password", net.gate64.common.web.Secret::parse),
+                list("http-hostnames", x -> x));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http);
+                bool("configure-interface"), bool("offload"), http, httpAccess);
     }
 
     private static int[] portRange(String s) {
@@ -246,6 +251,15 @@ public final class SettingsLoader {
         String s = typed(key, () -> merged.getString(key)).trim();
         try {
             return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    private net.gate64.common.NetworkSet networks(String key) {
+        List<String> texts = list(key, x -> x);
+        try {
+            return net.gate64.common.NetworkSet.of(texts);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }
