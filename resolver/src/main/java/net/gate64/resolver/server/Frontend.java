@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Frontend {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
+    private static final FastThreadLocal<QueryView> VIEWS = new FastThreadLocal<>() {
+        @Override
+        protected QueryView initialValue() {
+            return QueryView.reusable();
+        }
+    };
 
     /** The part of a query's cache key that depends on who asks (e.g. the client's DNS64 prefix choice). */
     public interface ViewTagger {
@@ -105,7 +112,7 @@ public final class Frontend {
                         ByteBufAllocator alloc, EventLoop loop, Consumer<ByteBuf> send) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
-        QueryView view = QueryView.parse(query);
+        QueryView view = VIEWS.get().reset(query); // nothing keeps it past this call: one per thread, reused
         if (view.status() == QueryView.Status.NO_HEADER) {
             shortDrops.increment();
             return;
@@ -122,13 +129,14 @@ public final class Frontend {
         ScriptHooks script = scriptTagger.snapshot();
         int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(script, query, view, remote, local, transport) : -1;
         if (scriptTag >= 0) {
-            key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
-            ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
+            int viewTag = tagger.tag(remote.getAddress(), view.qtype());
+            ByteBuf hit = packetCache.serve(query, view, viewTag, scriptTag, maxAnswer, alloc); // allocates only the answer
             if (hit != null) {
                 send.accept(hit);
                 latency.observeNanos(System.nanoTime() - start);
                 return;
             }
+            key = PacketKey.of(query, view, viewTag, scriptTag); // for storing the answer the slow path builds
         }
         if (!inFlight.tryAcquire()) {
             overloadDrops.increment();
