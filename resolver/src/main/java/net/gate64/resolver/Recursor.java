@@ -122,6 +122,10 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
         metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
         metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
+        metrics.gauge("gate64_cache_bytes", "Heap bytes held by the packet cache (entries and table slots)",
+                packetCache::bytes, "cache", "packet");
+        metrics.gauge("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
+                packetCache::evictions, "cache", "packet");
         metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
         metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
         metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");

@@ -21,7 +21,7 @@ public final class PacketCache {
     /** Which cap applies to an answer. */
     public enum Kind { POSITIVE, NEGATIVE, FAILURE }
 
-    private final PacketTable table;
+    private final PacketTable table; // null: max-packetcache-entries = 0, caching off
     private final Ticker ticker;
     private final long positiveTtl;
     private final long negativeTtl;
@@ -35,7 +35,7 @@ public final class PacketCache {
 
     /** @param maxBytes bound on the memory the cache holds ({@code max-packetcache-bytes}), 0 for none */
     public PacketCache(long maxEntries, long maxBytes, long positiveTtl, long negativeTtl, long failureTtl, Ticker ticker) {
-        this.table = new PacketTable(maxEntries, maxBytes);
+        this.table = maxEntries == 0 ? null : new PacketTable(maxEntries, maxBytes);
         this.ticker = ticker;
         this.positiveTtl = positiveTtl;
         this.negativeTtl = negativeTtl;
@@ -48,7 +48,7 @@ public final class PacketCache {
      * @param wire the full, untruncated answer
      */
     public void put(PacketKey key, byte[] wire, Kind kind) {
-        if (wire.length > 65535) {
+        if (table == null || wire.length > 65535) {
             return; // TTL offsets are stored in 16 bits; no DNS message is longer
         }
         int[] offsets = ResponseWalker.ttlOffsets(wire);
@@ -74,6 +74,10 @@ public final class PacketCache {
      * @param scriptTag what the script's gettag chose (0 without one)
      */
     public ByteBuf serve(ByteBuf query, QueryView view, int tag, int scriptTag, int maxSize, ByteBufAllocator alloc) {
+        if (table == null) {
+            misses.increment();
+            return null;
+        }
         int base = query.readerIndex();
         int nameLength = view.qnameEnd() - 12;
         byte[] e = table.find(PacketKey.hash(query, view, tag, scriptTag), query, base + 12, nameLength,
@@ -104,20 +108,22 @@ public final class PacketCache {
     }
 
     public void clear() {
-        table.clear();
+        if (table != null) {
+            table.clear();
+        }
     }
 
     public long size() {
-        return table.size();
+        return table == null ? 0 : table.size();
     }
 
     /** Bytes the cache holds: entries with their array headers, and the hash tables' slots. */
     public long bytes() {
-        return table.bytes();
+        return table == null ? 0 : table.bytes();
     }
 
     public long evictions() {
-        return table.evictions();
+        return table == null ? 0 : table.evictions();
     }
 
     public long hits() {

@@ -81,7 +81,15 @@ public final class DnsServer implements AutoCloseable {
             InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
             int udpSockets = transport.epoll() ? threads : 1;
             for (int i = 0; i < udpSockets; i++) {
-                Bootstrap b = new Bootstrap().group(group).channel(transport.datagram()).handler(new UdpHandler());
+                Bootstrap b = new Bootstrap().group(group).handler(new UdpHandler());
+                if (transport.epoll() && bound.getAddress() instanceof java.net.Inet4Address) {
+                    // An AF_INET socket for an IPv4 address: the kernel's send and receive paths skip the IPv6
+                    // socket layer that a dual-stack socket goes through for every IPv4 datagram.
+                    b.channelFactory(() -> new io.netty.channel.epoll.EpollDatagramChannel(
+                            io.netty.channel.socket.SocketProtocolFamily.INET));
+                } else {
+                    b.channel(transport.datagram());
+                }
                 if (transport.epoll()) {
                     // Several sockets share the port (one per loop thread); recvmmsg reads a batch of queries per
                     // system call into one buffer, and answers written during a read batch leave in one sendmmsg.

@@ -137,6 +137,14 @@ class PacketCacheBoundsTest {
     }
 
     @Test
+    void zeroEntriesMeansNoPacketCache() {
+        PacketCache c = new PacketCache(0, 86400, 60, 60, ticker); // max-packetcache-entries = 0, as in PowerDNS
+        put(c, 1);
+        assertNull(get(c, 1));
+        assertEquals(0, c.size());
+    }
+
+    @Test
     void replacingAnAnswerKeepsOneEntry() {
         PacketCache c = new PacketCache(100, 86400, 60, 60, ticker);
         put(c, 1);
