@@ -99,6 +99,20 @@ public final class RecordCache {
         return new Hit(aged(e.records, left), aged(e.signatures, left), aged(e.proofs, left), left, e.rank, e.security);
     }
 
+    /**
+     * The live RRset as stored, TTLs not aged, or null: for the iterator's own use of delegations and nameserver
+     * addresses, where only the data counts (it saves copying every record to age its TTL).
+     */
+    public List<Record> peek(Name name, int type) {
+        Entry e = cache.getIfPresent(new Key(name, type));
+        if (e == null || e.expiresNanos() <= ticker.read()) {
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        return e.records;
+    }
+
     private static List<Record> aged(List<Record> records, long ttl) {
         if (records.isEmpty()) {
             return records;
