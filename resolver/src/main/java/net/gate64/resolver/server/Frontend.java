@@ -7,11 +7,11 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import net.gate64.common.NetworkSet;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.PacketKey;
 import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.pipeline.DropReason;
 import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Histogram;
@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a query on the event loop, for UDP and TCP alike: count it, check the ACL, serve a packet-cache
- * hit from wire bytes, or hand the query to a virtual thread running the {@link QueryPipeline}. Nothing here
- * blocks.
+ * hit from wire bytes, or hand the query to a virtual thread running the {@link QueryPipeline} when both a slot
+ * ({@code max-mthreads}) and room in the {@link MemoryBudget} are free. Nothing here blocks. Every query ends in one
+ * call of its {@link Responder}, which counts it as answered or dropped.
  */
 public final class Frontend {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
@@ -50,16 +51,21 @@ public final class Frontend {
     private final QueryPipeline pipeline;
     private final ExecutorService slowPath;
     private final Semaphore inFlight;
+    private final MemoryBudget memory;
     private final int udpThreshold;
     private final LongAdder udpQueries;
     private final LongAdder tcpQueries;
-    private final LongAdder aclDrops;
-    private final LongAdder overloadDrops;
-    private final LongAdder shortDrops;
     private final Histogram latency;
+    private final LongAdder aclRefusals;
+
+    /**
+     * What one slow-path query is reckoned to hold besides its own bytes (virtual thread, parsed message, resolution
+     * state); a guess on the high side, so that the budget errs towards refusing work.
+     */
+    static final int SLOW_PATH_OVERHEAD = 8192;
 
     public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
-                    int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger) {
+                    int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger, MemoryBudget memory) {
         this.allowFrom = allowFrom;
         this.tagger = tagger;
         this.scriptTagger = scriptTagger;
@@ -67,37 +73,40 @@ public final class Frontend {
         this.pipeline = pipeline;
         this.slowPath = slowPath;
         this.inFlight = new Semaphore(maxInFlight);
+        this.memory = memory;
         this.udpThreshold = udpThreshold;
         String q = "Client queries received, by transport";
         this.udpQueries = metrics.counter("gate64_queries_total", q, "transport", "udp");
         this.tcpQueries = metrics.counter("gate64_queries_total", q, "transport", "tcp");
-        String d = "Queries dropped or refused, by reason";
-        this.aclDrops = metrics.counter("gate64_drops_total", d, "reason", "acl");
-        this.overloadDrops = metrics.counter("gate64_drops_total", d, "reason", "overload");
-        this.shortDrops = metrics.counter("gate64_drops_total", d, "reason", "short");
+        this.aclRefusals = metrics.counter("gate64_acl_refusals_total",
+                "Queries from clients outside allow-from (answered REFUSED, or dropped when QR=1)");
         this.latency = metrics.histogram("gate64_answer_seconds", "Time from query to answer",
                 new double[] {0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
         metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now",
                 () -> maxInFlight - inFlight.availablePermits());
+        metrics.gauge("gate64_inflight_bytes", "Bytes of max-inflight-bytes held by slow-path queries and queued TCP answers",
+                memory::used);
     }
 
     /**
-     * Handles one query. {@code send} is called exactly once with the answer, or never when the query is dropped;
-     * it may be called from another thread.
+     * Handles one query: {@code respond} is called exactly once, with the answer or the reason for dropping it, on
+     * this thread or another. The query's bytes are copied before this returns when it is kept.
      */
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                        ByteBufAllocator alloc, Consumer<ByteBuf> send) {
+                        ByteBufAllocator alloc, Responder respond) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
         QueryView view = QueryView.parse(query);
         if (view.status() == QueryView.Status.NO_HEADER) {
-            shortDrops.increment();
+            respond.drop(DropReason.SHORT);
             return;
         }
         if (!allowFrom.contains(remote.getAddress())) {
-            aclDrops.increment();
-            if (!view.flag(QueryView.FLAG_QR)) {
-                send.accept(Refusal.refused(query, view, alloc));
+            aclRefusals.increment();
+            if (view.flag(QueryView.FLAG_QR)) {
+                respond.drop(DropReason.ACL);
+            } else {
+                respond.send(Refusal.refused(query, view, alloc), org.xbill.DNS.Rcode.REFUSED);
             }
             return;
         }
@@ -108,33 +117,52 @@ public final class Frontend {
             key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
             if (hit != null) {
-                send.accept(hit);
+                int rcode = hit.getByte(hit.readerIndex() + 3) & 0x0F; // stored answers carry no extended rcode
+                respond.send(hit, rcode);
                 latency.observeNanos(System.nanoTime() - start);
                 return;
             }
         }
         if (!inFlight.tryAcquire()) {
-            overloadDrops.increment();
+            respond.drop(DropReason.OVERLOAD);
+            return;
+        }
+        long held = query.readableBytes() + (long) SLOW_PATH_OVERHEAD;
+        if (!memory.tryReserve(held)) {
+            inFlight.release();
+            respond.drop(DropReason.MEMORY);
             return;
         }
         ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start);
         try {
-            slowPath.execute(() -> slow(cq, alloc, send));
-        } catch (RuntimeException e) {
-            inFlight.release(); // executor shut down
+            slowPath.execute(() -> slow(cq, alloc, respond, held));
+        } catch (RuntimeException e) { // executor shut down
+            memory.release(held);
+            inFlight.release();
+            respond.drop(DropReason.SHUTDOWN);
         }
     }
 
-    private void slow(ClientQuery cq, ByteBufAllocator alloc, Consumer<ByteBuf> send) {
+    private void slow(ClientQuery cq, ByteBufAllocator alloc, Responder respond, long held) {
         try {
-            QueryPipeline.Reply reply = pipeline.process(cq);
-            if (reply.wire() != null) {
-                send.accept(alloc.buffer(reply.wire().length).writeBytes(reply.wire()));
+            QueryPipeline.Reply reply;
+            try {
+                reply = pipeline.process(cq);
+            } catch (RuntimeException e) {
+                LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+                respond.drop(DropReason.INTERNAL_ERROR);
+                return;
+            }
+            if (reply.wire() == null) {
+                respond.drop(reply.dropped());
+            } else {
+                respond.send(alloc.buffer(reply.wire().length).writeBytes(reply.wire()), reply.rcode());
                 latency.observeNanos(System.nanoTime() - cq.receivedNanos());
             }
-        } catch (RuntimeException e) {
-            LOG.error("query from {} failed unexpectedly", cq.remote(), e);
         } finally {
+            // Released after the outcome is counted: with nothing in flight, every query so far has been counted
+            // (a UDP answer from here is counted when the loop writes it).
+            memory.release(held);
             inFlight.release();
         }
     }
