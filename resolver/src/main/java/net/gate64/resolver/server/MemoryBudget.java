@@ -31,6 +31,16 @@ public final class MemoryBudget {
         return true;
     }
 
+    /**
+     * Takes {@code bytes} even past the limit (always true): for the one answer a TCP connection with nothing queued
+     * may always have, so that a full budget closes the connections that hoard, not every TCP client. What this can
+     * add past the limit is bounded by max-tcp-clients answers.
+     */
+    public boolean reserveAnyway(long bytes) {
+        used.addAndGet(bytes);
+        return true;
+    }
+
     public void release(long bytes) {
         used.addAndGet(-bytes);
     }

@@ -95,8 +95,7 @@ final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
             deadline.cancel(false);
         }
         for (ByteBuf b; (b = held.poll()) != null; ) {
-            b.release();
-            counters.dropped(DropReason.CONNECTION_CLOSED); // received, never to be answered
+            b.release(); // held back, never handed to the front end: not counted as received
         }
         ctx.fireChannelInactive();
     }
@@ -156,7 +155,7 @@ final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
             reply.release();
             counters.dropped(DropReason.CONNECTION_CLOSED);
             close(TcpClients.Close.OUTPUT_LIMIT);
-        } else if (!memory.tryReserve(size)) {
+        } else if (queuedBytes == 0 ? !memory.reserveAnyway(size) : !memory.tryReserve(size)) {
             reply.release();
             counters.dropped(DropReason.MEMORY);
             close(TcpClients.Close.MEMORY);
