@@ -14,8 +14,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,12 +72,7 @@ public final class DnsServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            TcpConnection connection = new TcpConnection(frontend, tcpClients, counters, memory, limits);
-                            ch.pipeline().addLast(
-                                    connection.byteCounter(),
-                                    new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-                                    new LengthFieldPrepender(2),
-                                    connection);
+                            ch.pipeline().addLast(new TcpConnection(frontend, tcpClients, counters, memory, limits).handlers());
                         }
                     })
                     .bind(address).sync().channel();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@code max-mthreads}) and room in the {@link MemoryBudget} are free. Nothing here blocks. Every query ends in one
  * call of its {@link Responder}, which counts it as answered or dropped.
  */
-public final class Frontend {
+public final class Frontend implements QueryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
 
     /** The part of a query's cache key that depends on who asks (e.g. the client's DNS64 prefix choice). */
@@ -92,6 +92,7 @@ public final class Frontend {
      * Handles one query: {@code respond} is called exactly once, with the answer or the reason for dropping it, on
      * this thread or another. The query's bytes are copied before this returns when it is kept.
      */
+    @Override
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
                         ByteBufAllocator alloc, Responder respond) {
         long start = System.nanoTime();

@@ -4,12 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import net.gate64.resolver.pipeline.DropReason;
 import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +30,10 @@ import org.slf4j.LoggerFactory;
  *       client that never reads what it was sent ({@code output-stalled}).</li>
  * </ul>
  */
-final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
+public final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
 
-    private final Frontend frontend;
+    private final QueryHandler frontend;
     private final TcpClients clients;
     private final QueryCounters counters;
     private final MemoryBudget memory;
@@ -50,7 +53,7 @@ final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private boolean paused;
     private boolean draining;
 
-    TcpConnection(Frontend frontend, TcpClients clients, QueryCounters counters, MemoryBudget memory, ClientLimits limits) {
+    TcpConnection(QueryHandler frontend, TcpClients clients, QueryCounters counters, MemoryBudget memory, ClientLimits limits) {
         this.frontend = frontend;
         this.clients = clients;
         this.counters = counters;
@@ -59,8 +62,24 @@ final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
         this.timeoutNanos = limits.tcpTimeout().toNanos();
     }
 
+    /**
+     * The handlers of one client connection, in order: byte counter, frame decoder (2-byte length, RFC 1035 §4.2.2),
+     * length prepender, and the connection. Public for the framing fuzz target, which runs them on an embedded channel.
+     */
+    public static io.netty.channel.ChannelHandler[] pipeline(QueryHandler handler, Metrics metrics, QueryCounters counters,
+                                                           MemoryBudget memory, ClientLimits limits) {
+        TcpConnection c = new TcpConnection(handler, new TcpClients(limits.maxTcpClients(), limits.maxTcpPerClient(), metrics),
+                counters, memory, limits);
+        return c.handlers();
+    }
+
+    io.netty.channel.ChannelHandler[] handlers() {
+        return new io.netty.channel.ChannelHandler[] {byteCounter(), new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
+                new LengthFieldPrepender(2), this};
+    }
+
     /** Goes before the frame decoder: counts raw bytes so that a query arriving in pieces can be told from idleness. */
-    ChannelInboundHandlerAdapter byteCounter() {
+    private ChannelInboundHandlerAdapter byteCounter() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext c, Object msg) {

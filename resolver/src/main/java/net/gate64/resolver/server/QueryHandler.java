@@ -1,0 +1,16 @@
+package net.gate64.resolver.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import net.gate64.resolver.pipeline.Transport;
+
+/** What the listeners hand each query to: the {@link Frontend}, or a fake in tests and fuzz targets. */
+public interface QueryHandler {
+    /**
+     * Handles one query; {@code respond} is called exactly once, on this thread or another. The query's bytes are
+     * only valid during this call.
+     */
+    void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
+                 ByteBufAllocator alloc, Responder respond);
+}
