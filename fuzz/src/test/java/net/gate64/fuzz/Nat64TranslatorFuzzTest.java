@@ -31,7 +31,7 @@ import net.gate64.nat64.translate.TranslatorConfig;
 class Nat64TranslatorFuzzTest {
     private static final int BUFFER = 70_000;
 
-    private static PacketHandler handler(boolean stateful, long[] clock) {
+    private static PacketHandler handler(boolean stateful, int options, long[] clock) {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("64:ff9b::/96")), false);
         int gateway4 = 0xc0000201; // 192.0.2.1
         AddressMapper mapper;
@@ -48,14 +48,15 @@ class Nat64TranslatorFuzzTest {
         gateway6[2] = 0x0d;
         gateway6[3] = (byte) 0xb8;
         gateway6[15] = 1;
-        TranslatorConfig config = new TranslatorConfig(1500, true, gateway4, gateway6);
+        TranslatorConfig config = new TranslatorConfig(1500, 1500, TranslatorConfig.IPV6_MINIMUM_MTU, (options & 1) != 0,
+                gateway4, gateway6, (options & 2) != 0, -1, (options & 4) != 0);
         return new PacketHandler(mapper, config, new IcmpRateLimiter(1000, 1000, () -> clock[0]), new Counters(), BUFFER);
     }
 
     @FuzzTest(maxDuration = "10s")
     void translate(FuzzedDataProvider in) {
         long[] clock = {1_000_000_000L};
-        PacketHandler h = handler(in.consumeBoolean(), clock);
+        PacketHandler h = handler(in.consumeBoolean(), in.consumeInt(0, 7), clock);
         byte[] out = new byte[BUFFER];
         int packets = in.consumeInt(1, 6);
         for (int i = 0; i < packets && in.remainingBytes() > 0; i++) {

@@ -42,7 +42,7 @@ class TcpFramingFuzzTest {
         QueryHandler handler = new QueryHandler() {
             @Override
             public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                                ByteBufAllocator alloc, Responder respond) {
+                                ByteBufAllocator alloc, io.netty.channel.EventLoop loop, Responder respond) {
                 byte[] q = new byte[query.readableBytes()];
                 query.getBytes(query.readerIndex(), q);
                 seen.add(q);

@@ -120,22 +120,33 @@ public final class DnsServer implements AutoCloseable {
 
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         /**
-         * Answers from the virtual threads that resolved cache misses. Handing each one to the loop on its own cost a
-         * wake-up and a sendmsg per answer; queued here, one drain task per burst writes them all and sends them
-         * with one flush (sendmmsg).
+         * Answers to cache misses, resolved on this loop after the read that brought their query. Written as they
+         * come, they are flushed by one task per burst, so answers ready in the same loop turn leave with one
+         * flush (sendmmsg) instead of a sendmsg each.
          */
         private final Queue<Answer> resolved = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
+        private boolean reading; // inside channelRead0: answers written now leave with the read batch's flush
 
         private record Answer(DatagramPacket packet, int rcode) {}
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress sender = packet.sender();
-            frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(), new Responder() {
+            reading = true;
+            try {
+                read(ctx, packet, sender);
+            } finally {
+                reading = false;
+            }
+        }
+
+        private void read(ChannelHandlerContext ctx, DatagramPacket packet, InetSocketAddress sender) {
+            frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(),
+                    ctx.channel().eventLoop(), new Responder() {
                 @Override
                 public void send(ByteBuf reply, int rcode) {
-                    if (ctx.executor().inEventLoop()) {
+                    if (reading && ctx.executor().inEventLoop()) {
                         write(ctx, new DatagramPacket(reply, sender), rcode); // flushed once per read batch
                     } else {
                         resolved.add(new Answer(new DatagramPacket(reply, sender), rcode));

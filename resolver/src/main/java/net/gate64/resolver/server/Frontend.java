@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import net.gate64.common.NetworkSet;
@@ -17,12 +18,13 @@ import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Histogram;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.wire.QueryView;
+import net.gate64.scripting.ScriptHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a query on the event loop, for UDP and TCP alike: count it, check the ACL, serve a packet-cache
- * hit from wire bytes, or hand the query to a virtual thread running the {@link QueryPipeline} when both a slot
+ * hit from wire bytes, or start the {@link QueryPipeline} for it on the same loop when both a slot
  * ({@code max-mthreads}) and room in the {@link MemoryBudget} are free. Nothing here blocks. Every query ends in one
  * call of its {@link Responder}, which counts it as answered or dropped.
  */
@@ -39,9 +41,24 @@ public final class Frontend implements QueryHandler {
      * free right now; the query then bypasses the packet cache rather than wait on the event loop.
      */
     public interface ScriptTagger {
-        ScriptTagger NONE = (query, view, remote, local, transport) -> 0;
+        ScriptTagger NONE = new ScriptTagger() {
+            @Override
+            public ScriptHooks snapshot() {
+                return ScriptHooks.NONE;
+            }
 
-        int tag(ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local, Transport transport);
+            @Override
+            public int tag(ScriptHooks script, ByteBuf query, QueryView view, InetSocketAddress remote,
+                           InetSocketAddress local, Transport transport) {
+                return 0;
+            }
+        };
+
+        /** The script in service now, pinned for the whole of the query that arrives. */
+        ScriptHooks snapshot();
+
+        int tag(ScriptHooks script, ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local,
+                Transport transport);
     }
 
     private final NetworkSet allowFrom;
@@ -49,29 +66,28 @@ public final class Frontend implements QueryHandler {
     private final ScriptTagger scriptTagger;
     private final PacketCache packetCache;
     private final QueryPipeline pipeline;
-    private final ExecutorService slowPath;
     private final Semaphore inFlight;
     private final MemoryBudget memory;
     private final int udpThreshold;
     private final LongAdder udpQueries;
     private final LongAdder tcpQueries;
-    private final Histogram latency;
     private final LongAdder aclRefusals;
+    private final Histogram latency;
 
     /**
-     * What one slow-path query is reckoned to hold besides its own bytes (virtual thread, parsed message, resolution
+     * What one slow-path query is reckoned to hold besides its own bytes (parsed message, query context, resolution
      * state); a guess on the high side, so that the budget errs towards refusing work.
      */
     static final int SLOW_PATH_OVERHEAD = 8192;
 
-    public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
+    /** @param maxInFlight queries on the slow path at once ({@code max-mthreads}); more are dropped and counted */
+    public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline,
                     int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger, MemoryBudget memory) {
         this.allowFrom = allowFrom;
         this.tagger = tagger;
         this.scriptTagger = scriptTagger;
         this.packetCache = packetCache;
         this.pipeline = pipeline;
-        this.slowPath = slowPath;
         this.inFlight = new Semaphore(maxInFlight);
         this.memory = memory;
         this.udpThreshold = udpThreshold;
@@ -82,19 +98,20 @@ public final class Frontend implements QueryHandler {
                 "Queries from clients outside allow-from (answered REFUSED, or dropped when QR=1)");
         this.latency = metrics.histogram("gate64_answer_seconds", "Time from query to answer",
                 new double[] {0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
-        metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now",
+        metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now (being resolved)",
                 () -> maxInFlight - inFlight.availablePermits());
         metrics.gauge("gate64_inflight_bytes", "Bytes of max-inflight-bytes held by slow-path queries and queued TCP answers",
                 memory::used);
     }
 
     /**
-     * Handles one query: {@code respond} is called exactly once, with the answer or the reason for dropping it, on
-     * this thread or another. The query's bytes are copied before this returns when it is kept.
+     * Handles one query on {@code loop}, the event loop that read it: {@code respond} is called exactly once, with
+     * the answer or the reason for dropping it; at once for a packet-cache hit or a drop, later (on the same loop)
+     * for a query that needed the slow path. The query's bytes are copied before this returns when it is kept.
      */
     @Override
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                        ByteBufAllocator alloc, Responder respond) {
+                        ByteBufAllocator alloc, EventLoop loop, Responder respond) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
         QueryView view = QueryView.parse(query);
@@ -113,7 +130,8 @@ public final class Frontend implements QueryHandler {
         }
         PacketKey key = null;
         int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
-        int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(query, view, remote, local, transport) : -1;
+        ScriptHooks script = scriptTagger.snapshot();
+        int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(script, query, view, remote, local, transport) : -1;
         if (scriptTag >= 0) {
             key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
@@ -134,37 +152,33 @@ public final class Frontend implements QueryHandler {
             respond.drop(DropReason.MEMORY);
             return;
         }
-        ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start);
+        ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
+        CompletableFuture<QueryPipeline.Reply> reply;
         try {
-            slowPath.execute(() -> slow(cq, alloc, respond, held));
-        } catch (RuntimeException e) { // executor shut down
+            reply = pipeline.process(cq, loop);
+        } catch (RuntimeException e) {
             memory.release(held);
             inFlight.release();
-            respond.drop(DropReason.SHUTDOWN);
+            LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+            respond.drop(DropReason.INTERNAL_ERROR);
+            return;
         }
-    }
-
-    private void slow(ClientQuery cq, ByteBufAllocator alloc, Responder respond, long held) {
-        try {
-            QueryPipeline.Reply reply;
+        reply.whenComplete((r, e) -> {
             try {
-                reply = pipeline.process(cq);
-            } catch (RuntimeException e) {
-                LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-                respond.drop(DropReason.INTERNAL_ERROR);
-                return;
+                if (e != null) {
+                    LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+                    respond.drop(DropReason.INTERNAL_ERROR);
+                } else if (r.wire() == null) {
+                    respond.drop(r.dropped());
+                } else {
+                    respond.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
+                    latency.observeNanos(System.nanoTime() - cq.receivedNanos());
+                }
+            } finally {
+                // Released after the outcome is counted: with nothing in flight, every query so far has been counted.
+                memory.release(held);
+                inFlight.release();
             }
-            if (reply.wire() == null) {
-                respond.drop(reply.dropped());
-            } else {
-                respond.send(alloc.buffer(reply.wire().length).writeBytes(reply.wire()), reply.rcode());
-                latency.observeNanos(System.nanoTime() - cq.receivedNanos());
-            }
-        } finally {
-            // Released after the outcome is counted: with nothing in flight, every query so far has been counted
-            // (a UDP answer from here is counted when the loop writes it).
-            memory.release(held);
-            inFlight.release();
-        }
+        });
     }
 }

@@ -52,6 +52,7 @@ public final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private long queuedBytes;
     private boolean paused;
     private boolean draining;
+    private boolean reading; // inside a read: answers written now leave with the read batch's flush
 
     TcpConnection(QueryHandler frontend, TcpClients clients, QueryCounters counters, MemoryBudget memory, ClientLimits limits) {
         this.frontend = frontend;
@@ -131,7 +132,12 @@ public final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
             pause();
             return;
         }
-        dispatch(frame);
+        reading = true;
+        try {
+            dispatch(frame);
+        } finally {
+            reading = false;
+        }
     }
 
     private boolean mustWait() {
@@ -142,11 +148,11 @@ public final class TcpConnection extends SimpleChannelInboundHandler<ByteBuf> {
         inFlight++;
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        frontend.onQuery(frame, remote, local, Transport.TCP, ctx.alloc(), new Responder() {
+        frontend.onQuery(frame, remote, local, Transport.TCP, ctx.alloc(), ctx.channel().eventLoop(), new Responder() {
             @Override
             public void send(ByteBuf reply, int rcode) {
                 if (ctx.executor().inEventLoop()) {
-                    deliver(reply, rcode, false);
+                    deliver(reply, rcode, !reading && !draining); // a read or a drain flushes when it ends
                 } else {
                     ctx.executor().execute(() -> deliver(reply, rcode, true));
                 }
