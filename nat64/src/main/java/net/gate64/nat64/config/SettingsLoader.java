@@ -141,9 +141,32 @@ public final class SettingsLoader {
                 duration("udp-timeout"), duration("icmp-timeout"), Duration.ofSeconds(6));
         double icmpRate = longIn("icmp-errors-per-second", 0, 1_000_000);
         InetSocketAddress http = value("http-address", SettingsLoader::hostPort);
+        net.gate64.common.web.WebAccess httpAccess = new net.gate64.common.web.WebAccess(
+                networks("http-allow-from"),
+                value("api-key", net.gate64.common.web.Secret::parse),
+                value("http-password", net.gate64.common.web.Secret::parse),
+                list("http-hostnames", x -> x));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http);
+                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode));
+    }
+
+    private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
+        String json = typed("session-log", () -> merged.getString("session-log")).trim();
+        InetSocketAddress ipfix = value("ipfix-collector", SettingsLoader::hostPort);
+        if (ipfix != null && ipfix.getPort() == 0) {
+            throw invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
+        }
+        Duration refresh = duration("ipfix-template-refresh");
+        long domain = longIn("ipfix-observation-domain", 0, 0xffffffffL);
+        int queue = (int) longIn("session-log-queue", 1, 1 << 24);
+        boolean stdout = json.equals("-");
+        SessionLogSettings s = new SessionLogSettings(json.isEmpty() || stdout ? null : Path.of(json), stdout, ipfix,
+                refresh, domain, queue);
+        if (s.enabled() && mode == Nat64Settings.Mode.SIIT) {
+            throw invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
+        }
+        return s;
     }
 
     private static int[] portRange(String s) {
@@ -166,7 +189,7 @@ public final class SettingsLoader {
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064");
+            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064 or [::1]:8064");
         }
         String host = s.substring(0, colon);
         byte[] addr = IpNetwork.parseAddress(host, s);
@@ -246,6 +269,15 @@ public final class SettingsLoader {
         String s = typed(key, () -> merged.getString(key)).trim();
         try {
             return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    private net.gate64.common.NetworkSet networks(String key) {
+        List<String> texts = list(key, x -> x);
+        try {
+            return net.gate64.common.NetworkSet.of(texts);
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }

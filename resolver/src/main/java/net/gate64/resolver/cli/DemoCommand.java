@@ -60,6 +60,7 @@ final class DemoCommand {
             mode = "forwarding to the lab on " + HostPort.format(lab.address())
                     + (args.option("lab", null) == null ? " (iteration needs port 53: run as root to iterate)" : "");
         }
+        Path keyFile = demoApiKey(home, overrides);
         overrides.addAll(args.overrides);
         Recursor recursor;
         try {
@@ -93,10 +94,32 @@ final class DemoCommand {
             out.println("  curl http://" + HostPort.format(recursor.webAddress()) + "/metrics");
         }
         out.println("  ./gate64 control stats");
+        out.println("  ./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # changes need the key");
         out.println("Stop with Ctrl-C.");
         out.flush();
         labs.add(0, recursor);
+        labs.add(() -> Files.deleteIfExists(keyFile));
         RecursorCommand.runUntilStopped(labs.toArray(new AutoCloseable[0]));
         return 0;
+    }
+
+    /**
+     * A fresh random api-key for this demo run, in a file only this user can read (resolver/target/demo-api-key under the
+     * checkout, removed at exit), so the walkthrough's state-changing control commands work without a key in any
+     * file of the repository.
+     */
+    private static Path demoApiKey(Path home, List<String> overrides) throws java.io.IOException {
+        byte[] random = new byte[18];
+        new java.security.SecureRandom().nextBytes(random);
+        String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path dir = Files.isDirectory(home.resolve("resolver/target")) ? home.resolve("resolver/target")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        Path file = dir.resolve("demo-api-key");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, key + "\n");
+        overrides.add("api-key=\"" + key + "\"");
+        return file;
     }
 }

@@ -36,7 +36,7 @@ public record RecursorSettings(
         int maxTcpClients,
         boolean webserver,
         InetSocketAddress webserverAddress,
-        NetworkSet webserverAllowFrom,
+        net.gate64.common.web.WebAccess webserverAccess,
         String logLevel,
         List<InetSocketAddress> queryLocalAddresses,
         boolean qnameMinimization,

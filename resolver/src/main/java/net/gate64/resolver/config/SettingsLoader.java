@@ -108,7 +108,10 @@ public final class SettingsLoader {
                 (int) longIn("max-tcp-clients", 1, 1_000_000),
                 bool("webserver"),
                 value("webserver-address", s -> HostPort.parse(s, 8082)),
-                networks("webserver-allow-from"),
+                new net.gate64.common.web.WebAccess(networks("webserver-allow-from"),
+                        value("api-key", net.gate64.common.web.Secret::parse),
+                        value("webserver-password", net.gate64.common.web.Secret::parse),
+                        list("webserver-hostnames", s -> s)),
                 value("loglevel", s -> {
                     if (!LOG_LEVELS.contains(s)) {
                         throw new IllegalArgumentException("must be one of " + LOG_LEVELS);
