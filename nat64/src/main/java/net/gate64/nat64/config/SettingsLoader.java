@@ -148,7 +148,25 @@ public final class SettingsLoader {
                 list("http-hostnames", x -> x));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http, httpAccess);
+                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode));
+    }
+
+    private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
+        String json = typed("session-log", () -> merged.getString("session-log")).trim();
+        InetSocketAddress ipfix = value("ipfix-collector", SettingsLoader::hostPort);
+        if (ipfix != null && ipfix.getPort() == 0) {
+            throw invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
+        }
+        Duration refresh = duration("ipfix-template-refresh");
+        long domain = longIn("ipfix-observation-domain", 0, 0xffffffffL);
+        int queue = (int) longIn("session-log-queue", 1, 1 << 24);
+        boolean stdout = json.equals("-");
+        SessionLogSettings s = new SessionLogSettings(json.isEmpty() || stdout ? null : Path.of(json), stdout, ipfix,
+                refresh, domain, queue);
+        if (s.enabled() && mode == Nat64Settings.Mode.SIIT) {
+            throw invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
+        }
+        return s;
     }
 
     private static int[] portRange(String s) {
@@ -171,7 +189,7 @@ public final class SettingsLoader {
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064");
+            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064 or [::1]:8064");
         }
         String host = s.substring(0, colon);
         byte[] addr = IpNetwork.parseAddress(host, s);
