@@ -26,6 +26,8 @@ import net.gate64.resolver.server.Frontend;
 import net.gate64.resolver.health.HealthChecks;
 import net.gate64.resolver.health.Primer;
 import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.server.MemoryBudget;
+import net.gate64.resolver.server.QueryCounters;
 import net.gate64.resolver.stats.Control;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.stats.WebServer;
@@ -37,6 +39,7 @@ import org.xbill.DNS.Type;
 
 /** A running recursor: caches, resolver, pipeline, listeners and the web endpoint, built from one settings snapshot. */
 public final class Recursor implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recursor.class);
     private final RecursorSettings settings;
     private final Metrics metrics = new Metrics();
     private final RecordCache recordCache;
@@ -91,9 +94,13 @@ public final class Recursor implements AutoCloseable {
                 return scripts.tag(script, query, view, remote, local, t);
             }
         };
+        MemoryBudget memory = new MemoryBudget(s.clientLimits().maxInflightBytes());
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
-                s.udpTruncationThreshold(), metrics, tagger);
-        server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
+                s.udpTruncationThreshold(), metrics, tagger, memory);
+        server = new DnsServer(frontend, s.eventLoopThreads(), metrics, new QueryCounters(metrics), memory, s.clientLimits());
+        if (s.allowFrom().isEmpty()) {
+            LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
+        }
         health = new HealthChecks(s.health(), server.loops(), () -> metrics.value("gate64_queries_in_flight"),
                 s.maxMThreads(), primer(s, forwarding, iterator, server.loops().get(0)), System::nanoTime, metrics);
         web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), new Controls()) : null;
@@ -171,8 +178,7 @@ public final class Recursor implements AutoCloseable {
             if (r.web != null) {
                 r.web.start();
             }
-            r.server.start(settings.localAddresses(), settings.eventLoopThreads(), settings.clientTcpTimeout().toSeconds(),
-                    settings.maxTcpClients());
+            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
             r.health.listening();
         } catch (Exception e) {
             r.close();
