@@ -30,7 +30,8 @@ public record Nat64Settings(
         boolean offload,
         InetSocketAddress httpAddress,
         net.gate64.common.web.WebAccess httpAccess,
-        SessionLogSettings sessionLog) {
+        SessionLogSettings sessionLog,
+        RaSettings ra) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
     public enum Mode { STATEFUL, SIIT }

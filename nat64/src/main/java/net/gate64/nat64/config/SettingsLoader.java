@@ -148,7 +148,39 @@ public final class SettingsLoader {
                 list("http-hostnames", x -> x));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode));
+                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode), ra(pool6));
+    }
+
+    private RaSettings ra(List<Nat64Prefix> pool6) {
+        List<String> interfaces = list("ra-interfaces", n -> {
+            if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(" ")) {
+                throw new IllegalArgumentException("'" + n + "' is not an interface name");
+            }
+            return n;
+        });
+        Duration interval = duration("ra-interval");
+        if (interval.compareTo(Duration.ofSeconds(4)) < 0 || interval.compareTo(Duration.ofSeconds(1800)) > 0) {
+            throw invalid("ra-interval", "must be 4s to 1800s (RFC 4861 MaxRtrAdvInterval)");
+        }
+        Duration lifetime = typed("ra-router-lifetime", () -> merged.getDuration("ra-router-lifetime"));
+        if (!lifetime.isZero() && (lifetime.compareTo(interval) < 0 || lifetime.compareTo(Duration.ofSeconds(9000)) > 0)) {
+            throw invalid("ra-router-lifetime", "must be 0 (not a default router) or from ra-interval to 9000s (RFC 4861)");
+        }
+        List<Nat64Prefix> pref64 = list("ra-pref64", Nat64Prefix::parse);
+        if (pref64.isEmpty()) {
+            pref64 = pool6;
+        }
+        List<byte[]> rdnss = list("ra-rdnss", a -> {
+            byte[] b = IpNetwork.parseAddress(a, a);
+            if (b.length != 16 || (b[0] & 0xff) == 0xff || java.util.Arrays.equals(b, new byte[16])) {
+                throw new IllegalArgumentException("'" + a + "' is not a unicast IPv6 address");
+            }
+            return b;
+        });
+        if (!interfaces.isEmpty() && pref64.isEmpty()) {
+            throw invalid("ra-pref64", "nothing to advertise: pool6 is empty, name the prefixes here");
+        }
+        return new RaSettings(interfaces, interval, lifetime, pref64, rdnss);
     }
 
     private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
