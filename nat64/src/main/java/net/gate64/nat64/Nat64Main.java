@@ -1,5 +1,6 @@
 package net.gate64.nat64;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import net.gate64.nat64.config.ConfigError;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
+import net.gate64.nat64.log.EventLog;
 
 /** {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--help]}. */
 public final class Nat64Main {
@@ -52,7 +54,13 @@ public final class Nat64Main {
             }
             return 0;
         }
-        Nat64Service service = new Nat64Service(settings, System::nanoTime);
+        Nat64Service service;
+        try {
+            service = new Nat64Service(settings, System::nanoTime, EventLog.open(settings.sessionLog(), settings.pool6()));
+        } catch (IOException e) {
+            err.println("gate64 nat64: cannot open the session log: " + e.getMessage());
+            return 1;
+        }
         try {
             service.start();
         } catch (Exception e) {

@@ -31,6 +31,7 @@ public record Nat64Settings(
         boolean offload,
         InetSocketAddress httpAddress,
         net.gate64.common.web.WebAccess httpAccess,
+        SessionLogSettings sessionLog,
         TranslatorConfig translator,
         IpNetwork rfc6791v4,
         IpNetwork rfc6791v6) {

@@ -153,7 +153,8 @@ public final class SettingsLoader {
         IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 decrement, bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http, httpAccess, translator, rfc6791v4, rfc6791v6);
+                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode), translator,
+                rfc6791v4, rfc6791v6);
     }
 
     /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */
@@ -189,6 +190,24 @@ public final class SettingsLoader {
         });
     }
 
+    private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
+        String json = typed("session-log", () -> merged.getString("session-log")).trim();
+        InetSocketAddress ipfix = value("ipfix-collector", SettingsLoader::hostPort);
+        if (ipfix != null && ipfix.getPort() == 0) {
+            throw invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
+        }
+        Duration refresh = duration("ipfix-template-refresh");
+        long domain = longIn("ipfix-observation-domain", 0, 0xffffffffL);
+        int queue = (int) longIn("session-log-queue", 1, 1 << 24);
+        boolean stdout = json.equals("-");
+        SessionLogSettings s = new SessionLogSettings(json.isEmpty() || stdout ? null : Path.of(json), stdout, ipfix,
+                refresh, domain, queue);
+        if (s.enabled() && mode == Nat64Settings.Mode.SIIT) {
+            throw invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
+        }
+        return s;
+    }
+
     private static int[] portRange(String s) {
         String[] parts = s.split("-");
         try {
@@ -209,7 +228,7 @@ public final class SettingsLoader {
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064");
+            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064 or [::1]:8064");
         }
         String host = s.substring(0, colon);
         byte[] addr = IpNetwork.parseAddress(host, s);

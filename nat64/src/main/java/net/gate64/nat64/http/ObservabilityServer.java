@@ -139,6 +139,9 @@ public final class ObservabilityServer {
                 simple(sb, "gate64_nat64_sessions_expired_total", "counter", "Sessions expired.", service.sessions().expiredTotal());
                 simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
             }
+            if (service.eventLog() != null) {
+                service.eventLog().appendMetrics(sb);
+            }
             return sb.toString();
         }
 
