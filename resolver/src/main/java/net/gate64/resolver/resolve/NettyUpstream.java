@@ -273,6 +273,7 @@ public final class NettyUpstream implements Upstream {
             }
             Record question = m.getQuestion();
             if (m.getHeader().getID() != id || !m.getHeader().getFlag(Flags.QR) || question == null
+                    || m.getHeader().getOpcode() != org.xbill.DNS.Opcode.QUERY // an UPDATE parse yields data-less records
                     || !question.getName().equals(q.name()) || question.getType() != q.type()
                     || question.getDClass() != DClass.IN) {
                 mismatched.increment();
