@@ -14,6 +14,7 @@ import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.ra.RouterAdvertiser;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.BibEntry;
@@ -77,8 +78,7 @@ public final class Nat64Service implements AutoCloseable {
         this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
-                settings.ipv4Address(), settings.ipv6Address());
+        this.translatorConfig = settings.translator();
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
             this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
@@ -99,7 +99,8 @@ public final class Nat64Service implements AutoCloseable {
         if (bib != null) {
             return new StatefulMapper(pool6, bib, sessions, fragments, settings.ipv4Address());
         }
-        return new SiitMapper(pool6, eam, settings.ipv4Address());
+        return new SiitMapper(pool6, eam, new Rfc6791Pool(settings.rfc6791v4(), settings.rfc6791v6(),
+                settings.ipv4Address(), settings.ipv6Address()));
     }
 
     public void start() throws IOException {
