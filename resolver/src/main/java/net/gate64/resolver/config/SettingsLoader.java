@@ -122,7 +122,8 @@ public final class SettingsLoader {
                 (int) longIn("max-referrals", 1, 100),
                 net.gate64.resolver.script.ScriptSettings.from(this),
                 net.gate64.resolver.dns64.Dns64Settings.from(this),
-                net.gate64.resolver.dnssec.DnssecSettings.from(this));
+                net.gate64.resolver.dnssec.DnssecSettings.from(this),
+                net.gate64.resolver.server.ClientLimits.from(this));
     }
 
     /** The merged config, for settings owned by other components; use the helpers below to read it. */
