@@ -32,7 +32,8 @@ if [[ ! -x "$app/jre/bin/java" || "$app/jre/release" -ot "$jdk/release" ]]; then
   rm -rf "$app/jre"
   mkdir -p "$app"
   "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --compress=zip-6 --output "$app/jre"
+    --compress=zip-6 --generate-cds-archive --output "$app/jre"
+  rm -f "$app/jre/lib/server/classes_nocoops.jsa" # only for heaps above 32 GiB; 14 MiB
 fi
 
 # --- class path in a fixed order ----------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ install -m 0644 "$repo/conf/recursor.conf" "$repo/conf/nat64.conf" "$stage/etc/g
 # The cache must come from the same runtime and the same class path as the runs that use it; paths may differ (the
 # JVM relocates a class path whose jars kept their relative layout), so the staged tree trains for both artifacts.
 stamp=$app/gate64.aot
-if [[ ! -f "$stamp" || -n "$(find "$app/lib" -newer "$stamp" -name '*.jar' -print -quit)" ]]; then
+if [[ ! -f "$stamp" || -n "$(find "$app/lib" "$app/jre/release" -newer "$stamp" -print -quit)" ]]; then
   cp=$(sed "s#^/usr/lib/gate64#$app#" "$app/lib/classpath" | paste -sd:)
   port=$(( 20000 + RANDOM % 20000 ))
   log=$target/aot-training.log

@@ -9,8 +9,12 @@ import net.gate64.nat64.config.ConfigError;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
 import net.gate64.nat64.log.EventLog;
+import net.gate64.nat64.ra.RouterAdvertiser;
 
-/** {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--help]}. */
+/**
+ * {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--ra-only] [--help]}; {@code ./gate64 ra} is
+ * {@code --ra-only}: only the Router Advertisements of the same configuration, no TUN and no translation.
+ */
 public final class Nat64Main {
     private Nat64Main() {}
 
@@ -21,6 +25,7 @@ public final class Nat64Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path config = null;
         boolean check = false;
+        boolean raOnly = false;
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -35,6 +40,8 @@ public final class Nat64Main {
                 overrides.add(a.substring(2));
             } else if (a.equals("--check")) {
                 check = true;
+            } else if (a.equals("--ra-only")) {
+                raOnly = true;
             } else {
                 err.println("gate64 nat64: unknown argument '" + a + "' (see --help)");
                 return 2;
@@ -46,6 +53,9 @@ public final class Nat64Main {
         } catch (ConfigError e) {
             err.println("gate64 nat64: configuration error: " + e.getMessage());
             return 2;
+        }
+        if (raOnly) {
+            return advertiseOnly(settings, check, out, err);
         }
         if (check) {
             out.println("configuration OK; interface commands:");
@@ -78,9 +88,36 @@ public final class Nat64Main {
         return 1; // workers only end on a fatal TUN error
     }
 
+    /** {@code ./gate64 ra}: Router Advertisements until stopped; the last one withdraws the prefix. */
+    private static int advertiseOnly(Nat64Settings settings, boolean check, PrintStream out, PrintStream err) {
+        if (!settings.ra().enabled()) {
+            err.println("gate64 ra: ra-interfaces is empty: no interface to advertise on");
+            return 2;
+        }
+        if (check) {
+            out.println("configuration OK; advertising " + settings.ra().pref64() + " on " + settings.ra().interfaces());
+            return 0;
+        }
+        RouterAdvertiser ra;
+        try {
+            ra = RouterAdvertiser.start(settings.ra());
+        } catch (IOException e) {
+            err.println("gate64 ra: cannot start: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(ra::close, "nat64-ra-shutdown"));
+        try {
+            ra.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
     private static void usage(PrintStream out) {
         out.println("""
-                usage: ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--help]
+                usage: ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--ra-only] [--help]
+                       ./gate64 ra [--config FILE] [-Dkey=value ...] [--check]
 
                 Userspace NAT64 gateway on a Linux TUN device: stateful NAT64 (RFC 6146) or stateless SIIT
                 (RFC 7915 + EAM, RFC 7757). Needs root (or CAP_NET_ADMIN) and /dev/net/tun.
@@ -88,13 +125,15 @@ public final class Nat64Main {
                   --config FILE   HOCON settings (conf/nat64.conf documents every key and its default)
                   -Dkey=value     override one setting, e.g. -Dthreads=2 -Dpool4=\\"192.0.2.0/24\\"
                   --check         validate the settings, print the `ip` commands for the interface, exit
+                  --ra-only       only send the Router Advertisements (PREF64, RDNSS) of ra-interfaces: no TUN,
+                                  no translation (what `./gate64 ra` runs)
                   --help          this text
 
                 Unless configure-interface = true, bring the interface up and route the prefixes yourself, e.g.:
                   ip link set dev nat64 mtu 1500 up
                   ip -6 route replace 64:ff9b::/96 dev nat64
                   ip -4 route replace 192.0.2.0/24 dev nat64
-                Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: http://127.0.0.1:8064/sessions
+                Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: /sessions, probes: /health, /ready
                 Guide: docs/nat64.md""");
     }
 }

@@ -22,6 +22,7 @@ import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.Timeouts;
+import net.gate64.nat64.translate.TranslatorConfig;
 
 /**
  * Reads the gateway's HOCON settings: built-in defaults ({@code gate64-nat64.conf}), the operator's file, then
@@ -146,9 +147,79 @@ public final class SettingsLoader {
                 value("api-key", net.gate64.common.web.Secret::parse),
                 value("http-password", net.gate64.common.web.Secret::parse),
                 list("http-hostnames", x -> x));
+        boolean decrement = bool("decrement-hop-limit");
+        TranslatorConfig translator = translator(mtu, decrement, ipv4, ipv6);
+        IpNetwork rfc6791v4 = optionalNetwork("rfc6791v4-prefix", true);
+        IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
-                bool("decrement-hop-limit"), bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode));
+                decrement, bool("allow-non-global"), limits, timeouts, icmpRate,
+                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode), translator,
+                rfc6791v4, rfc6791v6, ra(pool6));
+    }
+
+    /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */
+    private TranslatorConfig translator(int mtu, boolean decrement, int ipv4, byte[] ipv6) {
+        int ipv4Mtu = (int) longIn("ipv4-mtu", 0, 65535);
+        ipv4Mtu = ipv4Mtu == 0 ? mtu : ipv4Mtu;
+        if (ipv4Mtu < TranslatorConfig.IPV4_MINIMUM_MTU) {
+            throw invalid("ipv4-mtu", "must be 0 (the mtu) or 68..65535");
+        }
+        int ipv6Mtu = (int) longIn("ipv6-mtu", 0, 65535);
+        ipv6Mtu = ipv6Mtu == 0 ? mtu : ipv6Mtu;
+        if (ipv6Mtu < TranslatorConfig.IPV6_MINIMUM_MTU) {
+            throw invalid("ipv6-mtu", "must be 0 (the mtu) or 1280..65535");
+        }
+        int lowest = (int) longIn("lowest-ipv6-mtu", TranslatorConfig.IPV6_MINIMUM_MTU, 65535);
+        if (lowest > ipv6Mtu) {
+            throw invalid("lowest-ipv6-mtu", lowest + " is larger than the IPv6 MTU " + ipv6Mtu);
+        }
+        return new TranslatorConfig(ipv4Mtu, ipv6Mtu, lowest, decrement, ipv4, ipv6, bool("zeroize-traffic-class"),
+                (int) longIn("override-tos", -1, 255), bool("amend-udp-checksum-zero"));
+    }
+
+    private IpNetwork optionalNetwork(String key, boolean ipv4) {
+        return value(key, s -> {
+            if (s.isBlank()) {
+                return null;
+            }
+            IpNetwork n = IpNetwork.parse(s);
+            if (n.isIpv4() != ipv4) {
+                throw new IllegalArgumentException("must be an " + (ipv4 ? "IPv4" : "IPv6") + " prefix");
+            }
+            return n;
+        });
+    }
+
+    private RaSettings ra(List<Nat64Prefix> pool6) {
+        List<String> interfaces = list("ra-interfaces", n -> {
+            if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(" ")) {
+                throw new IllegalArgumentException("'" + n + "' is not an interface name");
+            }
+            return n;
+        });
+        Duration interval = duration("ra-interval");
+        if (interval.compareTo(Duration.ofSeconds(4)) < 0 || interval.compareTo(Duration.ofSeconds(1800)) > 0) {
+            throw invalid("ra-interval", "must be 4s to 1800s (RFC 4861 MaxRtrAdvInterval)");
+        }
+        Duration lifetime = typed("ra-router-lifetime", () -> merged.getDuration("ra-router-lifetime"));
+        if (!lifetime.isZero() && (lifetime.compareTo(interval) < 0 || lifetime.compareTo(Duration.ofSeconds(9000)) > 0)) {
+            throw invalid("ra-router-lifetime", "must be 0 (not a default router) or from ra-interval to 9000s (RFC 4861)");
+        }
+        List<Nat64Prefix> pref64 = list("ra-pref64", Nat64Prefix::parse);
+        if (pref64.isEmpty()) {
+            pref64 = pool6;
+        }
+        List<byte[]> rdnss = list("ra-rdnss", a -> {
+            byte[] b = IpNetwork.parseAddress(a, a);
+            if (b.length != 16 || (b[0] & 0xff) == 0xff || java.util.Arrays.equals(b, new byte[16])) {
+                throw new IllegalArgumentException("'" + a + "' is not a unicast IPv6 address");
+            }
+            return b;
+        });
+        if (!interfaces.isEmpty() && pref64.isEmpty()) {
+            throw invalid("ra-pref64", "nothing to advertise: pool6 is empty, name the prefixes here");
+        }
+        return new RaSettings(interfaces, interval, lifetime, pref64, rdnss);
     }
 
     private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {

@@ -64,7 +64,9 @@ final class DemoCommand {
         overrides.addAll(args.overrides);
         Recursor recursor;
         try {
-            recursor = Recursor.start(SettingsLoader.load(config, overrides));
+            RecursorSettings settings = SettingsLoader.load(config, overrides);
+            net.gate64.common.log.Logs.configure(settings.logLevel(), settings.logFormat());
+            recursor = Recursor.start(settings);
         } catch (Exception e) {
             for (AutoCloseable l : labs) {
                 l.close();

@@ -2,7 +2,6 @@ package net.gate64.resolver.cli;
 
 import java.io.PrintStream;
 import java.net.BindException;
-import java.util.Locale;
 import net.gate64.resolver.config.ConfigError;
 
 /**
@@ -42,7 +41,6 @@ public final class Main {
         }
         try {
             Args args = Args.parse(argv, 1);
-            configureLogging(args);
             return switch (argv[0]) {
                 case "recursor" -> RecursorCommand.run(args, out);
                 case "demo" -> DemoCommand.run(args, out);
@@ -67,26 +65,6 @@ public final class Main {
         } catch (Exception e) {
             err.println("gate64: " + e);
             return 1;
-        }
-    }
-
-    /** slf4j-simple reads its settings once, from system properties, before the first logger exists. */
-    private static void configureLogging(Args args) {
-        String level = "info";
-        for (String o : args.overrides) {
-            if (o.startsWith("loglevel=")) {
-                level = o.substring("loglevel=".length()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
-            }
-        }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
-        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-        System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
-        // dnsjava logs every failed validation at ERROR with a stack trace: a flood of forged answers would flood the
-        // log. gate64 reports verdicts itself (metrics; log-fail mode logs each Bogus answer once).
-        if (!level.equals("debug") && !level.equals("trace")) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.xbill.DNS.dnssec", "off");
         }
     }
 }

@@ -2,6 +2,7 @@ package net.gate64.resolver.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import net.gate64.common.log.Logs;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -21,6 +22,7 @@ final class RecursorCommand {
             return 0;
         }
         RecursorSettings settings = SettingsLoader.load(args.config, args.overrides);
+        Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         Recursor recursor = Recursor.start(settings);
         reloadScriptOnSighup(recursor);
         runUntilStopped(recursor);

@@ -37,7 +37,9 @@ public record RecursorSettings(
         boolean webserver,
         InetSocketAddress webserverAddress,
         net.gate64.common.web.WebAccess webserverAccess,
-        String logLevel,
+        net.gate64.resolver.health.HealthChecks.Settings health,
+        net.gate64.common.log.LogLevel logLevel,
+        net.gate64.common.log.LogFormat logFormat,
         List<InetSocketAddress> queryLocalAddresses,
         boolean qnameMinimization,
         int maxQueriesPerQuery,
@@ -47,7 +49,8 @@ public record RecursorSettings(
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
         Dns64Settings dns64,
-        net.gate64.resolver.dnssec.DnssecSettings dnssec) {
+        net.gate64.resolver.dnssec.DnssecSettings dnssec,
+        net.gate64.resolver.server.ClientLimits clientLimits) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

@@ -28,7 +28,6 @@ import org.xbill.DNS.TextParseException;
  */
 public final class SettingsLoader {
     private static final String DEFAULTS = "gate64-recursor.conf";
-    private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 
     private final Config merged;
 
@@ -112,12 +111,12 @@ public final class SettingsLoader {
                         value("api-key", net.gate64.common.web.Secret::parse),
                         value("webserver-password", net.gate64.common.web.Secret::parse),
                         list("webserver-hostnames", s -> s)),
-                value("loglevel", s -> {
-                    if (!LOG_LEVELS.contains(s)) {
-                        throw new IllegalArgumentException("must be one of " + LOG_LEVELS);
-                    }
-                    return s;
-                }),
+                new net.gate64.resolver.health.HealthChecks.Settings(
+                        Duration.ofMillis(longIn("health-loop-stall-msec", 100, 600_000)),
+                        (int) longIn("health-backlog-percent", 1, 100),
+                        Duration.ofMillis(longIn("health-backlog-msec", 0, 3_600_000))),
+                value("loglevel", net.gate64.common.log.LogLevel::parse),
+                value("log-format", net.gate64.common.log.LogFormat::parse),
                 list("query-local-address", s -> HostPort.parse(s, 0)),
                 bool("qname-minimization"),
                 (int) longIn("max-qperq", 1, 10_000),
@@ -127,7 +126,8 @@ public final class SettingsLoader {
                 (int) longIn("max-referrals", 1, 100),
                 net.gate64.resolver.script.ScriptSettings.from(this),
                 net.gate64.resolver.dns64.Dns64Settings.from(this),
-                net.gate64.resolver.dnssec.DnssecSettings.from(this));
+                net.gate64.resolver.dnssec.DnssecSettings.from(this),
+                net.gate64.resolver.server.ClientLimits.from(this));
     }
 
     /** The merged config, for settings owned by other components; use the helpers below to read it. */

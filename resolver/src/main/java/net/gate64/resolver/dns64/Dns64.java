@@ -9,7 +9,9 @@ import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.resolve.Answer;
 import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.stats.DecisionLog;
 import net.gate64.resolver.stats.Metrics;
+import org.slf4j.event.Level;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -38,6 +40,7 @@ public final class Dns64 {
     private final LongAdder synthesized;
     private final LongAdder ptrAnswers;
     private final Metrics metrics;
+    private final DecisionLog decisions = new DecisionLog("net.gate64.resolver.dns64.Decisions");
 
     public Dns64(Dns64Settings settings, Lookup resolver, Metrics metrics) {
         this.settings = settings;
@@ -89,11 +92,11 @@ public final class Dns64 {
             return done(aaaa);
         }
         if (dnssecOkAndCd) {
-            skipped("do-cd");
+            skipped(qname, "do-cd");
             return done(aaaa);
         }
         if (aaaa.rcode() == Rcode.NXDOMAIN) {
-            skipped("nxdomain"); // §5.1.2: NXDOMAIN is passed on
+            skipped(qname, "nxdomain"); // §5.1.2: NXDOMAIN is passed on
             return done(aaaa);
         }
         List<Record> kept = synthesizer.withoutExcluded(aaaa.answer());
@@ -102,7 +105,7 @@ public final class Dns64 {
             return done(kept.size() == aaaa.answer().size() ? aaaa : new Answer(aaaa.rcode(), kept, aaaa.authority(), aaaa.security()));
         }
         if (aaaa.security() == Security.BOGUS) {
-            skipped("bogus");
+            skipped(qname, "bogus");
             return done(Answer.servfail(List.of()).withSecurity(Security.BOGUS, aaaa.ede())); // §5.5: never from forged data
         }
         List<Record> chain = chainOnly(kept);
@@ -116,13 +119,13 @@ public final class Dns64 {
             }
         }
         long cap = ttlCap;
-        return lookup.resolve(target, Type.A, budget).thenApply(a -> synthesise(aaaa, a, kept, chain, prefixes, cap));
+        return lookup.resolve(target, Type.A, budget).thenApply(a -> synthesise(qname, target, aaaa, a, kept, chain, prefixes, cap));
     }
 
-    private Answer synthesise(Answer aaaa, Answer a, List<Record> kept, List<Record> chain, List<Nat64Prefix> prefixes,
-                              long ttlCap) {
+    private Answer synthesise(Name qname, Name target, Answer aaaa, Answer a, List<Record> kept, List<Record> chain,
+                              List<Nat64Prefix> prefixes, long ttlCap) {
         if (a.security() == Security.BOGUS) {
-            skipped("bogus");
+            skipped(qname, "bogus");
             return Answer.servfail(List.of()).withSecurity(Security.BOGUS, a.ede()); // forged A: nothing to synthesise from
         }
         List<ARecord> as = new ArrayList<>();
@@ -136,11 +139,15 @@ public final class Dns64 {
         }
         List<Record> synth = a.rcode() == Rcode.NOERROR ? synthesizer.synthesize(as, prefixes, ttlCap) : List.of();
         if (synth.isEmpty()) {
-            skipped(a.rcode() == Rcode.NOERROR ? (as.isEmpty() ? "no-a" : "unmapped") : "a-failed");
+            skipped(qname, a.rcode() == Rcode.NOERROR ? (as.isEmpty() ? "no-a" : "unmapped") : "a-failed");
             // §5.1.4: excluded AAAA are absent; otherwise the original answer stands
             return aaaa.rcode() == Rcode.NOERROR ? new Answer(Rcode.NOERROR, kept, aaaa.authority(), aaaa.security()) : aaaa;
         }
         synthesized.increment();
+        if (decisions.enabled(Level.DEBUG)) {
+            decisions.decided(Level.DEBUG, "dns64 synthesised", qname, Type.AAAA, "synthesised", "target", target.toString(),
+                    "prefixes", prefixes.toString(), "records", synth.size());
+        }
         List<Record> out = new ArrayList<>(chain);
         out.addAll(aChain);
         out.addAll(synth);
@@ -242,8 +249,11 @@ public final class Dns64 {
         return name;
     }
 
-    private void skipped(String reason) {
+    private void skipped(Name qname, String reason) {
         metrics.counter("gate64_dns64_skipped_total", "AAAA answers DNS64 left alone, by reason", "reason", reason).increment();
+        // why a client got no synthesised AAAA: the unusual reasons at info, the routine ones at debug
+        boolean unusual = reason.equals("bogus") || reason.equals("a-failed") || reason.equals("unmapped");
+        decisions.decided(unusual ? Level.INFO : Level.DEBUG, "dns64 skipped", qname, Type.AAAA, reason);
     }
 
     /** Whether synthesised AAAA records sit in {@code answer} (for callers deciding on AD). */

@@ -55,6 +55,8 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  */
 public final class Validator implements Lookup {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
+    private final net.gate64.resolver.stats.DecisionLog bogusLog = new net.gate64.resolver.stats.DecisionLog(
+            "net.gate64.resolver.dnssec.Bogus");
     private static final long BOGUS_TTL = 60;
     private static final long MAX_VERDICT_TTL = 3600;
 
@@ -192,14 +194,10 @@ public final class Validator implements Lookup {
             if (v.ttl > 0) {
                 verdicts.put(key, v);
             }
-            if (v.security == Security.BOGUS) {
-                // log-fail exists to log these; elsewhere a flood of forged answers must not flood the log too
-                String text = v.ede == null ? "" : v.ede.text();
-                if (settings.mode() == DnssecSettings.Mode.LOG_FAIL) {
-                    LOG.info("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
-                } else {
-                    LOG.debug("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
-                }
+            if (v.security == Security.BOGUS) { // once per name and reason: forged answers cannot flood the log
+                String reason = v.ede == null || v.ede.text() == null ? "bogus" : v.ede.text();
+                bogusLog.decided(org.slf4j.event.Level.INFO, "dnssec bogus", qname, qtype, reason,
+                        "mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             }
             count(v.security);
             return answer.withSecurity(v.security, v.ede);
