@@ -53,9 +53,9 @@ public final class Recursor implements AutoCloseable {
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
-        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
+        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheBytes(), s.maxCacheTtl(), ticker);
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
-        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
+        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.maxPacketCacheBytes(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
         NettyUpstream transport = new NettyUpstream(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(),
                 io.netty.channel.epoll.Epoll.isAvailable(), metrics);

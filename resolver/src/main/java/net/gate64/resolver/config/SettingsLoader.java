@@ -91,9 +91,11 @@ public final class SettingsLoader {
                 path("hint-file"),
                 networks("dont-query"),
                 longIn("max-cache-entries", 1, Long.MAX_VALUE),
+                bytes("max-cache-bytes"),
                 longIn("max-cache-ttl", 0, Integer.MAX_VALUE),
                 longIn("max-negative-ttl", 0, Integer.MAX_VALUE),
                 longIn("max-packetcache-entries", 0, Long.MAX_VALUE),
+                bytes("max-packetcache-bytes"),
                 longIn("packetcache-ttl", 0, Integer.MAX_VALUE),
                 longIn("packetcache-negative-ttl", 0, Integer.MAX_VALUE),
                 longIn("packetcache-servfail-ttl", 0, Integer.MAX_VALUE),
@@ -151,6 +153,15 @@ public final class SettingsLoader {
 
     public String string(String key) {
         return typed(key, () -> merged.getString(key));
+    }
+
+    /** A size in bytes: a number, or HOCON's size syntax ("256M", "1G"); 0 or more. */
+    public long bytes(String key) {
+        long v = typed(key, () -> merged.getBytes(key));
+        if (v < 0) {
+            throw invalid(key, v + " is negative");
+        }
+        return v;
     }
 
     public long longIn(String key, long min, long max) {

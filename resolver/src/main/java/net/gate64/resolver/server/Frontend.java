@@ -161,6 +161,7 @@ public final class Frontend implements QueryHandler {
             return;
         }
         ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
+        Responder later = respond.keep(); // the one passed in may be reused for the next query once this returns
         CompletableFuture<QueryPipeline.Reply> reply;
         try {
             reply = pipeline.process(cq, loop);
@@ -168,18 +169,18 @@ public final class Frontend implements QueryHandler {
             memory.release(held);
             inFlight.release();
             LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-            respond.drop(DropReason.INTERNAL_ERROR);
+            later.drop(DropReason.INTERNAL_ERROR);
             return;
         }
         reply.whenComplete((r, e) -> {
             try {
                 if (e != null) {
                     LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-                    respond.drop(DropReason.INTERNAL_ERROR);
+                    later.drop(DropReason.INTERNAL_ERROR);
                 } else if (r.wire() == null) {
-                    respond.drop(r.dropped());
+                    later.drop(r.dropped());
                 } else {
-                    respond.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
+                    later.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
                     latency.observeNanos(System.nanoTime() - cq.receivedNanos());
                 }
             } finally {

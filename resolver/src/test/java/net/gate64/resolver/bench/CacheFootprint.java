@@ -110,8 +110,10 @@ public final class CacheFootprint {
 
     private static volatile Object sink;
 
-    private static void reachable(Object o) {
-        sink = o; // kept until measured
+    /** Keeps {@code o} reachable until measured; with -Dfootprint.hold=SECONDS, that long, for jcmd GC.class_histogram. */
+    private static void reachable(Object o) throws InterruptedException {
+        sink = o;
+        Thread.sleep(Long.getLong("footprint.hold", 0) * 1000);
         sink = null;
     }
 }
