@@ -20,7 +20,6 @@ systemctl stop pdns-recursor unbound nsd 2>/dev/null || true
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 make_work
 ./gate64 recursor --help >/dev/null 2>&1 || true # builds first, if sources changed
-ip addr add $nsd_addr/32 dev lo 2>/dev/null || true
 
 mkdir -p "$work/nsd/$nsd_addr"
 cat > "$work/nsd/$nsd_addr/mem.test.zone" <<ZONE
