@@ -86,9 +86,14 @@ public final class Recursor implements AutoCloseable {
         try {
             hints = RootHints.load(settings.hintFile());
         } catch (java.io.IOException e) {
-            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+            throw new net.gate64.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
         }
-        Recursor r = new Recursor(settings, ticker, hints);
+        Recursor r;
+        try {
+            r = new Recursor(settings, ticker, hints);
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
         try {
             r.server.start(settings.localAddresses(), settings.eventLoopThreads(), settings.clientTcpTimeout().toSeconds(),
                     settings.maxTcpClients());

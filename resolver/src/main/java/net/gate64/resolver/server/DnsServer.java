@@ -61,7 +61,7 @@ public final class DnsServer implements AutoCloseable {
     public void start(List<InetSocketAddress> addresses, int threads, long tcpIdleSeconds, int maxTcpClients)
             throws InterruptedException {
         for (InetSocketAddress address : addresses) {
-            Channel tcp = new ServerBootstrap()
+            ServerBootstrap tcpBootstrap = new ServerBootstrap()
                     .group(group)
                     .channel(transport.server())
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -74,8 +74,8 @@ public final class DnsServer implements AutoCloseable {
                                     new LengthFieldPrepender(2),
                                     new TcpHandler(maxTcpClients));
                         }
-                    })
-                    .bind(address).sync().channel();
+                    });
+            Channel tcp = bind(address, () -> tcpBootstrap.bind(address));
             channels.add(tcp);
             // TCP first so that port 0 resolves to one port shared by both transports.
             InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
@@ -92,9 +92,21 @@ public final class DnsServer implements AutoCloseable {
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
                 }
                 b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
-                channels.add(b.bind(bound).sync().channel());
+                channels.add(bind(bound, () -> b.bind(bound)));
             }
             LOG.info("listening on {} (udp x{}, tcp, {})", HostPort.format(bound), udpSockets, transport.name());
+        }
+    }
+
+    /** Binds, turning Netty's "bind(..) failed with error(-13)" into an error naming the address and local-address. */
+    private static Channel bind(InetSocketAddress address, java.util.function.Supplier<io.netty.channel.ChannelFuture> bind)
+            throws InterruptedException {
+        try {
+            return bind.get().sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw net.gate64.common.ListenError.of("local-address", address, e);
         }
     }
 
