@@ -1,5 +1,6 @@
 package net.gate64.nat64;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +11,7 @@ import net.gate64.config.Cli;
 import net.gate64.config.ConfigOptions;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
+import net.gate64.nat64.log.EventLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +76,13 @@ public final class Nat64Main implements Callable<Integer> {
             }
             return Cli.OK;
         }
-        Nat64Service service = new Nat64Service(settings, System::nanoTime);
+        Nat64Service service;
+        try {
+            service = new Nat64Service(settings, System::nanoTime, EventLog.open(settings.sessionLog(), settings.pool6()));
+        } catch (IOException e) {
+            err.println("gate64 nat64: cannot open the session log: " + Cli.describe(e));
+            return Cli.FAILED;
+        }
         try {
             service.start();
         } catch (ListenError e) {

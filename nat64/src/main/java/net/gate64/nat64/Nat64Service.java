@@ -10,12 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.http.ObservabilityServer;
+import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
+import net.gate64.nat64.state.BibEntry;
 import net.gate64.nat64.state.FragmentMemory;
+import net.gate64.nat64.state.NatEventSink;
 import net.gate64.nat64.state.Pool4;
+import net.gate64.nat64.state.Session;
 import net.gate64.nat64.state.SessionTable;
 import net.gate64.nat64.state.StatefulMapper;
 import net.gate64.nat64.translate.AddressMapper;
@@ -53,19 +57,26 @@ public final class Nat64Service implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService sweeper;
     private volatile boolean running = true;
+    private final EventLog eventLog;
     private TunDevice tun;
     private ObservabilityServer http;
 
     public Nat64Service(Nat64Settings settings, LongSupplier nanoClock) {
+        this(settings, nanoClock, null);
+    }
+
+    /** {@code eventLog}: where binding and session events go (stateful mode), or null for nowhere. */
+    public Nat64Service(Nat64Settings settings, LongSupplier nanoClock, EventLog eventLog) {
         this.settings = settings;
         this.clock = nanoClock;
+        this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = new TranslatorConfig(settings.mtu(), settings.decrementHopLimit(),
+        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
                 settings.ipv4Address(), settings.ipv6Address());
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
-            this.bib = new Bib(pool4);
+            this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
             this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock);
             this.fragments = new FragmentMemory(65536, nanoClock);
             this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
@@ -100,12 +111,15 @@ public final class Nat64Service implements AutoCloseable {
             Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler));
             workers.add(t);
         }
+        if (eventLog != null) {
+            eventLog.start();
+        }
         workers.forEach(Thread::start);
         if (sweeper != null) {
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         }
         if (settings.httpAddress() != null) {
-            http = new ObservabilityServer(settings.httpAddress(), this);
+            http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
             http.start();
         }
         LOG.info("nat64 started: tun={} offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
@@ -217,6 +231,11 @@ public final class Nat64Service implements AutoCloseable {
         return settings;
     }
 
+    /** Null when session logging is off. */
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
     /** Null in SIIT mode. */
     public Bib bib() {
         return bib;
@@ -239,7 +258,10 @@ public final class Nat64Service implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
         running = false;
         if (http != null) {
             http.stop();
@@ -256,6 +278,29 @@ public final class Nat64Service implements AutoCloseable {
         }
         if (tun != null) {
             tun.close();
+        }
+        if (eventLog != null) {
+            endEverything();
+            eventLog.close();
+        }
+    }
+
+    /** Stopping ends every session and binding: the log says so, so that no mapping is left without an end. */
+    private void endEverything() {
+        try {
+            if (sweeper != null) {
+                sweeper.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (sessions != null) {
+            for (Session s : sessions.list()) {
+                eventLog.sessionDeleted(s);
+            }
+            for (BibEntry e : bib.entries()) {
+                eventLog.bibDeleted(e);
+            }
         }
     }
 }

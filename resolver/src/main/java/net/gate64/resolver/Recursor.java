@@ -3,8 +3,6 @@ package net.gate64.resolver;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.RecordCache;
@@ -17,7 +15,7 @@ import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.ResponseBuilder;
 import net.gate64.resolver.resolve.CachingResolver;
 import net.gate64.resolver.resolve.CoalescingFetcher;
-import net.gate64.resolver.resolve.DnsTransport;
+import net.gate64.resolver.resolve.NettyUpstream;
 import net.gate64.resolver.resolve.ForwardingFetcher;
 import net.gate64.resolver.resolve.IteratingFetcher;
 import net.gate64.resolver.resolve.RootHints;
@@ -36,7 +34,6 @@ public final class Recursor implements AutoCloseable {
     private final RecordCache recordCache;
     private final NegativeCache negativeCache;
     private final PacketCache packetCache;
-    private final ExecutorService slowPath = Executors.newVirtualThreadPerTaskExecutor();
     private final DnsServer server;
     private final WebServer web;
     private final ScriptStage scripts;
@@ -48,14 +45,17 @@ public final class Recursor implements AutoCloseable {
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
         packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
-        DnsTransport transport = new DnsTransport(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(), metrics);
+        NettyUpstream transport = new NettyUpstream(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(),
+                io.netty.channel.epoll.Epoll.isAvailable(), metrics);
         boolean v4 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address);
         boolean v6 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet6Address);
-        IteratingFetcher iterator = new IteratingFetcher(recordCache, transport, new ServerSelection(), hints,
+        ResponseReader reader = new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl());
+        IteratingFetcher iterator = new IteratingFetcher(recordCache, negativeCache, reader, transport,
+                new ServerSelection<>(), hints,
                 new IteratingFetcher.Options(s.qnameMinimization(), v4, v6, s.dontQuery(), 53, s.maxReferrals()), metrics);
-        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator);
-        CachingResolver resolver = new CachingResolver(recordCache, negativeCache,
-                new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl()),
+        ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator,
+                new ServerSelection<>(), metrics);
+        CachingResolver resolver = new CachingResolver(recordCache, negativeCache, reader,
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
         transport.requestDnssecRecords(s.dnssec().mode().requestsDnssecRecords());
@@ -65,14 +65,27 @@ public final class Recursor implements AutoCloseable {
         };
         DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
-        scripts = ScriptStage.start(s.script(), dnssec, dns64, metrics); // a broken script refuses to start
+        scripts = ScriptStage.start(s.script(), dns64, metrics); // a broken script refuses to start
         QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);
-        Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, slowPath, s.maxMThreads(),
-                s.udpTruncationThreshold(), metrics, scripts::tag);
+        Frontend.ScriptTagger tagger = new Frontend.ScriptTagger() {
+            @Override
+            public net.gate64.scripting.ScriptHooks snapshot() {
+                return scripts.snapshot();
+            }
+
+            @Override
+            public int tag(net.gate64.scripting.ScriptHooks script, io.netty.buffer.ByteBuf query,
+                           net.gate64.resolver.wire.QueryView view, InetSocketAddress remote, InetSocketAddress local,
+                           net.gate64.resolver.pipeline.Transport t) {
+                return scripts.tag(script, query, view, remote, local, t);
+            }
+        };
+        Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
+                s.udpTruncationThreshold(), metrics, tagger);
         server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
-        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAllowFrom(), metrics, this) : null;
+        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), metrics, this) : null;
         registerCacheMetrics();
     }
 
@@ -169,7 +182,6 @@ public final class Recursor implements AutoCloseable {
             web.close();
         }
         server.close();
-        slowPath.shutdownNow();
         scripts.close();
     }
 }

@@ -42,6 +42,14 @@ public final class ReloadableScript implements ScriptHooks {
         return fresh.description();
     }
 
+    /**
+     * The script in service now, to pin for the whole of one query: a reload swaps in a new one for later queries,
+     * while this one keeps serving the query that holds it (its instances close as they come back).
+     */
+    public ScriptHooks current() {
+        return current.get();
+    }
+
     public Path file() {
         return file.get();
     }

@@ -3,10 +3,10 @@ package net.gate64.scripting;
 import java.time.Duration;
 
 /**
- * How scripts run: the time budget of one hook call, and how many engine instances (Lua states, JavaScript
- * contexts) may exist at once. Each instance serves one hook call at a time.
+ * How scripts run: the time budget of one hook call, how many engine instances (Lua states, JavaScript contexts) may
+ * exist at once (each serves one hook call at a time), and what a script may do outside the DNS API.
  */
-public record ScriptOptions(Duration hookTimeout, int maxInstances) {
+public record ScriptOptions(Duration hookTimeout, int maxInstances, ScriptSandbox sandbox) {
     public ScriptOptions {
         if (hookTimeout.isNegative() || hookTimeout.isZero()) {
             throw new IllegalArgumentException("hook timeout must be positive");
@@ -14,6 +14,14 @@ public record ScriptOptions(Duration hookTimeout, int maxInstances) {
         if (maxInstances < 1) {
             throw new IllegalArgumentException("at least one script instance is needed");
         }
+        if (sandbox == null) {
+            throw new IllegalArgumentException("a sandbox setting is needed (ScriptSandbox.STRICT or OPEN)");
+        }
+    }
+
+    /** Sandboxed and reading nothing. */
+    public ScriptOptions(Duration hookTimeout, int maxInstances) {
+        this(hookTimeout, maxInstances, ScriptSandbox.STRICT);
     }
 
     public static ScriptOptions defaults() {

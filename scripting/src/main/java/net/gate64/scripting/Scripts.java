@@ -37,8 +37,8 @@ public final class Scripts {
     public static ScriptHooks fromSource(String name, String source, Language language, ScriptOptions options,
                                          ScriptEvents events) {
         return switch (language) {
-            case LUA -> new PooledScript(name + " (Lua)", () -> new LuaInstance(name, source), options, events);
-            case JAVASCRIPT -> new PooledScript(name + " (JavaScript)", () -> new JsInstance(name, source),
+            case LUA -> new PooledScript(name + " (Lua)", () -> new LuaInstance(name, source, options.sandbox()), options, events);
+            case JAVASCRIPT -> new PooledScript(name + " (JavaScript)", () -> new JsInstance(name, source, options.sandbox()),
                     options, events);
         };
     }

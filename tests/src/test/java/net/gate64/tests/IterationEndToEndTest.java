@@ -59,10 +59,14 @@ class IterationEndToEndTest {
     }
 
     static Recursor newRecursor(String... extra) throws Exception {
+        return newRecursor(com.github.benmanes.caffeine.cache.Ticker.systemTicker(), extra);
+    }
+
+    static Recursor newRecursor(com.github.benmanes.caffeine.cache.Ticker ticker, String... extra) throws Exception {
         List<String> o = new ArrayList<>(List.of("local-address=[\"127.0.0.1:0\"]", "webserver=false", "dnssec=off", "threads=1",
                 "hint-file=\"" + hints + "\"", "dont-query=[]", "network-timeout=1000"));
         o.addAll(List.of(extra));
-        return Recursor.start(SettingsLoader.load(null, o));
+        return Recursor.start(SettingsLoader.load(null, o), ticker);
     }
 
     /** The poisoner: answers its own names but adds records for good.test, and sends wrong IDs for spoof.evil. */
@@ -238,6 +242,56 @@ class IterationEndToEndTest {
         try (Recursor tight = newRecursor("max-qperq=2")) {
             assertEquals(Rcode.SERVFAIL, ask(tight, "www.glueless.test.", Type.A).getRcode());
             assertTrue(tight.metrics().value("gate64_limit_hits_total", "limit", "outgoing-queries") >= 1);
+        }
+    }
+
+    /**
+     * Issue 11: the NS set of shortglue.test lives a day, its server's address 60 s. Once the address expired, a new
+     * name under the zone is still answered: the referral is fetched from the parent again.
+     */
+    @Test
+    void expiredGlueUnderACachedNsSetIsFetchedAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        try (Recursor r = newRecursor(now::get)) {
+            assertEquals(List.of("192.0.2.7"), addresses(ask(r, "www.shortglue.test.", Type.A)));
+            assertEquals(Rcode.NOERROR, ask(r, "shortglue.test.", Type.NS).getRcode()); // caches the day-long NS set
+            now.addAndGet(Duration.ofSeconds(120).toNanos());
+            assertEquals(List.of("192.0.2.8"), addresses(ask(r, "www2.shortglue.test.", Type.A)));
+            assertTrue(r.metrics().value("gate64_iterator_events_total", "kind", "glue-refetch") >= 1);
+        }
+    }
+
+    /**
+     * Issue 11: a zone whose only server never answers. Two timeouts throttle it; the next question fails at once,
+     * without a query to it, instead of waiting out the network timeout again.
+     */
+    @Test
+    void aDeadAuthorityIsThrottled() throws Exception {
+        LabServer dead = lab.server("127.0.54.5");
+        try (Recursor r = newRecursor()) {
+            assertEquals(Rcode.SERVFAIL, ask(r, "n1.dead.test.", Type.A).getRcode());
+            assertEquals(Rcode.SERVFAIL, ask(r, "n2.dead.test.", Type.A).getRcode());
+            int before = dead.received().size();
+            assertEquals(Rcode.SERVFAIL, ask(r, "n3.dead.test.", Type.A).getRcode());
+            assertEquals(before, dead.received().size(), "the throttled server was asked again");
+            assertTrue(r.metrics().value("gate64_iterator_events_total", "kind", "throttled") >= 1);
+        }
+    }
+
+    /**
+     * Issue 11: a silent forwarder beside a healthy one costs at most a timeout or two, not one per query: once it has
+     * timed out it is passed over while the other answers.
+     */
+    @Test
+    void aSilentForwarderBesideAHealthyOneIsPassedOver() throws Exception {
+        LabServer silent = lab.server("127.0.54.5");
+        try (Recursor r = newRecursor("forward-zones={\"good.test\"=[\"127.0.54.5:53\",\"127.0.54.3:53\"]}")) {
+            int before = silent.received().size();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(Rcode.NXDOMAIN, ask(r, "n" + i + ".good.test.", Type.A).getRcode());
+            }
+            assertTrue(silent.received().size() - before <= 2, "the silent forwarder was asked "
+                    + (silent.received().size() - before) + " times for 8 questions");
         }
     }
 }

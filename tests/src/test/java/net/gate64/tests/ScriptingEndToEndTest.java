@@ -463,23 +463,25 @@ class ScriptingEndToEndTest {
         return last;
     }
 
-    /** The endpoint behind {@code ./gate64 control reload-lua-script [FILE]}. */
+    /** The endpoint behind {@code ./gate64 control reload-lua-script}: the configured file, with the API key. */
     @Test
-    void reloadOverTheControlEndpoint() throws Exception {
-        try (LabFixture f = start(SCRIPTS.resolve("empty.lua"), "webserver=true", "webserver-address=\"127.0.0.1:0\"")) {
+    void reloadOverTheControlEndpoint(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("live.lua");
+        Files.copy(SCRIPTS.resolve("empty.lua"), script);
+        try (LabFixture f = start(script, "webserver=true", "webserver-address=\"127.0.0.1:0\"", "api-key=\"k\"")) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            String base = "http://127.0.0.1:" + f.recursor.webAddress().getPort() + "/control/reload-lua-script?file=";
-            java.net.http.HttpResponse<String> bad = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(base + SCRIPTS.resolve("broken.js"))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpRequest reload = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + f.recursor.webAddress().getPort() + "/control/reload-lua-script")).header("X-API-Key", "k")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+            Files.copy(SCRIPTS.resolve("broken.lua"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.net.http.HttpResponse<String> bad = http.send(reload, java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(500, bad.statusCode());
-            assertTrue(bad.body().contains("broken.js:4"), bad.body());
+            assertTrue(bad.body().contains("live.lua:4"), bad.body());
             assertEquals(Rcode.NXDOMAIN, ask(f, "127.0.0.1", "scripted.demo.test.", Type.A).getRcode());
-            java.net.http.HttpResponse<String> ok = http.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(base + SCRIPTS.resolve("hooks.lua"))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            Files.copy(SCRIPTS.resolve("hooks.lua"), script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.net.http.HttpResponse<String> ok = http.send(reload, java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode(), ok.body());
-            assertTrue(ok.body().startsWith("reloaded " + SCRIPTS.resolve("hooks.lua")), ok.body());
+            assertTrue(ok.body().startsWith("reloaded " + script), ok.body());
             assertEquals(List.of("192.0.2.99", "192.0.2.98"), data(ask(f, "127.0.0.1", "scripted.demo.test.", Type.A)));
         }
     }

@@ -28,7 +28,9 @@ public record Nat64Settings(
         double icmpErrorsPerSecond,
         boolean configureInterface,
         boolean offload,
-        InetSocketAddress httpAddress) {
+        InetSocketAddress httpAddress,
+        net.gate64.common.web.WebAccess httpAccess,
+        SessionLogSettings sessionLog) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
     public enum Mode { STATEFUL, SIIT }

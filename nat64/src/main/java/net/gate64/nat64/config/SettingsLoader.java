@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Set;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
+import net.gate64.common.NetworkSet;
+import net.gate64.common.web.Secret;
+import net.gate64.common.web.WebAccess;
 import net.gate64.config.ConfigError;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
@@ -118,9 +121,31 @@ public final class SettingsLoader {
                 duration("udp-timeout"), duration("icmp-timeout"), Duration.ofSeconds(6));
         double icmpRate = c.number("icmp-errors-per-second", 0, 1_000_000);
         InetSocketAddress http = c.value("http-address", SettingsLoader::hostPort);
+        WebAccess httpAccess = new WebAccess(c.all("http-allow-from", NetworkSet::of),
+                c.value("api-key", Secret::parse),
+                c.value("http-password", Secret::parse),
+                c.list("http-hostnames", x -> x));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 c.bool("decrement-hop-limit"), c.bool("allow-non-global"), limits, timeouts, icmpRate,
-                c.bool("configure-interface"), c.bool("offload"), http);
+                c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode));
+    }
+
+    private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
+        String json = c.string("session-log").trim();
+        InetSocketAddress ipfix = c.value("ipfix-collector", SettingsLoader::hostPort);
+        if (ipfix != null && ipfix.getPort() == 0) {
+            throw c.invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
+        }
+        Duration refresh = duration("ipfix-template-refresh");
+        long domain = c.number("ipfix-observation-domain", 0, 0xffffffffL);
+        int queue = (int) c.number("session-log-queue", 1, 1 << 24, "events");
+        boolean stdout = json.equals("-");
+        SessionLogSettings s = new SessionLogSettings(json.isEmpty() || stdout ? null : Path.of(json), stdout, ipfix,
+                refresh, domain, queue);
+        if (s.enabled() && mode == Nat64Settings.Mode.SIIT) {
+            throw c.invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
+        }
+        return s;
     }
 
     private static int[] portRange(String s) {
@@ -143,7 +168,7 @@ public final class SettingsLoader {
         }
         int colon = s.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064");
+            throw new IllegalArgumentException("must be address:port, e.g. 127.0.0.1:8064 or [::1]:8064");
         }
         String host = s.substring(0, colon);
         byte[] addr = IpNetwork.parseAddress(host, s);

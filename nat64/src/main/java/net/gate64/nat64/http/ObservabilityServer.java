@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executors;
+import net.gate64.common.web.HttpGuard;
+import net.gate64.common.web.WebAccess;
 import net.gate64.nat64.Nat64Service;
 import net.gate64.nat64.state.Session;
 import net.gate64.nat64.translate.Counters;
@@ -17,13 +19,14 @@ import net.gate64.nat64.translate.DropReason;
 /**
  * A tiny HTTP endpoint (JDK httpserver, one thread) on a loopback address: {@code /metrics} in Prometheus text
  * format, {@code /sessions} listing the stateful table (text, one session per line, at most {@code ?limit=} lines).
+ * Every request passes {@link WebAccess} ({@code http-allow-from}, Host and Origin, {@code http-password}).
  */
 public final class ObservabilityServer {
     private static final int DEFAULT_LIMIT = 10_000;
     private final HttpServer server;
     private final Nat64Service service;
 
-    public ObservabilityServer(InetSocketAddress address, Nat64Service service) throws IOException {
+    public ObservabilityServer(InetSocketAddress address, WebAccess access, Nat64Service service) throws IOException {
         this.service = service;
         try {
             this.server = HttpServer.create(address, 16);
@@ -31,8 +34,10 @@ public final class ObservabilityServer {
             throw net.gate64.common.ListenError.of("http-address", address, e);
         }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("nat64-http").unstarted(r)));
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/sessions", this::sessions);
+        server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ, this::metrics));
+        server.createContext("/sessions", HttpGuard.guard(access, WebAccess.Kind.READ, this::sessions));
+        server.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
+                ex -> send(ex, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n", 404)));
     }
 
     public void start() {
@@ -137,6 +142,9 @@ public final class ObservabilityServer {
                 simple(sb, "gate64_nat64_sessions_created_total", "counter", "Sessions created.", service.sessions().createdTotal());
                 simple(sb, "gate64_nat64_sessions_expired_total", "counter", "Sessions expired.", service.sessions().expiredTotal());
                 simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
+            }
+            if (service.eventLog() != null) {
+                service.eventLog().appendMetrics(sb);
             }
             return sb.toString();
         }

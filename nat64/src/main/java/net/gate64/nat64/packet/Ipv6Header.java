@@ -13,6 +13,7 @@ public final class Ipv6Header {
     public static final int ROUTING = 43;
     public static final int FRAGMENT = 44;
     public static final int DESTINATION_OPTIONS = 60;
+    public static final int AUTHENTICATION = 51;
 
     private Ipv6Header() {}
 

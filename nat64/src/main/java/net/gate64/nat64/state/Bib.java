@@ -14,12 +14,19 @@ public final class Bib {
     private final ConcurrentHashMap<Key, BibEntry> by6 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, BibEntry> by4 = new ConcurrentHashMap<>();
     private final Pool4 pool4;
+    final NatEventSink events;
     private static final int MAX_PROBES = 65536;
     final LongAdder created = new LongAdder();
     final LongAdder exhausted = new LongAdder();
 
     public Bib(Pool4 pool4) {
+        this(pool4, NatEventSink.NONE);
+    }
+
+    /** {@code events} hears of every binding and session created and deleted in these tables. */
+    public Bib(Pool4 pool4, NatEventSink events) {
         this.pool4 = pool4;
+        this.events = events;
     }
 
     public Pool4 pool4() {
@@ -71,6 +78,7 @@ public final class Bib {
                     return winner;
                 }
                 created.increment();
+                events.bibCreated(fresh);
                 return fresh;
             }
         }
@@ -82,6 +90,7 @@ public final class Bib {
     void retire(BibEntry e) {
         by6.remove(e.key6, e);
         by4.remove(e.key4, e);
+        events.bibDeleted(e);
     }
 
     public int size() {

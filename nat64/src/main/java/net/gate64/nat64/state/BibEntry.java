@@ -63,6 +63,15 @@ public final class BibEntry {
         return port6;
     }
 
+    /** The IPv6 address's first and last eight bytes (no allocation, unlike {@link #addr6()}). */
+    public long addr6Hi() {
+        return hi6;
+    }
+
+    public long addr6Lo() {
+        return lo6;
+    }
+
     public byte[] addr6() {
         byte[] b = new byte[16];
         Bytes.put64(b, 0, hi6);

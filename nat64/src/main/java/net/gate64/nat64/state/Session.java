@@ -38,6 +38,11 @@ public final class Session {
         return remotePort;
     }
 
+    /** Which pool6 prefix the IPv6 view of the remote uses: pool6[prefixIndex] + remote4. */
+    public int prefixIndex() {
+        return prefixIndex;
+    }
+
     public TcpState tcpState() {
         return tcp;
     }

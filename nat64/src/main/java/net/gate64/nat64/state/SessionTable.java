@@ -90,6 +90,7 @@ public final class SessionTable {
             return raced;
         }
         created.increment();
+        bib.events.sessionCreated(fresh);
         return fresh;
     }
 
@@ -108,6 +109,7 @@ public final class SessionTable {
             if (now - s.expiresAt > 0 && sessions.remove(s.key, s)) {
                 s.bib.last = null;
                 count.decrementAndGet();
+                bib.events.sessionDeleted(s);
                 if (limits.maxSessionsPerClient() > 0) {
                     Key ck = new Key().set(s.bib.hi6, s.bib.lo6, 0);
                     AtomicInteger c = perClient.get(ck);

@@ -7,6 +7,8 @@ public enum DropReason {
     BAD_LENGTH("bad_length"),
     BAD_HEADER_CHECKSUM("bad_header_checksum"),
     ROUTING_HEADER("routing_header"),
+    /** RFC 7915 §5.1: an extension header after the Fragment header cannot become consistent IPv4 fragments. */
+    EXTENSION_AFTER_FRAGMENT("extension_after_fragment"),
     UNSUPPORTED_PROTOCOL("unsupported_protocol"),
     ICMP_UNTRANSLATABLE("icmp_untranslatable"),
     ICMP_ERROR_NESTED("icmp_error_nested"),

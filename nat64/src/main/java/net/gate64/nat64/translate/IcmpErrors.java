@@ -23,19 +23,22 @@ final class IcmpErrors {
     private final TranslatorConfig config;
     private final IcmpRateLimiter limiter;
     private final Counters counters;
+    private final byte[] gateway6;
     private final byte[] destination = new byte[16];
 
     IcmpErrors(TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
         this.config = config;
         this.limiter = limiter;
         this.counters = counters;
+        this.gateway6 = config.gateway6();
     }
 
     /**
      * An ICMPv6 error about the IPv6 packet {@code in[0..len)}, written to {@code out}; returns its length or 0 when
-     * suppressed. {@code isError} says the offending packet is itself an ICMPv6 error.
+     * suppressed. {@code isError} says the offending packet is itself an ICMPv6 error; {@code rest} is the 32-bit
+     * field after the checksum (MTU, pointer or 0).
      */
-    int toIpv6Sender(byte[] in, int len, boolean isError, int type, int code, int mtu, byte[] out) {
+    int toIpv6Sender(byte[] in, int len, boolean isError, int type, int code, int rest, byte[] out) {
         if (isError || !unicastSource6(in) || !allowed()) {
             return 0;
         }
@@ -43,10 +46,10 @@ final class IcmpErrors {
         System.arraycopy(in, 0, out, 48, body);
         out[40] = (byte) type;
         out[41] = (byte) code;
-        put32(out, 44, mtu);
+        put32(out, 44, rest);
         byte[] dst = destination;
         System.arraycopy(in, Ipv6Header.SOURCE, dst, 0, 16);
-        Ipv6Header.write(out, 0, 0, 8 + body, 58, DEFAULT_TTL, config.gateway6(), dst);
+        Ipv6Header.write(out, 0, 0, 8 + body, 58, DEFAULT_TTL, gateway6, dst);
         put16(out, 42, 0);
         int sum = Ipv6Header.pseudoSum(out, 0, 8 + body, 58);
         put16(out, 42, Checksums.finish(Checksums.sum(out, 40, 8 + body, sum)));
@@ -56,6 +59,11 @@ final class IcmpErrors {
 
     /** An ICMPv4 error about the IPv4 packet {@code in[0..len)}; {@code rest} is the 32-bit field after the checksum. */
     int toIpv4Sender(byte[] in, int len, boolean isError, int type, int code, int rest, byte[] out) {
+        return toIpv4Sender(in, len, isError, type, code, rest, config.gateway4(), out);
+    }
+
+    /** As above, from {@code source} instead of the gateway's own address. */
+    int toIpv4Sender(byte[] in, int len, boolean isError, int type, int code, int rest, int source, byte[] out) {
         boolean nonFirstFragment = (((in[6] & 0xff) << 8 | (in[7] & 0xff)) & Ipv4Header.OFFSET_MASK) != 0;
         int src = i32(in, Ipv4Header.SOURCE);
         boolean unicast = src != 0 && (src >>> 28) < 0xe; // RFC 1812 §4.3.2.7: not to 0.0.0.0, multicast, class E
@@ -69,7 +77,7 @@ final class IcmpErrors {
         put16(out, 22, 0);
         put32(out, 24, rest);
         put16(out, 22, Checksums.finish(Checksums.sum(out, 20, 8 + body, 0)));
-        Ipv4Header.write(out, 0, 0, 28 + body, 0, 0, DEFAULT_TTL, 1, config.gateway4(), i32(in, Ipv4Header.SOURCE));
+        Ipv4Header.write(out, 0, 0, 28 + body, 0, 0, DEFAULT_TTL, 1, source, i32(in, Ipv4Header.SOURCE));
         counters.icmpErrorsSent.increment();
         return 28 + body;
     }

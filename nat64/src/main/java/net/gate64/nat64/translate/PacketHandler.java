@@ -97,19 +97,22 @@ public final class PacketHandler {
         return translated;
     }
 
-    /** Packets in {@link #output()} after the last call: more than one when the translator fragmented (RFC 7915 §4). */
+    /**
+     * Packets in {@link #output()} after the last call: more than one when the translator fragmented (RFC 7915 §4.1
+     * into IPv6 fragments, §5 into IPv4 fragments below the IPv4 MTU).
+     */
     public int packetCount() {
-        return lastTo6 ? to6.packetCount() : 1;
+        return lastTo6 ? to6.packetCount() : to4.packetCount();
     }
 
     /** Offset of packet {@code i} in {@link #output()}. */
     public int packetOffset(int i) {
-        return lastTo6 ? to6.packetOffset(i) : 0;
+        return lastTo6 ? to6.packetOffset(i) : to4.packetOffset(i);
     }
 
     /** Length of packet {@code i}; {@code total} is what {@link #handle} returned. */
     public int packetLength(int i, int total) {
-        return lastTo6 ? to6.packetLength(i, total) : total;
+        return lastTo6 ? to6.packetLength(i, total) : to4.packetLength(i, total);
     }
 
     public byte[] output() {

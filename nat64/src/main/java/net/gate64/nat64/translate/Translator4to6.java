@@ -15,9 +15,12 @@ import net.gate64.nat64.packet.Ipv6Header;
  *
  * <p>IPv4 options are dropped from the translated packet (RFC 7915 §4.1 allows ignoring them; an unexpired source
  * route is not answered with an ICMP error). A fragment gets an IPv6 Fragment header carrying the IPv4 identification
- * and offset. An IPv4 packet without DF whose translation exceeds 1280 bytes is split into IPv6 fragments of at most
- * 1280 bytes (RFC 7915 §4); with DF, a packet that does not fit the MTU is answered with Fragmentation Needed. A UDP datagram with a zero checksum gets a
- * computed one when it is not fragmented and is dropped when it is (RFC 7915 §4.5).
+ * and offset. An IPv4 packet without DF whose translation exceeds {@code lowest-ipv6-mtu} (1280 by default) is split
+ * into IPv6 fragments of at most that size (RFC 7915 §4.1); with DF, a packet that does not fit the IPv6 MTU is
+ * answered with Fragmentation Needed. A UDP datagram with a zero checksum gets a computed one when it is not
+ * fragmented and {@code amend-udp-checksum-zero} is on; otherwise it is dropped and answered with ICMPv4 3/13
+ * (RFC 7915 §4.5, §4.4). ICMPv4 errors with RFC 4884 extensions keep them, with the length recomputed (§4.2), and a
+ * Packet Too Big never says less than 1280 (§4.2, §5).
  */
 public final class Translator4to6 {
     private static final int TCP = 6;
@@ -31,8 +34,6 @@ public final class Translator4to6 {
     private final Flow inner = new Flow();
     private boolean gso;
     private boolean partialChecksum;
-    /** RFC 7915 §4: translated fragments are at most the IPv6 minimum MTU. */
-    private static final int FRAGMENT_LIMIT = 1280;
     private static final int MAX_FRAGMENTS = 64;
     private final byte[] scratch = new byte[70_000 + MAX_FRAGMENTS * 48];
     private final int[] fragmentOffsets = new int[MAX_FRAGMENTS];
@@ -98,6 +99,7 @@ public final class Translator4to6 {
         }
         int ttl = u8(in, Ipv4Header.TTL);
         int hop = ttl;
+        int tos = u8(in, 1);
         if (config.decrementHopLimit()) {
             if (ttl <= 1) {
                 boolean isError = proto == ICMP4 && first && l4len >= 1 && IcmpMapping.isV4Error(u8(in, l4));
@@ -137,8 +139,10 @@ public final class Translator4to6 {
             if (proto == TCP) {
                 f.tcpFlags = u8(in, l4 + 13);
             } else if (u16(in, l4 + 6) == 0) {
-                if (fragmented) {
-                    return drop(f, DropReason.UDP_ZERO_CHECKSUM);
+                if (fragmented || (!config.amendUdpChecksumZero() && !partialChecksum)) {
+                    // §4.5: a fragment's checksum cannot be computed without reassembly; §4.4: answer 3/13.
+                    f.drop = DropReason.UDP_ZERO_CHECKSUM;
+                    return errors.toIpv4Sender(in, total, false, IcmpMapping.V4_UNREACHABLE, 13, 0, out);
                 }
                 computeUdp = !partialChecksum;
             }
@@ -154,13 +158,14 @@ public final class Translator4to6 {
         }
         boolean mayFragment = (flagsFrag & Ipv4Header.DONT_FRAGMENT) == 0 && !gso;
         fragmentCount = 1;
-        if (outLen > config.mtu() && !gso && !mayFragment) {
+        if (outLen > config.ipv6Mtu() && !gso && !mayFragment) {
             f.drop = DropReason.TOO_BIG;
-            int mtu4 = config.mtu() - Ipv6Header.LENGTH + Ipv4Header.LENGTH - fragLen;
+            int mtu4 = config.ipv6Mtu() - Ipv6Header.LENGTH + Ipv4Header.LENGTH - fragLen;
             return errors.toIpv4Sender(in, total, false, IcmpMapping.V4_UNREACHABLE, 4, mtu4 & 0xffff, out);
         }
         int nh6 = proto == ICMP4 ? 58 : proto;
-        Ipv6Header.write(out, 0, u8(in, 1), fragLen + l4len, fragmented ? Ipv6Header.FRAGMENT : nh6, hop, f.src6, f.dst6);
+        Ipv6Header.write(out, 0, config.trafficClassFor(tos), fragLen + l4len, fragmented ? Ipv6Header.FRAGMENT : nh6,
+                hop, f.src6, f.dst6);
         int o = Ipv6Header.LENGTH;
         if (fragmented) {
             out[o] = (byte) nh6;
@@ -196,7 +201,7 @@ public final class Translator4to6 {
             put16(out, o + 4, f.dstPort);
             put16(out, o + 2, Checksums.update(u16(in, l4 + 2), removed, added));
         }
-        if (mayFragment && outLen > FRAGMENT_LIMIT) {
+        if (mayFragment && outLen > config.lowestIpv6Mtu()) {
             if (partialChecksum && (proto == TCP || proto == UDP) && first) {
                 // Fragments cannot carry a partial checksum: complete it (the field already holds the pseudo sum).
                 int ck = o + (proto == TCP ? 16 : 6);
@@ -208,15 +213,15 @@ public final class Translator4to6 {
     }
 
     /**
-     * RFC 7915 §4: an IPv4 packet without DF whose translation exceeds 1280 bytes is fragmented by the translator into
-     * IPv6 fragments of at most 1280 bytes, each with a Fragment header carrying the IPv4 identification. The
+     * RFC 7915 §4.1: an IPv4 packet without DF whose translation exceeds lowest-ipv6-mtu is fragmented by the
+     * translator into IPv6 fragments of at most that size, each with a Fragment header carrying the IPv4 identification. The
      * translated packet in {@code out} is rewritten in place as consecutive fragments; returns their total length.
      */
     private int fragment(byte[] out, int outLen, boolean alreadyFragment, int fragOffset, boolean more, int id) {
         int payloadStart = Ipv6Header.LENGTH + (alreadyFragment ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0);
         int nh = alreadyFragment ? u8(out, Ipv6Header.LENGTH) : u8(out, Ipv6Header.NEXT_HEADER);
         int payload = outLen - payloadStart;
-        int chunk = (FRAGMENT_LIMIT - Ipv6Header.LENGTH - Ipv6Header.FRAGMENT_HEADER_LENGTH) & ~7;
+        int chunk = (config.lowestIpv6Mtu() - Ipv6Header.LENGTH - Ipv6Header.FRAGMENT_HEADER_LENGTH) & ~7;
         int count = (payload + chunk - 1) / chunk;
         if (count > MAX_FRAGMENTS) {
             return drop(flow, DropReason.TOO_BIG);
@@ -258,7 +263,7 @@ public final class Translator4to6 {
         return fragmentCount == 1 ? total : fragmentLengths[i];
     }
 
-    /** ICMPv4 error → ICMPv6 error with the quoted packet translated too (RFC 7915 §4.2, §4.3). */
+    /** ICMPv4 error → ICMPv6 error with the quoted packet translated too (RFC 7915 §4.2, §4.3; RFC 4884). */
     private int icmpError(byte[] in, int l4, int l4len, int hop, byte[] out) {
         Flow f = flow;
         int type = u8(in, l4);
@@ -268,12 +273,23 @@ public final class Translator4to6 {
             return drop(f, DropReason.ICMP_UNTRANSLATABLE);
         }
         int q = l4 + 8;
-        int qAvail = l4len - 8;
-        if (qAvail < Ipv4Header.LENGTH || (in[q] & 0xf0) != 0x40) {
+        // RFC 4884: Destination Unreachable, Time Exceeded and Parameter Problem may say how long the original
+        // datagram is (byte 5, 4-byte units); what follows it is an extension structure, carried over unchanged.
+        int datagram = l4len - 8;
+        int extLen = 0;
+        if (type == IcmpMapping.V4_UNREACHABLE || type == IcmpMapping.V4_TIME_EXCEEDED
+                || type == IcmpMapping.V4_PARAMETER_PROBLEM) {
+            int length = u8(in, l4 + 5) * 4;
+            if (length >= Translator6to4.RFC4884_MINIMUM && length < datagram) {
+                extLen = datagram - length;
+                datagram = length;
+            }
+        }
+        if (datagram < Ipv4Header.LENGTH || (in[q] & 0xf0) != 0x40) {
             return drop(f, DropReason.TRUNCATED);
         }
         int qIhl = (in[q] & 0x0f) * 4;
-        if (qIhl < Ipv4Header.LENGTH || qIhl > qAvail) {
+        if (qIhl < Ipv4Header.LENGTH || qIhl > datagram) {
             return drop(f, DropReason.TRUNCATED);
         }
         int qTotal = u16(in, q + Ipv4Header.TOTAL_LENGTH);
@@ -284,7 +300,7 @@ public final class Translator4to6 {
         boolean qFirst = qOffset == 0;
         int qProto = u8(in, q + Ipv4Header.PROTOCOL);
         int qL4 = q + qIhl;
-        int qL4Avail = qAvail - qIhl;
+        int qL4Avail = datagram - qIhl;
         Flow g = inner;
         g.reset(qProto);
         g.hasPorts = qFirst;
@@ -317,11 +333,14 @@ public final class Translator4to6 {
         }
         int rest = 0;
         if (type == IcmpMapping.V4_UNREACHABLE && code == 4) {
+            // §4.2: minimum(MTU + 20, IPv6 next hop, IPv4 next hop + 20), the RFC 1191 plateau below the quoted
+            // length when the router sent 0, and never below the IPv6 minimum MTU (§5, §6).
             int mtu4 = u16(in, l4 + 6);
             if (mtu4 == 0) {
                 mtu4 = IcmpMapping.plateauBelow(qTotal);
             }
-            rest = Math.min(mtu4 + 20, config.mtu());
+            int mtu6 = Math.min(mtu4 + 20, Math.min(config.ipv6Mtu(), config.ipv4Mtu() + 20));
+            rest = Math.max(TranslatorConfig.IPV6_MINIMUM_MTU, mtu6);
         } else if (type == IcmpMapping.V4_UNREACHABLE && code == 2) {
             rest = Ipv6Header.NEXT_HEADER;
         } else if (type == IcmpMapping.V4_PARAMETER_PROBLEM) {
@@ -331,14 +350,35 @@ public final class Translator4to6 {
             }
             rest = pointer;
         }
-        // Layout: outer IPv6 (40) | ICMPv6 (8) | quoted IPv6 (40, + 8 when fragmented) | quoted payload.
+        // Layout: outer IPv6 (40) | ICMPv6 (8) | quoted IPv6 (40, + 8 when fragmented) | quoted payload | padding |
+        // extension.
         int qFragLen = qFragmented ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
-        int qo = 48 + Ipv6Header.LENGTH + qFragLen;
-        int copy = Math.min(qL4Avail, IcmpErrors.MAX_V6 - qo);
-        int qNh6 = qProto == ICMP4 ? 58 : qProto;
+        int qHeader = Ipv6Header.LENGTH + qFragLen;
+        int qo = 48 + qHeader;
         int qUpper = Math.max(qTotal - qIhl, 0);
-        Ipv6Header.write(out, 48, u8(in, q + 1), qFragLen + qUpper, qFragmented ? Ipv6Header.FRAGMENT : qNh6,
-                u8(in, q + Ipv4Header.TTL), g.src6, g.dst6);
+        int mappedType = mapped >>> 8;
+        boolean lengthField = mappedType == IcmpMapping.V6_UNREACHABLE || mappedType == IcmpMapping.V6_TIME_EXCEEDED;
+        int copy = -1;
+        int field = 0;
+        if (extLen > 0 && lengthField) {
+            int base = Math.min(qL4Avail, qUpper);
+            field = Math.max(Translator6to4.RFC4884_MINIMUM, (qHeader + base + 7) & ~7);
+            if (48 + field + extLen > IcmpErrors.MAX_V6) {
+                field = (IcmpErrors.MAX_V6 - 48 - extLen) & ~7; // trim the quote first, keeping 128 bytes
+            }
+            if (field >= Translator6to4.RFC4884_MINIMUM) {
+                copy = Math.min(base, field - qHeader);
+                rest = (field / 8) << 24;
+            }
+        }
+        if (copy < 0) { // no extension, or none that fits: the quote alone, length 0
+            extLen = 0;
+            copy = Math.min(qL4Avail, IcmpErrors.MAX_V6 - qo);
+            field = qHeader + copy;
+        }
+        int qNh6 = qProto == ICMP4 ? 58 : qProto;
+        Ipv6Header.write(out, 48, config.trafficClassFor(u8(in, q + 1)), qFragLen + qUpper,
+                qFragmented ? Ipv6Header.FRAGMENT : qNh6, u8(in, q + Ipv4Header.TTL), g.src6, g.dst6);
         if (qFragmented) {
             int fo = 48 + Ipv6Header.LENGTH;
             out[fo] = (byte) qNh6;
@@ -350,12 +390,17 @@ public final class Translator4to6 {
         if (qFirst) {
             fixQuotedTransport(in, q, qL4, qProto, qIcmpType, qUpper, copy, g, out, qo);
         }
+        int total = 48 + field + extLen;
+        for (int i = qo + copy; i < 48 + field; i++) {
+            out[i] = 0; // RFC 4884 §4: zero padding up to the stated length
+        }
+        System.arraycopy(in, q + datagram, out, 48 + field, extLen);
         out[40] = (byte) (mapped >>> 8);
         out[41] = (byte) mapped;
         put16(out, 42, 0);
         put32(out, 44, rest);
-        int total = qo + copy;
-        Ipv6Header.write(out, 0, u8(in, 1), total - Ipv6Header.LENGTH, 58, hop, errorSource, g.src6);
+        Ipv6Header.write(out, 0, config.trafficClassFor(u8(in, 1)), total - Ipv6Header.LENGTH, 58, hop, errorSource,
+                g.src6);
         int sum = Ipv6Header.pseudoSum(out, 0, total - Ipv6Header.LENGTH, 58);
         put16(out, 42, Checksums.finish(Checksums.sum(out, 40, total - Ipv6Header.LENGTH, sum)));
         return total;

@@ -12,12 +12,16 @@ import net.gate64.nat64.packet.Ipv6Header;
 
 /**
  * IPv6 → IPv4 translation (RFC 7915 §5) of one packet: bytes in, bytes out, no allocation. The result written to
- * {@code out} is either the translated IPv4 packet or, when the translator itself must answer (hop limit exhausted,
- * packet too big), an ICMPv6 error back to the sender. {@link Flow#drop} is set whenever the packet itself was not
- * translated (with or without an error written); the return value is the number of bytes to send, 0 for none.
+ * {@code out} is either the translated IPv4 packet (or, when it exceeds the IPv4 MTU and may be fragmented, several
+ * IPv4 fragments: see {@link #packetCount}) or, when the translator itself must answer, an ICMPv6 error back to the
+ * sender. {@link Flow#drop} is set whenever the packet itself was not translated (with or without an error written);
+ * the return value is the number of bytes to send, 0 for none.
  *
- * <p>Not done: IPv6 packets with a Routing header whose Segments Left is non-zero are dropped rather than answered
- * with a Parameter Problem; ICMPv6 messages split into fragments are dropped (their checksum covers the whole message).
+ * <p>Answered with an ICMPv6 error (rate-limited): hop limit exhausted (Time Exceeded), too big for the IPv4 MTU with
+ * DF (Packet Too Big, never below 1280), a Routing header with Segments Left ≠ 0 (Parameter Problem pointing at that
+ * field, §5.1), an extension header after the Fragment header (Destination Unreachable code 1, §5.1 and §5.4).
+ * ICMPv6 errors carrying RFC 4884 extensions keep them, with the length attribute recomputed (§5.2). Not done:
+ * ICMPv6 messages split into fragments are dropped (their checksum covers the whole message).
  */
 public final class Translator6to4 {
     private static final int TCP = 6;
@@ -25,12 +29,19 @@ public final class Translator6to4 {
     private static final int ICMP6 = 58;
     /** RFC 7915 §5.1: DF is set when the IPv4 packet is larger than 1260 bytes (1280 minus the header difference). */
     private static final int DF_THRESHOLD = 1260;
+    /** RFC 4884 §4: the original datagram field of an ICMP message with extensions is at least 128 bytes. */
+    static final int RFC4884_MINIMUM = 128;
+    private static final int MAX_FRAGMENTS = 64;
 
     private final AddressMapper mapper;
     private final TranslatorConfig config;
     private final IcmpErrors errors;
     private final Flow flow = new Flow();
     private final Flow inner = new Flow();
+    private final byte[] scratch = new byte[70_000 + MAX_FRAGMENTS * 20];
+    private final int[] fragmentOffsets = new int[MAX_FRAGMENTS];
+    private final int[] fragmentLengths = new int[MAX_FRAGMENTS];
+    private int fragmentCount = 1;
     private boolean gso;
     private boolean partialChecksum;
     private int nextId;
@@ -42,7 +53,6 @@ public final class Translator6to4 {
         this.nextId = (int) System.nanoTime();
     }
 
-    /** The flow of the last packet (its drop reason when {@link #translate} returned 0). */
     /**
      * Offload state of the next packet (TUN with IFF_VNET_HDR): {@code gso} = a TCP super-packet the kernel will
      * segment (no MTU check), {@code partial} = its transport checksum field holds only the pseudo-header sum.
@@ -52,6 +62,7 @@ public final class Translator6to4 {
         this.partialChecksum = partial;
     }
 
+    /** The flow of the last packet (its drop reason when {@link #translate} returned 0). */
     public Flow flow() {
         return flow;
     }
@@ -59,6 +70,7 @@ public final class Translator6to4 {
     public int translate(byte[] in, int len, byte[] out) {
         Flow f = flow;
         f.drop = null;
+        fragmentCount = 1;
         if (len < Ipv6Header.LENGTH) {
             return drop(f, DropReason.TRUNCATED);
         }
@@ -72,13 +84,23 @@ public final class Translator6to4 {
         int nh = u8(in, Ipv6Header.NEXT_HEADER);
         int off = Ipv6Header.LENGTH;
         int fragHeader = -1;
+        int routingPointer = -1;
+        boolean afterFragment = false;
         while (true) {
-            if (nh == Ipv6Header.HOP_BY_HOP || nh == Ipv6Header.DESTINATION_OPTIONS || nh == Ipv6Header.ROUTING) {
+            boolean skippable = nh == Ipv6Header.HOP_BY_HOP || nh == Ipv6Header.DESTINATION_OPTIONS
+                    || nh == Ipv6Header.ROUTING;
+            if (fragHeader >= 0 && (skippable || nh == Ipv6Header.FRAGMENT || nh == Ipv6Header.AUTHENTICATION)) {
+                // §5.1 (Total Length): the header would be stripped from the first fragment only, leaving IPv4
+                // fragments whose offsets no longer match: untranslatable.
+                afterFragment = true;
+                break;
+            }
+            if (skippable) {
                 if (off + 8 > end) {
                     return drop(f, DropReason.TRUNCATED);
                 }
-                if (nh == Ipv6Header.ROUTING && u8(in, off + 3) != 0) {
-                    return drop(f, DropReason.ROUTING_HEADER);
+                if (nh == Ipv6Header.ROUTING && routingPointer < 0 && u8(in, off + 3) != 0) {
+                    routingPointer = off + 3; // Segments Left
                 }
                 int next = u8(in, off);
                 off += (u8(in, off + 1) + 1) * 8;
@@ -105,6 +127,15 @@ public final class Translator6to4 {
         int fragWord = fragHeader >= 0 ? u16(in, fragHeader + 2) : 0;
         boolean first = (fragWord & 0xfff8) == 0;
         boolean whole = (fragWord & 0xfff9) == 0;
+        if (afterFragment) {
+            f.drop = DropReason.EXTENSION_AFTER_FRAGMENT; // one error per datagram: about its first fragment
+            return first ? errors.toIpv6Sender(in, end, false, IcmpMapping.V6_UNREACHABLE, 1, 0, out) : 0;
+        }
+        if (routingPointer >= 0) { // §5.1: not translated, Parameter Problem pointing at Segments Left
+            f.drop = DropReason.ROUTING_HEADER;
+            boolean isError = first && l4len >= 1 && IcmpErrors.isV6Error(in, l4, nh);
+            return errors.toIpv6Sender(in, end, isError, IcmpMapping.V6_PARAMETER_PROBLEM, 0, routingPointer, out);
+        }
         f.reset(nh);
         f.hasPorts = first;
         if (!whole) {
@@ -137,7 +168,7 @@ public final class Translator6to4 {
                 f.srcPort = u16(in, l4 + 4);
                 f.dstPort = f.srcPort;
             } else if (icmpType < 128) {
-                return icmpError(in, l4, l4len, ttl, out);
+                return icmpError(in, l4, l4len, ttl, fragHeader, out);
             } else {
                 return drop(f, DropReason.ICMP_UNTRANSLATABLE); // ND, MLD and other informational messages stay local
             }
@@ -161,23 +192,30 @@ public final class Translator6to4 {
         if (total > 65535) {
             return drop(f, DropReason.TOO_BIG); // a 64 KB IPv6 payload has no IPv4 equivalent
         }
-        if (total > config.mtu() && !gso) {
-            f.drop = DropReason.TOO_BIG; // ICMPv6 errors never get here: they were handled above
-            return errors.toIpv6Sender(in, end, false, IcmpMapping.V6_PACKET_TOO_BIG, 0, config.mtu() + 20, out);
+        boolean dontFragment = fragHeader < 0 && total > DF_THRESHOLD;
+        // The IPv4 MTU is not checked for super-packets (the kernel segments them) nor for hairpinned packets (they
+        // never leave as IPv4; the IPv6 MTU applies on their way back).
+        boolean sized = !gso && !mapper.isOwnIpv4(f.dst4);
+        if (total > config.ipv4Mtu() && sized && dontFragment) {
+            // ICMPv6 errors never get here: they were handled above. §5: never below the IPv6 minimum MTU.
+            f.drop = DropReason.TOO_BIG;
+            int mtu = Math.max(TranslatorConfig.IPV6_MINIMUM_MTU, config.ipv4Mtu() + 20);
+            return errors.toIpv6Sender(in, end, false, IcmpMapping.V6_PACKET_TOO_BIG, 0, mtu, out);
         }
         int id;
         int flags;
         if (fragHeader >= 0) {
-            id = u16(in, fragHeader + 6); // low-order 16 bits of the IPv6 identification
+            id = u16(in, fragHeader + 6); // §5.1.1: low-order 16 bits of the IPv6 identification
             flags = ((fragWord & 1) << 13) | (fragWord >>> 3);
         } else {
             id = nextId++ & 0xffff;
-            flags = total > DF_THRESHOLD ? Ipv4Header.DONT_FRAGMENT : 0;
+            flags = dontFragment ? Ipv4Header.DONT_FRAGMENT : 0;
         }
-        Ipv4Header.write(out, 0, Ipv6Header.trafficClass(in, 0), total, id, flags, ttl, nh == ICMP6 ? 1 : nh,
-                f.src4, f.dst4);
+        Ipv4Header.write(out, 0, config.tosFor(Ipv6Header.trafficClass(in, 0)), total, id, flags, ttl,
+                nh == ICMP6 ? 1 : nh, f.src4, f.dst4);
         System.arraycopy(in, l4, out, Ipv4Header.LENGTH, l4len);
-        if ((nh == TCP || nh == UDP) && first) {
+        boolean transport = (nh == TCP || nh == UDP) && first;
+        if (transport) {
             int ck = Ipv4Header.LENGTH + (nh == TCP ? 16 : 6);
             int removed = Checksums.sum(in, Ipv6Header.SOURCE, 32, u16(in, l4) + u16(in, l4 + 2));
             int added = Ipv4Header.addressSum(f.src4, f.dst4) + f.srcPort + f.dstPort;
@@ -198,11 +236,70 @@ public final class Translator6to4 {
             put16(out, Ipv4Header.LENGTH + 4, f.srcPort);
             put16(out, Ipv4Header.LENGTH + 2, Checksums.update(u16(in, l4 + 2), removed, added));
         }
+        if (total > config.ipv4Mtu() && sized) {
+            // DF clear (≤ 1260 bytes or already a fragment, §5.1.1): the translator fragments like an IPv4 router.
+            if (partialChecksum && transport) { // fragments cannot carry a partial checksum: complete it
+                int ck = Ipv4Header.LENGTH + (nh == TCP ? 16 : 6);
+                put16(out, ck, udpNonZero(nh, Checksums.finish(Checksums.sum(out, Ipv4Header.LENGTH, l4len, 0))));
+            }
+            return fragment(out, total);
+        }
         return total;
     }
 
-    /** ICMPv6 error → ICMPv4 error with the quoted packet translated too (RFC 7915 §5.2, §5.3). */
-    private int icmpError(byte[] in, int l4, int l4len, int ttl, byte[] out) {
+    /**
+     * IPv4 fragmentation (RFC 791 §3.2) of the translated packet in {@code out[0..total)} to the IPv4 MTU: the
+     * fragments are laid out one after another in {@code out}; returns their total length.
+     */
+    private int fragment(byte[] out, int total) {
+        int payload = total - Ipv4Header.LENGTH;
+        int chunk = (config.ipv4Mtu() - Ipv4Header.LENGTH) & ~7;
+        int count = (payload + chunk - 1) / chunk;
+        if (count > MAX_FRAGMENTS) {
+            return drop(flow, DropReason.TOO_BIG);
+        }
+        int flagsFrag = u16(out, Ipv4Header.FLAGS_FRAGMENT);
+        boolean more = (flagsFrag & Ipv4Header.MORE_FRAGMENTS) != 0;
+        int baseOffset = flagsFrag & Ipv4Header.OFFSET_MASK;
+        int tos = u8(out, 1);
+        int id = u16(out, Ipv4Header.IDENTIFICATION);
+        int ttl = u8(out, Ipv4Header.TTL);
+        int proto = u8(out, Ipv4Header.PROTOCOL);
+        int src = i32(out, Ipv4Header.SOURCE);
+        int dst = i32(out, Ipv4Header.DESTINATION);
+        int pos = 0;
+        for (int i = 0; i < count; i++) {
+            int n = Math.min(chunk, payload - pos);
+            int at = pos + i * Ipv4Header.LENGTH;
+            boolean last = pos + n == payload;
+            int ff = (last && !more ? 0 : Ipv4Header.MORE_FRAGMENTS) | (baseOffset + pos / 8);
+            Ipv4Header.write(scratch, at, tos, Ipv4Header.LENGTH + n, id, ff, ttl, proto, src, dst);
+            System.arraycopy(out, Ipv4Header.LENGTH + pos, scratch, at + Ipv4Header.LENGTH, n);
+            fragmentOffsets[i] = at;
+            fragmentLengths[i] = Ipv4Header.LENGTH + n;
+            pos += n;
+        }
+        int size = fragmentOffsets[count - 1] + fragmentLengths[count - 1];
+        System.arraycopy(scratch, 0, out, 0, size);
+        fragmentCount = count;
+        return size;
+    }
+
+    /** How many packets the last {@link #translate} wrote into {@code out} (more than one after fragmentation). */
+    public int packetCount() {
+        return fragmentCount;
+    }
+
+    public int packetOffset(int i) {
+        return fragmentCount == 1 ? 0 : fragmentOffsets[i];
+    }
+
+    public int packetLength(int i, int total) {
+        return fragmentCount == 1 ? total : fragmentLengths[i];
+    }
+
+    /** ICMPv6 error → ICMPv4 error with the quoted packet translated too (RFC 7915 §5.2, §5.3; RFC 4884). */
+    private int icmpError(byte[] in, int l4, int l4len, int ttl, int fragHeader, byte[] out) {
         Flow f = flow;
         int type = u8(in, l4);
         int code = u8(in, l4 + 1);
@@ -211,23 +308,22 @@ public final class Translator6to4 {
             return drop(f, DropReason.ICMP_UNTRANSLATABLE);
         }
         int rest = 0;
-        if (type == IcmpMapping.V6_PACKET_TOO_BIG) {
-            long mtu6 = i32(in, l4 + 4) & 0xffffffffL;
-            rest = (int) Math.max(68, Math.min(mtu6 - 20, config.mtu()));
-        } else if (type == IcmpMapping.V6_PARAMETER_PROBLEM && code == 0) {
-            int pointer = IcmpMapping.pointerV6toV4((int) Math.min(i32(in, l4 + 4) & 0xffffffffL, 255));
-            if (pointer < 0) {
-                return drop(f, DropReason.ICMP_UNTRANSLATABLE);
+        // RFC 4884: Destination Unreachable and Time Exceeded may say how long the original datagram is (byte 4,
+        // 8-byte units); what follows it is an extension structure, carried over unchanged.
+        int datagram = l4len - 8;
+        int extLen = 0;
+        if (type == IcmpMapping.V6_UNREACHABLE || type == IcmpMapping.V6_TIME_EXCEEDED) {
+            int length = u8(in, l4 + 4) * 8;
+            if (length >= RFC4884_MINIMUM && length < datagram) {
+                extLen = datagram - length;
+                datagram = length;
             }
-            rest = pointer << 24;
         }
-        // The quoted IPv6 packet.
         int q = l4 + 8;
-        int qAvail = l4len - 8;
-        if (qAvail < Ipv6Header.LENGTH || (in[q] & 0xf0) != 0x60) {
+        if (datagram < Ipv6Header.LENGTH || (in[q] & 0xf0) != 0x60) {
             return drop(f, DropReason.TRUNCATED);
         }
-        int qEnd = q + qAvail;
+        int qEnd = q + datagram;
         int qNh = u8(in, q + Ipv6Header.NEXT_HEADER);
         int qOff = q + Ipv6Header.LENGTH;
         int qFrag = -1;
@@ -248,6 +344,20 @@ public final class Translator6to4 {
         }
         if (qOff > qEnd) {
             return drop(f, DropReason.TRUNCATED);
+        }
+        if (type == IcmpMapping.V6_PACKET_TOO_BIG) {
+            // §5.2: minimum(MTU - 20, IPv4 next hop, IPv6 next hop - 20), 8 bytes less when the packet in error
+            // carried a Fragment header that its IPv4 form does not have.
+            long mtu6 = i32(in, l4 + 4) & 0xffffffffL;
+            long mtu4 = mtu6 - 20 - (qFrag >= 0 ? 8 : 0);
+            mtu4 = Math.min(mtu4, Math.min(config.ipv4Mtu(), config.ipv6Mtu() - 20));
+            rest = (int) Math.max(TranslatorConfig.IPV4_MINIMUM_MTU, mtu4);
+        } else if (type == IcmpMapping.V6_PARAMETER_PROBLEM && code == 0) {
+            int pointer = IcmpMapping.pointerV6toV4((int) Math.min(i32(in, l4 + 4) & 0xffffffffL, 255));
+            if (pointer < 0) {
+                return drop(f, DropReason.ICMP_UNTRANSLATABLE);
+            }
+            rest = pointer << 24;
         }
         int qFragWord = qFrag >= 0 ? u16(in, qFrag + 2) : 0;
         boolean qFirst = (qFragWord & 0xfff8) == 0;
@@ -283,26 +393,52 @@ public final class Translator6to4 {
         if (src4 < 0) {
             return drop(f, DropReason.NOT_IN_POOL6);
         }
-        // Layout: outer IPv4 (20) | ICMPv4 (8) | quoted IPv4 (20) | quoted payload.
+        // Layout: outer IPv4 (20) | ICMPv4 (8) | quoted IPv4 (20) | quoted payload | padding | extension.
         int qPayloadField = u16(in, q + Ipv6Header.PAYLOAD_LENGTH) - (qOff - q - Ipv6Header.LENGTH);
-        int copy = Math.min(qL4Avail, IcmpErrors.MAX_V4 - 48);
+        int mappedType = mapped >>> 8;
+        boolean lengthField = mappedType == IcmpMapping.V4_TIME_EXCEEDED
+                || (mappedType == IcmpMapping.V4_UNREACHABLE && (mapped & 0xff) != 4);
+        int copy = -1;
+        int field = 0;
+        if (extLen > 0 && lengthField) {
+            int base = Math.min(qL4Avail, Math.max(qPayloadField, 0));
+            field = Math.max(RFC4884_MINIMUM, (Ipv4Header.LENGTH + base + 3) & ~3);
+            if (28 + field + extLen > IcmpErrors.MAX_V4) {
+                field = (IcmpErrors.MAX_V4 - 28 - extLen) & ~3; // trim the quote first, keeping 128 bytes
+            }
+            if (field >= RFC4884_MINIMUM) {
+                copy = Math.min(base, field - Ipv4Header.LENGTH);
+                rest |= (field / 4) << 16;
+            }
+        }
+        if (copy < 0) { // no extension, or none that fits: the quote alone, length 0
+            extLen = 0;
+            copy = Math.min(qL4Avail, IcmpErrors.MAX_V4 - 48);
+            field = Ipv4Header.LENGTH + copy;
+        }
         int qTotal = Ipv4Header.LENGTH + Math.max(qPayloadField, 0);
         int qId = qFrag >= 0 ? u16(in, qFrag + 6) : 0;
         int qFlags = qFrag >= 0 ? ((qFragWord & 1) << 13) | (qFragWord >>> 3)
                 : (qTotal > DF_THRESHOLD ? Ipv4Header.DONT_FRAGMENT : 0);
-        Ipv4Header.write(out, 28, Ipv6Header.trafficClass(in, q), qTotal, qId, qFlags,
+        Ipv4Header.write(out, 28, config.tosFor(Ipv6Header.trafficClass(in, q)), qTotal, qId, qFlags,
                 u8(in, q + Ipv6Header.HOP_LIMIT), qNh == ICMP6 ? 1 : qNh, g.src4, g.dst4);
         System.arraycopy(in, qOff, out, 48, copy);
         if (qFirst) {
             fixQuotedTransport(in, q, qOff, qNh, qIcmpType, qPayloadField, copy, g, out, 48);
         }
+        int total = 28 + field + extLen;
+        for (int i = 48 + copy; i < 28 + field; i++) {
+            out[i] = 0; // RFC 4884 §4: zero padding up to the stated length
+        }
+        System.arraycopy(in, q + datagram, out, 28 + field, extLen);
         out[20] = (byte) (mapped >>> 8);
         out[21] = (byte) mapped;
         put16(out, 22, 0);
         put32(out, 24, rest);
-        put16(out, 22, Checksums.finish(Checksums.sum(out, 20, 28 + copy, 0)));
-        int total = 48 + copy;
-        Ipv4Header.write(out, 0, Ipv6Header.trafficClass(in, 0), total, nextId++ & 0xffff, 0, ttl, 1,
+        put16(out, 22, Checksums.finish(Checksums.sum(out, 20, total - 20, 0)));
+        // §5.1.1: an (atomic) Fragment header on the error gives the identification, and DF stays clear.
+        int id = fragHeader >= 0 ? u16(in, fragHeader + 6) : nextId++ & 0xffff;
+        Ipv4Header.write(out, 0, config.tosFor(Ipv6Header.trafficClass(in, 0)), total, id, 0, ttl, 1,
                 (int) src4, g.src4);
         return total;
     }

@@ -41,6 +41,26 @@ class SettingsLoaderTest {
         assertFalse(s.configureInterface());
         assertTrue(s.offload());
         assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
+        assertFalse(s.sessionLog().enabled());
+        assertEquals(Duration.ofSeconds(60), s.sessionLog().templateRefresh());
+        assertEquals(1, s.sessionLog().observationDomain());
+        assertEquals(65536, s.sessionLog().queue());
+    }
+
+    @Test
+    void sessionLogDestinations() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\nsession-log = \"/var/log/gate64/sessions.jsonl\"\n"
+                + "ipfix-collector = \"[2001:db8::9]:4739\"\nipfix-observation-domain = 4294967295\n");
+        SessionLogSettings s = SettingsLoader.load(p, List.of()).sessionLog();
+        assertEquals(Path.of("/var/log/gate64/sessions.jsonl"), s.jsonFile());
+        assertFalse(s.jsonStdout());
+        assertEquals(java.net.InetAddress.getByName("2001:db8::9"), s.ipfixCollector().getAddress());
+        assertEquals(4739, s.ipfixCollector().getPort());
+        assertEquals(4294967295L, s.observationDomain());
+        SessionLogSettings stdout = SettingsLoader.load(p, List.of("session-log=\"-\"", "ipfix-collector=\"\"")).sessionLog();
+        assertTrue(stdout.jsonStdout());
+        assertNull(stdout.jsonFile());
+        assertNull(stdout.ipfixCollector());
     }
 
     @Test
@@ -64,6 +84,11 @@ class SettingsLoaderTest {
             {"pool4 = \"192.0.2.0/24\"\ntun-name = \"a-very-long-interface-name\"", "tun-name"},
             {"mode = \"siit\"\neam = [ { ipv4 = \"192.0.2.0/24\", ipv6 = \"2001:db8::/96\" } ]\nipv4-address = \"192.0.2.1\"", "eam"},
             {"", "pool4"},
+            {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9\"", "ipfix-collector"},
+            {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9:0\"", "ipfix-collector"},
+            {"pool4 = \"192.0.2.0/24\"\nsession-log-queue = 0", "session-log-queue"},
+            {"pool4 = \"192.0.2.0/24\"\nipfix-observation-domain = -1", "ipfix-observation-domain"},
+            {"mode = \"siit\"\npool6 = \"2001:db8:64::/96\"\nipv4-address = \"192.0.2.1\"\nsession-log = \"-\"", "session-log"},
         };
         for (String[] c : cases) {
             Path p = write(c[0]);

@@ -42,7 +42,7 @@ class SiitTest {
     void siitTranslatesBothWaysWithoutState() {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
         SiitMapper mapper = new SiitMapper(pool6, eam, v4("192.0.2.1"));
-        TranslatorConfig config = new TranslatorConfig(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
+        TranslatorConfig config = TranslatorConfig.of(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
         PacketHandler h = new PacketHandler(mapper, config, new IcmpRateLimiter(10, 10, System::nanoTime), new Counters(), 2000);
         byte[] out = new byte[2000];
         byte[] in = ipv6("2001:db8:aaaa::4d", "2001:db8:64::cb00:7105", 17, 64, 0, udp(1111, 2222, bytes(10, 0)));

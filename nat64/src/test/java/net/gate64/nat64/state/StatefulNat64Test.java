@@ -33,7 +33,7 @@ class StatefulNat64Test {
     private PacketHandler handler() {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
         StatefulMapper mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(100, now::get), v4("192.0.2.1"));
-        TranslatorConfig config = new TranslatorConfig(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
+        TranslatorConfig config = TranslatorConfig.of(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
         return new PacketHandler(mapper, config, new IcmpRateLimiter(100, 100, now::get), counters, 70000);
     }
 

@@ -195,4 +195,100 @@ public final class Wire {
         }
         return b;
     }
+
+    /** Concatenation of byte arrays. */
+    public static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    /** {@code b} padded with zeros to {@code n} bytes (or cut to it). */
+    public static byte[] pad(byte[] b, int n) {
+        byte[] out = new byte[n];
+        System.arraycopy(b, 0, out, 0, Math.min(n, b.length));
+        return out;
+    }
+
+    /**
+     * An IPv6 packet whose payload is {@code chain} as given (extension headers then transport bytes, checksums as
+     * the caller made them); {@code firstHeader} goes into the fixed header's Next Header.
+     */
+    public static byte[] ipv6Raw(String src, String dst, int hopLimit, int firstHeader, byte[] chain) {
+        ByteBuffer b = ByteBuffer.allocate(40 + chain.length);
+        b.putInt(0x60000000).putShort((short) chain.length).put((byte) firstHeader).put((byte) hopLimit);
+        b.put(addr(src)).put(addr(dst)).put(chain);
+        return b.array();
+    }
+
+    /** An 8-byte Hop-by-Hop, Destination Options or Routing header (Routing: type 4, the given Segments Left). */
+    public static byte[] extHeader(int type, int nextHeader, int segmentsLeft) {
+        byte[] h = new byte[8];
+        h[0] = (byte) nextHeader;
+        h[1] = 0;
+        if (type == 43) {
+            h[2] = 4;
+            h[3] = (byte) segmentsLeft;
+        } else {
+            h[2] = 1; // PadN option filling the header
+            h[3] = 4;
+        }
+        return h;
+    }
+
+    /** An Authentication Header (RFC 4302) of 24 bytes (payload length 4 = 6 words - 2). */
+    public static byte[] authHeader(int nextHeader) {
+        byte[] h = new byte[24];
+        h[0] = (byte) nextHeader;
+        h[1] = 4;
+        return h;
+    }
+
+    /** A Fragment header; {@code offset} in bytes. */
+    public static byte[] fragmentHeader(int nextHeader, int offset, boolean more, int id) {
+        return ByteBuffer.allocate(8).put((byte) nextHeader).put((byte) 0)
+                .putShort((short) (offset | (more ? 1 : 0))).putInt(id).array();
+    }
+
+    /** Writes the checksum of the upper-layer segment {@code p[l4..l4+len)} of an IPv6 packet (pseudo header). */
+    public static void setV6Checksum(byte[] p, int l4, int len, int proto) {
+        int ck = l4 + checksumOffset(proto);
+        p[ck] = 0;
+        p[ck + 1] = 0;
+        byte[] pseudo = new byte[40 + len];
+        System.arraycopy(p, 8, pseudo, 0, 32);
+        pseudo[34] = (byte) (len >>> 8);
+        pseudo[35] = (byte) len;
+        pseudo[39] = (byte) proto;
+        System.arraycopy(p, l4, pseudo, 40, len);
+        int c = checksum(pseudo, 0, pseudo.length);
+        if (proto == 17 && c == 0) {
+            c = 0xffff;
+        }
+        p[ck] = (byte) (c >>> 8);
+        p[ck + 1] = (byte) c;
+    }
+
+    /** An RFC 4884 extension structure of {@code n} bytes (n ≥ 8, a multiple of 4): header, one object, checksum. */
+    public static byte[] extensionStructure(int n, int seed) {
+        byte[] e = bytes(n, seed);
+        e[0] = 0x20; // version 2
+        e[1] = 0;
+        e[2] = 0;
+        e[3] = 0;
+        e[4] = (byte) ((n - 4) >>> 8); // one object covering the rest
+        e[5] = (byte) (n - 4);
+        e[6] = 1;
+        e[7] = 1;
+        int c = checksum(e, 0, n);
+        e[2] = (byte) (c >>> 8);
+        e[3] = (byte) c;
+        return e;
+    }
 }

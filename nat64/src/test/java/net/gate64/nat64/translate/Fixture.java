@@ -9,6 +9,8 @@ import net.gate64.nat64.testing.Wire;
 /** A SIIT translator with pool6 2001:db8:64::/96, MTU 1500, gateway 192.0.2.1 / 2001:db8:64::c000:201. */
 final class Fixture {
     static final String PREFIX = "2001:db8:64::";
+    static final int GATEWAY4 = Wire.v4("192.0.2.1");
+    static final byte[] GATEWAY6 = Wire.addr("2001:db8:64::c000:201");
     final Counters counters = new Counters();
     final TranslatorConfig config;
     final Translator6to4 to4;
@@ -20,9 +22,17 @@ final class Fixture {
     }
 
     Fixture(int mtu, boolean decrement, String prefix, boolean allowNonGlobal) {
+        this(TranslatorConfig.of(mtu, decrement, GATEWAY4, GATEWAY6), prefix, allowNonGlobal);
+    }
+
+    Fixture(TranslatorConfig config) {
+        this(config, "2001:db8:64::/96", false);
+    }
+
+    Fixture(TranslatorConfig config, String prefix, boolean allowNonGlobal) {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse(prefix)), allowNonGlobal);
-        SiitMapper mapper = new SiitMapper(pool6, new EamTable(List.of()), Wire.v4("192.0.2.1"));
-        config = new TranslatorConfig(mtu, decrement, Wire.v4("192.0.2.1"), Wire.addr("2001:db8:64::c000:201"));
+        SiitMapper mapper = new SiitMapper(pool6, new EamTable(List.of()), GATEWAY4);
+        this.config = config;
         IcmpRateLimiter limiter = new IcmpRateLimiter(1000, 1000, System::nanoTime);
         to4 = new Translator6to4(mapper, config, limiter, counters);
         to6 = new Translator4to6(mapper, config, limiter, counters);

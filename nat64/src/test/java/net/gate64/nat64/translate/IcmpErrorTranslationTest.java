@@ -165,4 +165,18 @@ class IcmpErrorTranslationTest {
         assertEquals(576, out4.length);
         assertEquals(0, checksum(out4, 20, out4.length - 20));
     }
+
+    /** RFC 7915 §5.1.1: an atomic Fragment header on the ICMPv6 error gives the IPv4 identification, DF clear. */
+    @Test
+    void icmpv6ErrorWithAnAtomicFragmentHeaderKeepsItsIdentification() {
+        byte[] in = ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 58, 64, 0, icmp(1, 4, 0, quotedV6Udp()),
+                0, 0xabcd1234, false);
+        byte[] out = fx.six2four(in);
+        assertNull(fx.to4.flow().drop);
+        assertEquals(3, out[20]);
+        assertEquals(0x1234, u16(out, 4), "low-order 16 bits of the Fragment header identification");
+        assertEquals(0, u16(out, 6), "no DF, no MF, offset 0");
+        assertTrue(v4HeaderOk(out, 0));
+        assertEquals(0, checksum(out, 20, out.length - 20));
+    }
 }

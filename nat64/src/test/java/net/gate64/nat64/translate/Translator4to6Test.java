@@ -35,11 +35,40 @@ class Translator4to6Test {
         assertTrue(v6TransportOk(out, 40, 41, 17));
     }
 
+    /** RFC 7915 §4.5: no checksum can be computed for a fragment; §4.4: dropped and answered with ICMPv4 3/13. */
     @Test
-    void fragmentedUdpWithZeroChecksumIsDropped() {
+    void fragmentedUdpWithZeroChecksumIsRejectedWithAdministrativelyProhibited() {
         byte[] in = ipv4("203.0.113.5", "198.51.100.1", 17, 64, 0, 0x2000, 1, udp(53, 4000, bytes(32, 5)), true);
-        assertEquals(0, fx.to6.translate(in, in.length, fx.out));
+        byte[] out = fx.four2six(in);
         assertEquals(DropReason.UDP_ZERO_CHECKSUM, fx.to6.flow().drop);
+        assertRejected(in, out);
+        Fixture amending = new Fixture(new TranslatorConfig(1500, 1500, 1280, true, Fixture.GATEWAY4, Fixture.GATEWAY6,
+                false, -1, true));
+        assertRejected(in, amending.four2six(in)); // regardless of amend-udp-checksum-zero
+    }
+
+    /** RFC 7915 §4.5 option 1 (amend-udp-checksum-zero = false): even an unfragmented datagram is rejected. */
+    @Test
+    void unfragmentedZeroChecksumIsRejectedWhenNotAmending() {
+        Fixture strict = new Fixture(new TranslatorConfig(1500, 1500, 1280, true, Fixture.GATEWAY4, Fixture.GATEWAY6,
+                false, -1, false));
+        byte[] in = ipv4("203.0.113.5", "198.51.100.1", 17, 64, 0, 0, 1, udp(53, 4000, bytes(4, 5)), true);
+        byte[] out = strict.four2six(in);
+        assertEquals(DropReason.UDP_ZERO_CHECKSUM, strict.to6.flow().drop);
+        assertRejected(in, out);
+    }
+
+    /** ICMPv4 3/13 from the gateway's IPv4 address back to the sender, quoting the packet, checksums valid. */
+    private static void assertRejected(byte[] in, byte[] out) {
+        assertEquals(0x45, out[0] & 0xff, "answered in IPv4");
+        assertTrue(v4HeaderOk(out, 0));
+        assertEquals(1, out[9]);
+        assertEquals(v4("192.0.2.1"), (int) u32(out, 12));
+        assertEquals(v4("203.0.113.5"), (int) u32(out, 16));
+        assertEquals(3, out[20]);
+        assertEquals(13, out[21]);
+        assertEquals(0, checksum(out, 20, out.length - 20));
+        assertArrayEquals(in, slice(out, 28, in.length));
     }
 
     @Test

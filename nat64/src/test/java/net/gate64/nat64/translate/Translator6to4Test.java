@@ -93,23 +93,6 @@ class Translator6to4Test {
     }
 
     @Test
-    void routingHeaderWithSegmentsLeftIsDropped() {
-        byte[] l4 = udp(1, 2, bytes(8, 0));
-        byte[] in = new byte[40 + 24 + l4.length];
-        byte[] base = ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 17, 64, 0, l4);
-        System.arraycopy(base, 0, in, 0, 40);
-        in[4] = 0;
-        in[5] = (byte) (24 + l4.length);
-        in[6] = 43;
-        in[40] = 17;
-        in[41] = 2;
-        in[43] = 1; // segments left
-        System.arraycopy(l4, 0, in, 64, l4.length);
-        assertEquals(0, fx.to4.translate(in, in.length, fx.out));
-        assertEquals(DropReason.ROUTING_HEADER, fx.to4.flow().drop);
-    }
-
-    @Test
     void malformedPacketsAreDroppedWithReasons() {
         byte[] good = ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 17, 64, 0, udp(1, 2, bytes(8, 0)));
         assertEquals(0, fx.to4.translate(good, 39, fx.out));

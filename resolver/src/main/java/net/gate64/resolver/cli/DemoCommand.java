@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigOptions;
-import net.gate64.config.ConfigReader;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.HostPort;
+import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
 import net.gate64.resolver.lab.LabHierarchy;
 import net.gate64.resolver.lab.LabServer;
@@ -57,9 +58,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         // Settings are checked before any lab server starts, so a typo costs nothing.
         List<String> overrides = new ArrayList<>();
-        ConfigReader c = ConfigLoader.load(SettingsLoader.SCHEMA, configFile, config.overrides());
-        Logging.configure(c.string("loglevel")); // before anything logs: reading the settings loads dnsjava
-        SettingsLoader.read(c);
+        RecursorSettings checked = SettingsLoader.read(ConfigLoader.load(SettingsLoader.SCHEMA, configFile,
+                config.overrides()));
+        Logs.configure(checked.logLevel(), checked.logFormat());
         List<AutoCloseable> labs = new ArrayList<>();
         String mode;
         if (lab == null && LabHierarchy.canBindPort53()) {
@@ -84,10 +85,13 @@ final class DemoCommand implements Callable<Integer> {
             mode = "forwarding to the lab on " + HostPort.format(server.address())
                     + (lab == null ? " (iteration needs port 53: run as root to iterate)" : "");
         }
+        Path keyFile = demoApiKey(home, overrides);
         overrides.addAll(config.overrides());
         Recursor recursor;
         try {
-            recursor = Recursor.start(SettingsLoader.read(ConfigLoader.load(SettingsLoader.SCHEMA, configFile, overrides)));
+            RecursorSettings settings = SettingsLoader.read(ConfigLoader.load(SettingsLoader.SCHEMA, configFile, overrides));
+            Logs.configure(settings.logLevel(), settings.logFormat());
+            recursor = Recursor.start(settings);
         } catch (Exception e) {
             for (AutoCloseable l : labs) {
                 l.close();
@@ -95,14 +99,15 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         StartupSummary.log(recursor, configFile);
-        walkthrough(spec.commandLine().getOut(), recursor, mode);
+        walkthrough(spec.commandLine().getOut(), recursor, mode, keyFile);
         labs.add(0, recursor);
+        labs.add(() -> Files.deleteIfExists(keyFile));
         RecursorCommand.runUntilStopped(labs.toArray(new AutoCloseable[0]));
         return 0;
     }
 
     /** The README's dig walkthrough, with this run's address. */
-    static void walkthrough(PrintWriter out, Recursor recursor, String mode) {
+    static void walkthrough(PrintWriter out, Recursor recursor, String mode, Path keyFile) {
         InetSocketAddress dns = recursor.dnsAddresses().get(0);
         String at = "@" + dns.getAddress().getHostAddress() + " -p " + dns.getPort();
         out.println("gate64 demo: recursor on " + HostPort.format(dns) + ", " + mode);
@@ -124,9 +129,29 @@ final class DemoCommand implements Callable<Integer> {
         if (recursor.webAddress() != null) {
             out.println("  curl -s http://" + HostPort.format(recursor.webAddress()) + "/metrics | grep gate64_cache");
             out.println("  ./gate64 control stats                     # every counter, \"name value\"");
-            out.println("  ./gate64 control wipe-cache 'demo.test$'   # empty the caches for a subtree");
+            out.println("  ./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # empty a subtree");
         }
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    /**
+     * A fresh random api-key for this demo run, in a file only this user can read (resolver/target/demo-api-key under the
+     * checkout, removed at exit), so the walkthrough's state-changing control commands work without a key in any
+     * file of the repository.
+     */
+    private static Path demoApiKey(Path home, List<String> overrides) throws java.io.IOException {
+        byte[] random = new byte[18];
+        new java.security.SecureRandom().nextBytes(random);
+        String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path dir = Files.isDirectory(home.resolve("resolver/target")) ? home.resolve("resolver/target")
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        Path file = dir.resolve("demo-api-key");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, key + "\n");
+        overrides.add("api-key=\"" + key + "\"");
+        return file;
     }
 }

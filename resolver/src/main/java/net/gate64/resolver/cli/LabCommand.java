@@ -53,7 +53,6 @@ final class LabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure("info");
         PrintWriter out = spec.commandLine().getOut();
         if (signed == (zones != null)) {
             throw new ParameterException(spec.commandLine(), signed ? "--signed and --zones exclude each other"

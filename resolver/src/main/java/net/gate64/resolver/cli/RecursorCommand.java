@@ -2,8 +2,8 @@ package net.gate64.resolver.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigOptions;
-import net.gate64.config.ConfigReader;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -24,9 +24,8 @@ final class RecursorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigReader c = config.load(SettingsLoader.SCHEMA);
-        Logging.configure(c.string("loglevel")); // before anything logs: reading the settings loads dnsjava
-        RecursorSettings settings = SettingsLoader.read(c);
+        RecursorSettings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
+        Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         Recursor recursor = Recursor.start(settings);
         StartupSummary.log(recursor, config.file());
         reloadScriptOnSighup(recursor);

@@ -44,7 +44,8 @@ final class StartupSummary {
                 + s.eventLoopThreads() + " event-loop threads); clients allowed: " + networks(s.allowFrom(), "everybody (an open resolver)"));
         out.add(web == null ? "webserver: off"
                 : "webserver on http://" + HostPort.format(web) + " (/metrics, /health, /ready, control); allowed: "
-                        + networks(s.webserverAllowFrom(), "everybody"));
+                        + networks(s.webserverAccess().allowFrom(), "everybody")
+                        + "; api-key " + (s.webserverAccess().apiKey().isSet() ? "set" : "not set (state-changing control disabled)"));
         out.add(dnssec(s.dnssec()));
         out.add(dns64(s.dns64()));
         out.add(resolution(s));

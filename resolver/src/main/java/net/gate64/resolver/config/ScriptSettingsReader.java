@@ -4,8 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import net.gate64.config.ConfigReader;
 import net.gate64.resolver.script.ScriptSettings;
+import net.gate64.scripting.ScriptSandbox;
 
-/** Reads {@code lua-dns-script} and {@code lua-hook-timeout-msec}; a script file that is not there refuses to start. */
+/**
+ * Reads {@code lua-dns-script}, {@code lua-hook-timeout-msec} and the sandbox settings; a script file that is not there
+ * refuses to start.
+ */
 final class ScriptSettingsReader {
     private ScriptSettingsReader() {}
 
@@ -19,6 +23,7 @@ final class ScriptSettingsReader {
         if (path != null && !Files.isRegularFile(path)) {
             throw c.invalid("lua-dns-script", path + " is not a regular file");
         }
-        return new ScriptSettings(path, c.millis("lua-hook-timeout-msec", 1, 60_000));
+        ScriptSandbox sandbox = new ScriptSandbox(c.bool("script-sandbox"), c.list("script-read-allow", Path::of));
+        return new ScriptSettings(path, c.millis("lua-hook-timeout-msec", 1, 60_000), sandbox);
     }
 }

@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.gate64.common.NetworkSet;
+import net.gate64.common.log.LogFormat;
+import net.gate64.common.log.LogLevel;
+import net.gate64.common.web.Secret;
+import net.gate64.common.web.WebAccess;
 import net.gate64.config.ConfigError;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
@@ -26,7 +29,6 @@ public final class SettingsLoader {
     /** Every recursor setting, with its default; documented in conf/recursor.conf. */
     public static final ConfigSchema SCHEMA =
             new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-recursor.conf", "conf/recursor.conf");
-    private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 
     private SettingsLoader() {}
 
@@ -64,13 +66,12 @@ public final class SettingsLoader {
                 (int) c.number("max-tcp-clients", 1, 1_000_000),
                 c.bool("webserver"),
                 c.value("webserver-address", s -> HostPort.parse(s, 8082)),
-                networks(c, "webserver-allow-from"),
-                c.value("loglevel", s -> {
-                    if (!LOG_LEVELS.contains(s)) {
-                        throw new IllegalArgumentException("\"" + s + "\" is not one of error, warn, info, debug, trace");
-                    }
-                    return s;
-                }),
+                new WebAccess(networks(c, "webserver-allow-from"),
+                        c.value("api-key", Secret::parse),
+                        c.value("webserver-password", Secret::parse),
+                        c.list("webserver-hostnames", s -> s)),
+                c.value("loglevel", LogLevel::parse),
+                c.value("log-format", LogFormat::parse),
                 c.list("query-local-address", s -> HostPort.parse(s, 0)),
                 c.bool("qname-minimization"),
                 (int) c.number("max-qperq", 1, 10_000),

@@ -2,13 +2,16 @@ package net.gate64.resolver.dns64;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.resolve.Answer;
 import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.stats.DecisionLog;
 import net.gate64.resolver.stats.Metrics;
+import org.slf4j.event.Level;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -25,8 +28,7 @@ import org.xbill.DNS.Type;
  * ip6.arpa names, and the local ipv4only.arpa. Cached data stays raw — A and AAAA as the authorities sent them — and
  * synthesis happens here, per client, on the way out; the packet cache keys on the client's prefix choice.
  *
- * <p>Known gaps: the Bogus/Secure rules of §5.5 wait for DNSSEC validation (the state is carried but always
- * Indeterminate today).
+ * <p>Lookups are asynchronous (see {@link Lookup}): the A lookup behind a synthesis completes on the query's loop.
  */
 public final class Dns64 {
     private final Dns64Settings settings;
@@ -38,6 +40,7 @@ public final class Dns64 {
     private final LongAdder synthesized;
     private final LongAdder ptrAnswers;
     private final Metrics metrics;
+    private final DecisionLog decisions = new DecisionLog("net.gate64.resolver.dns64.Decisions");
 
     public Dns64(Dns64Settings settings, Lookup resolver, Metrics metrics) {
         this.settings = settings;
@@ -74,7 +77,8 @@ public final class Dns64 {
      *
      * @param dnssecOkAndCd the client set DO and CD: it validates and synthesises itself (§5.5), we return data as is
      */
-    public Answer afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd, QueryBudget budget) {
+    public CompletableFuture<Answer> afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd,
+                                               QueryBudget budget) {
         return afterAaaa(qname, aaaa, prefixes, dnssecOkAndCd, budget, resolver);
     }
 
@@ -82,27 +86,27 @@ public final class Dns64 {
      * As above, asking {@code lookup} for the A records: the validating lookup when the client's query is validated,
      * so the A RRset's state is known too (§5.5: AD only when both the denial and the A RRset are Secure).
      */
-    public Answer afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd, QueryBudget budget,
-                            Lookup lookup) {
+    public CompletableFuture<Answer> afterAaaa(Name qname, Answer aaaa, List<Nat64Prefix> prefixes, boolean dnssecOkAndCd,
+                                               QueryBudget budget, Lookup lookup) {
         if (prefixes.isEmpty()) {
-            return aaaa;
+            return done(aaaa);
         }
         if (dnssecOkAndCd) {
-            skipped("do-cd");
-            return aaaa;
+            skipped(qname, "do-cd");
+            return done(aaaa);
         }
         if (aaaa.rcode() == Rcode.NXDOMAIN) {
-            skipped("nxdomain"); // §5.1.2: NXDOMAIN is passed on
-            return aaaa;
+            skipped(qname, "nxdomain"); // §5.1.2: NXDOMAIN is passed on
+            return done(aaaa);
         }
         List<Record> kept = synthesizer.withoutExcluded(aaaa.answer());
         boolean hasAaaa = kept.stream().anyMatch(r -> r.getType() == Type.AAAA);
         if (aaaa.rcode() == Rcode.NOERROR && hasAaaa) {
-            return kept.size() == aaaa.answer().size() ? aaaa : new Answer(aaaa.rcode(), kept, aaaa.authority(), aaaa.security());
+            return done(kept.size() == aaaa.answer().size() ? aaaa : new Answer(aaaa.rcode(), kept, aaaa.authority(), aaaa.security()));
         }
         if (aaaa.security() == Security.BOGUS) {
-            skipped("bogus");
-            return Answer.servfail(List.of()).withSecurity(Security.BOGUS, aaaa.ede()); // §5.5: never from forged data
+            skipped(qname, "bogus");
+            return done(Answer.servfail(List.of()).withSecurity(Security.BOGUS, aaaa.ede())); // §5.5: never from forged data
         }
         List<Record> chain = chainOnly(kept);
         Name target = endOfChain(qname, chain);
@@ -114,9 +118,14 @@ public final class Dns64 {
                 }
             }
         }
-        Answer a = lookup.resolve(target, Type.A, budget);
+        long cap = ttlCap;
+        return lookup.resolve(target, Type.A, budget).thenApply(a -> synthesise(qname, target, aaaa, a, kept, chain, prefixes, cap));
+    }
+
+    private Answer synthesise(Name qname, Name target, Answer aaaa, Answer a, List<Record> kept, List<Record> chain,
+                              List<Nat64Prefix> prefixes, long ttlCap) {
         if (a.security() == Security.BOGUS) {
-            skipped("bogus");
+            skipped(qname, "bogus");
             return Answer.servfail(List.of()).withSecurity(Security.BOGUS, a.ede()); // forged A: nothing to synthesise from
         }
         List<ARecord> as = new ArrayList<>();
@@ -130,11 +139,15 @@ public final class Dns64 {
         }
         List<Record> synth = a.rcode() == Rcode.NOERROR ? synthesizer.synthesize(as, prefixes, ttlCap) : List.of();
         if (synth.isEmpty()) {
-            skipped(a.rcode() == Rcode.NOERROR ? (as.isEmpty() ? "no-a" : "unmapped") : "a-failed");
+            skipped(qname, a.rcode() == Rcode.NOERROR ? (as.isEmpty() ? "no-a" : "unmapped") : "a-failed");
             // §5.1.4: excluded AAAA are absent; otherwise the original answer stands
             return aaaa.rcode() == Rcode.NOERROR ? new Answer(Rcode.NOERROR, kept, aaaa.authority(), aaaa.security()) : aaaa;
         }
         synthesized.increment();
+        if (decisions.enabled(Level.DEBUG)) {
+            decisions.decided(Level.DEBUG, "dns64 synthesised", qname, Type.AAAA, "synthesised", "target", target.toString(),
+                    "prefixes", prefixes.toString(), "records", synth.size());
+        }
         List<Record> out = new ArrayList<>(chain);
         out.addAll(aChain);
         out.addAll(synth);
@@ -147,12 +160,12 @@ public final class Dns64 {
     /**
      * A PTR question under one of the prefixes' ip6.arpa zones (§5.3.1), or null when the name is not under one.
      */
-    public Answer ptr(Name qname, QueryBudget budget) {
+    public CompletableFuture<Answer> ptr(Name qname, QueryBudget budget) {
         return ptr(qname, budget, resolver);
     }
 
     /** As above, resolving the in-addr.arpa name with {@code lookup} (the validating one when the query is). */
-    public Answer ptr(Name qname, QueryBudget budget, Lookup lookup) {
+    public CompletableFuture<Answer> ptr(Name qname, QueryBudget budget, Lookup lookup) {
         if (!settings.enabled()) {
             return null;
         }
@@ -162,12 +175,14 @@ public final class Dns64 {
         }
         ptrAnswers.increment();
         if (!(m instanceof ReverseNames.Mapped mapped)) {
-            return new Answer(Rcode.NXDOMAIN, List.of(), List.of(), Security.INDETERMINATE);
+            return done(new Answer(Rcode.NXDOMAIN, List.of(), List.of(), Security.INDETERMINATE));
         }
-        Answer target = local(mapped.inAddrArpa(), Type.PTR, List.of());
-        if (target == null) {
-            target = lookup.resolve(mapped.inAddrArpa(), Type.PTR, budget);
-        }
+        Answer local = local(mapped.inAddrArpa(), Type.PTR, List.of());
+        CompletableFuture<Answer> target = local != null ? done(local) : lookup.resolve(mapped.inAddrArpa(), Type.PTR, budget);
+        return target.thenApply(t -> ptrFrom(qname, mapped, t));
+    }
+
+    private Answer ptrFrom(Name qname, ReverseNames.Mapped mapped, Answer target) {
         if (settings.ptrMode() == Dns64Settings.PtrMode.PTR) {
             List<Record> ptrs = new ArrayList<>();
             for (Record r : target.answer()) {
@@ -188,6 +203,10 @@ public final class Dns64 {
         out.add(new CNAMERecord(qname, DClass.IN, ttl == Long.MAX_VALUE ? 0 : ttl, mapped.inAddrArpa()));
         out.addAll(target.answer());
         return new Answer(target.rcode(), out, target.authority(), synthesised(target.security()), target.ede());
+    }
+
+    private static CompletableFuture<Answer> done(Answer a) {
+        return CompletableFuture.completedFuture(a);
     }
 
     /** A locally made record is never Secure (no signature covers it); Bogus stays Bogus, to become SERVFAIL. */
@@ -230,8 +249,11 @@ public final class Dns64 {
         return name;
     }
 
-    private void skipped(String reason) {
+    private void skipped(Name qname, String reason) {
         metrics.counter("gate64_dns64_skipped_total", "AAAA answers DNS64 left alone, by reason", "reason", reason).increment();
+        // why a client got no synthesised AAAA: the unusual reasons at info, the routine ones at debug
+        boolean unusual = reason.equals("bogus") || reason.equals("a-failed") || reason.equals("unmapped");
+        decisions.decided(unusual ? Level.INFO : Level.DEBUG, "dns64 skipped", qname, Type.AAAA, reason);
     }
 
     /** Whether synthesised AAAA records sit in {@code answer} (for callers deciding on AD). */

@@ -44,16 +44,19 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * denials, wildcard proofs, opt-out, algorithm downgrade rules — are dnsjava's {@link ValidatingResolver} (a port of
  * Unbound's validator, with its KeyTrap and NSEC3 limits). Its "upstream" here is {@link Head}: the record cache and
  * the iterator, so DS and DNSKEY lookups share the client query's work budget and everything they fetch is cached
- * like any other answer. dnsjava hops between threads inside one validation (some stages run on the common pool), so
- * the client query's {@link Work} cannot ride on the thread: each validation borrows a whole validator from a pool,
- * whose Head knows the one piece of work it serves, and the Head resolves on a virtual thread of its own so no pool
- * thread ever blocks on the network. Why reuse rather than write: see docs/dnssec.md.
+ * like any other answer. The validator's asynchronous API runs on the query's event loop: the Head answers from the
+ * cache at once or starts the iterator's outgoing queries on the loop, and its futures keep dnsjava's later stages
+ * there ({@link InlineFuture}). Several validations interleave on one loop, so the client query's {@link Work}
+ * cannot ride on the thread: each validation borrows a whole validator from a pool, whose Head knows the one piece
+ * of work it serves. Why reuse rather than write: see docs/dnssec.md.
  *
  * <p>Verdicts are cached per (name, type) for the TTL of the data they judged, so a cache hit never re-verifies a
  * signature; Bogus verdicts live at most {@value #BOGUS_TTL} seconds.
  */
 public final class Validator implements Lookup {
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
+    private final net.gate64.resolver.stats.DecisionLog bogusLog = new net.gate64.resolver.stats.DecisionLog(
+            "net.gate64.resolver.dnssec.Bogus");
     private static final long BOGUS_TTL = 60;
     private static final long MAX_VERDICT_TTL = 3600;
 
@@ -78,12 +81,30 @@ public final class Validator implements Lookup {
 
     private record Key(Name name, int type) {}
 
+    /**
+     * A future whose *Async stages run on the thread that completes it (the event loop) instead of the common pool.
+     * dnsjava's validator chains its key-finding steps with thenComposeAsync on the futures its upstream (our
+     * {@link Head}) returns, so handing it these keeps those steps on the loop. Stages it starts from its own
+     * completed futures (a key already in its cache, on the NODATA/NXDOMAIN paths) still run on the common pool;
+     * the Head and {@link #judge} hop back to the loop from there.
+     */
+    private static final class InlineFuture<T> extends CompletableFuture<T> {
+        @Override
+        public Executor defaultExecutor() {
+            return Runnable::run;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new InlineFuture<>();
+        }
+    }
+
     private record Verdict(Security security, Answer.Ede ede, long ttl) {}
 
     private final CachingResolver raw;
     private final DnssecSettings settings;
     private final java.util.concurrent.ConcurrentLinkedQueue<Head> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private final Cache<Key, Verdict> verdicts;
     private final Metrics metrics;
     private final Map<Security, LongAdder> results;
@@ -150,59 +171,78 @@ public final class Validator implements Lookup {
 
     /** Resolves and judges the answer; failures to resolve are passed on as they are (nothing to validate). */
     @Override
-    public Answer resolve(Name qname, int qtype, QueryBudget budget) {
-        Answer answer = raw.resolve(qname, qtype, budget);
+    public CompletableFuture<Answer> resolve(Name qname, int qtype, QueryBudget budget) {
+        return raw.resolve(qname, qtype, budget).thenCompose(answer -> judged(qname, qtype, answer, budget));
+    }
+
+    private CompletableFuture<Answer> judged(Name qname, int qtype, Answer answer, QueryBudget budget) {
         if (answer.rcode() != Rcode.NOERROR && answer.rcode() != Rcode.NXDOMAIN) {
-            return answer;
+            return CompletableFuture.completedFuture(answer);
         }
         Name nta = negativeAnchor(qname);
         if (nta != null) {
             count(Security.INSECURE);
-            return answer.withSecurity(Security.INSECURE, null);
+            return CompletableFuture.completedFuture(answer.withSecurity(Security.INSECURE, null));
         }
         Key key = new Key(qname, qtype);
-        Verdict v = verdicts.getIfPresent(key);
-        if (v == null) {
-            v = judge(qname, qtype, answer, budget);
+        Verdict cached = verdicts.getIfPresent(key);
+        if (cached != null) {
+            count(cached.security);
+            return CompletableFuture.completedFuture(answer.withSecurity(cached.security, cached.ede));
+        }
+        return judge(qname, qtype, answer, budget).thenApply(v -> {
             if (v.ttl > 0) {
                 verdicts.put(key, v);
             }
-            if (v.security == Security.BOGUS) {
-                // log-fail exists to log these; elsewhere a flood of forged answers must not flood the log too
-                String text = v.ede == null ? "" : v.ede.text();
-                if (settings.mode() == DnssecSettings.Mode.LOG_FAIL) {
-                    LOG.info("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
-                } else {
-                    LOG.debug("bogus: {}/{}: {}", qname, org.xbill.DNS.Type.string(qtype), text);
-                }
+            if (v.security == Security.BOGUS) { // once per name and reason: forged answers cannot flood the log
+                String reason = v.ede == null || v.ede.text() == null ? "bogus" : v.ede.text();
+                bogusLog.decided(org.slf4j.event.Level.INFO, "dnssec bogus", qname, qtype, reason,
+                        "mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             }
-        }
-        count(v.security);
-        return answer.withSecurity(v.security, v.ede);
+            count(v.security);
+            return answer.withSecurity(v.security, v.ede);
+        });
     }
 
-    private Verdict judge(Name qname, int qtype, Answer answer, QueryBudget budget) {
+    /** Runs dnsjava's validator over the answer; the verdict is handed over on the query's loop. */
+    private CompletableFuture<Verdict> judge(Name qname, int qtype, Answer answer, QueryBudget budget) {
         Message query = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
         Work work = new Work(budget, System.nanoTime() + settings.maxValidationMillis() * 1_000_000L, qname, qtype, answer);
-        Head head = pool.poll();
-        if (head == null) {
-            head = newHead();
-        }
-        Message m;
+        Head polled = pool.poll();
+        Head head = polled != null ? polled : newHead();
         head.work = work;
+        CompletableFuture<Verdict> out = new CompletableFuture<>();
+        CompletionStage<Message> validated;
         try {
-            m = head.validator.sendAsync(query, Runnable::run).toCompletableFuture().join();
+            validated = head.validator.sendAsync(query, Runnable::run);
         } catch (RuntimeException e) {
-            // a validator fault must not take the query down with it; fail closed, and say so
-            LOG.warn("validation of {}/{} failed: {}", qname, org.xbill.DNS.Type.string(qtype), e.toString());
-            return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
-                    "validator error: " + e.getClass().getSimpleName()), 0);
-        } finally {
+            validated = CompletableFuture.failedFuture(e);
+        }
+        validated.whenComplete((m, e) -> {
             head.work = null;
             pool.offer(head);
-        }
+            Verdict v;
+            if (e != null) {
+                // a validator fault must not take the query down with it; fail closed, and say so
+                Throwable cause = net.gate64.resolver.resolve.Futures.cause(e);
+                LOG.warn("validation of {}/{} failed: {}", qname, org.xbill.DNS.Type.string(qtype), cause.toString());
+                v = new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
+                        "validator error: " + cause.getClass().getSimpleName()), 0);
+            } else {
+                v = verdict(m, work, answer);
+            }
+            if (budget.loop().inEventLoop()) {
+                out.complete(v);
+            } else {
+                budget.loop().execute(() -> out.complete(v)); // dnsjava ended on a pool thread: back to the loop
+            }
+        });
+        return out;
+    }
+
+    private Verdict verdict(Message m, Work work, Answer answer) {
         if (work.limitHit != null) {
             limitHit(work.limitHit);
             return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
@@ -297,10 +337,20 @@ public final class Validator implements Lookup {
         @Override
         public CompletionStage<Message> sendAsync(Message query, Executor executor) {
             Work w = work;
-            if (Thread.currentThread().isVirtual()) {
-                return CompletableFuture.completedFuture(answer(query, w)); // may block: a virtual thread can
+            InlineFuture<Message> f = new InlineFuture<>();
+            Runnable ask = () -> answer(query, w).whenComplete((m, e) -> {
+                if (e != null) {
+                    f.completeExceptionally(e);
+                } else {
+                    f.complete(m);
+                }
+            });
+            if (w == null || w.budget.loop().inEventLoop()) {
+                ask.run();
+            } else {
+                w.budget.loop().execute(ask); // a stage dnsjava ran on a pool thread: the lookup belongs to the loop
             }
-            return CompletableFuture.supplyAsync(() -> answer(query, w), lookups); // never block a pool thread
+            return f;
         }
 
         @Override
@@ -308,28 +358,36 @@ public final class Validator implements Lookup {
             return sendAsync(query, Runnable::run);
         }
 
-        private Message answer(Message query, Work work) {
+        private CompletableFuture<Message> answer(Message query, Work work) {
             Record q = query.getQuestion();
-            Answer a;
             if (work == null) {
-                a = Answer.servfail(List.of()); // only ever called from judge(); never reach out unbounded
-            } else if (++work.subqueries > settings.maxSubqueries()) {
+                return CompletableFuture.completedFuture(message(query, Answer.servfail(List.of()))); // only from judge()
+            }
+            if (++work.subqueries > settings.maxSubqueries()) {
                 work.limitHit = "dnssec-subqueries";
-                a = Answer.servfail(List.of());
-            } else if (System.nanoTime() > work.deadline) {
+                return CompletableFuture.completedFuture(message(query, Answer.servfail(List.of())));
+            }
+            if (System.nanoTime() > work.deadline) {
                 work.limitHit = "dnssec-time";
-                a = Answer.servfail(List.of());
-            } else if (work.resolved != null && q.getType() == work.qtype && q.getName().equals(work.qname)) {
-                a = work.resolved;
+                return CompletableFuture.completedFuture(message(query, Answer.servfail(List.of())));
+            }
+            if (work.resolved != null && q.getType() == work.qtype && q.getName().equals(work.qname)) {
+                Answer a = work.resolved;
                 work.resolved = null;
-            } else {
-                try {
-                    a = raw.resolveWithin(q.getName(), q.getType(), work.budget);
-                } catch (QueryBudget.Exhausted e) {
-                    work.limitHit = e.limit();
+                return CompletableFuture.completedFuture(message(query, a));
+            }
+            return raw.resolveWithin(q.getName(), q.getType(), work.budget).handle((a, e) -> {
+                if (e != null) {
+                    Throwable cause = net.gate64.resolver.resolve.Futures.cause(e);
+                    work.limitHit = cause instanceof QueryBudget.Exhausted x ? x.limit() : "error";
                     a = Answer.servfail(List.of());
                 }
-            }
+                return message(query, a);
+            });
+        }
+
+        private static Message message(Message query, Answer a) {
+            Record q = query.getQuestion();
             Message m = new Message(query.getHeader().getID());
             m.getHeader().setFlag(Flags.QR);
             m.getHeader().setFlag(Flags.RA);

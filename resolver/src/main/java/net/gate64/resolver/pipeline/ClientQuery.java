@@ -2,10 +2,12 @@ package net.gate64.resolver.pipeline;
 
 import java.net.InetSocketAddress;
 import net.gate64.resolver.cache.PacketKey;
+import net.gate64.scripting.ScriptHooks;
 
 /**
- * A query as it reached the slow path: its bytes, who sent it where, over what, and the packet-cache key the fast
- * path computed (null when the query was too unusual for the fast path; then its answer is not packet-cached).
+ * A query as it left the fast path: its bytes, who sent it where, over what, the packet-cache key the fast path
+ * computed (null when the query was too unusual for the fast path; then its answer is not packet-cached), and the
+ * script version pinned when it arrived (gettag already ran with it; every later hook of this query uses it too).
  */
 public record ClientQuery(byte[] wire, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                          PacketKey cacheKey, int maxUdpAnswer, long receivedNanos) {}
+                          PacketKey cacheKey, int maxUdpAnswer, long receivedNanos, ScriptHooks script) {}

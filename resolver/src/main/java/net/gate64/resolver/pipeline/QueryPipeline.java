@@ -1,17 +1,16 @@
 package net.gate64.resolver.pipeline;
 
+import io.netty.channel.EventLoop;
 import java.io.IOException;
-import java.util.List;
-import net.gate64.common.Nat64Prefix;
+import java.util.concurrent.CompletableFuture;
 import net.gate64.resolver.dns64.Dns64;
-import org.xbill.DNS.Name;
 import net.gate64.resolver.cache.PacketCache;
-import net.gate64.resolver.resolve.Answer;
 import net.gate64.resolver.dnssec.DnssecPolicy;
+import net.gate64.resolver.resolve.Answer;
+import net.gate64.resolver.resolve.Futures;
 import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.script.ScriptStage;
-import net.gate64.resolver.script.ScriptedQuery;
 import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +25,22 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The slow path of a client query, in the order it happens. The fast path (ACL, packet cache) ran on the event
- * loop before this; this runs on a virtual thread and may wait on the network.
+ * The slow path of a client query, in the order it happens. The fast path (ACL, packet cache, gettag) ran on the
+ * event loop before this, and this runs on the same loop: each stage returns a future, completed at once when the
+ * caches know the answer and later, on the same loop, when an outgoing query had to be sent. Nothing waits.
  *
  * <pre>
+ *   ipfilter       → the script (pinned on arrival) may drop the query
  *   parse          → unreadable: FORMERR (or drop if even the header is short)
  *   check          → response bits: drop; opcode: NOTIMP; EDNS version: BADVERS; zone transfer: REFUSED
- *   local          → ipv4only.arpa and its reverse names (RFC 8880), never sent upstream
- *   PTR synthesis  → PTR under a DNS64 prefix's ip6.arpa zone (RFC 6147 §5.3.1)
+ *   context        → question, DO/AD/CD read once, DNS64 prefixes, lookup for the flags, budget (QueryContext)
+ *   preresolve     → hook may answer                                           (Outcome.AnsweredByHook)
+ *   local          → ipv4only.arpa (RFC 8880); PTR under a DNS64 prefix (RFC 6147 §5.3.1)  (Outcome.AnsweredLocally)
  *   resolve        → record cache, negative cache, forwarders or iterator (CachingResolver), validated by the
- *                    dnssec mode's rule for the client's DO/AD/CD flags (DnssecPolicy, Validator)
+ *                    dnssec mode's rule for the client's DO/AD/CD flags (DnssecPolicy, Validator)  (Outcome.Resolved)
+ *   nodata/nxdomain→ hooks, on resolved answers
  *   DNS64          → AAAA NODATA or failure: synthesise from A with the client's prefixes (RFC 6147 §5.1)
+ *   postresolve    → hook, on resolved answers
  *   DNSSEC verdict → Bogus: SERVFAIL with an Extended DNS Error; AD on Secure when asked; RRSIG/NSEC only with DO
  *   respond        → reply message, EDNS, truncation for UDP
  *   packet cache   → store the full answer when the query had a cache key
@@ -73,59 +77,102 @@ public final class QueryPipeline {
         this.scripts = scripts;
     }
 
-    public Reply process(ClientQuery q) {
-        if (scripts.drop(q)) {
-            return Reply.DROP; // ipfilter (Lua/JS) said so; counted there
+    /**
+     * Runs the slow path of one query on {@code loop}, the event loop that received it. The future completes on that
+     * loop when the answer is ready; nothing here waits.
+     */
+    public CompletableFuture<Reply> process(ClientQuery q, EventLoop loop) {
+        if (scripts.drop(q.script(), q)) {
+            return CompletableFuture.completedFuture(Reply.DROP); // ipfilter (Lua/JS) said so; counted there
         }
         Message query;
         try {
             query = new Message(q.wire());
         } catch (IOException e) {
-            return malformed(q, e);
+            return CompletableFuture.completedFuture(malformed(q, e));
         }
         Message early = check(query);
         if (early != null) {
-            return early == DROP ? Reply.DROP : render(q, early, null);
+            return CompletableFuture.completedFuture(early == DROP ? Reply.DROP : render(q, early, null));
         }
+        QueryContext ctx = context(q, query, loop);
+        return ctx.script().preresolve(ctx.prefixes(), ctx.budget()) // hook: may answer; then no other hook runs
+                .thenCompose(byHook -> byHook != null ? done(new Outcome.AnsweredByHook(byHook)) : answer(ctx))
+                .thenCompose(o -> afterResolve(ctx, o))
+                .thenCompose(o -> dns64(ctx, o))
+                .thenCompose(o -> postresolve(ctx, o))
+                .thenApply(o -> respond(ctx, o))
+                .exceptionally(t -> {
+                    LOG.error("query for {} from {} failed unexpectedly", ctx.qname(), q.remote(), Futures.cause(t));
+                    return render(q, builder.error(query, Rcode.SERVFAIL), null);
+                });
+    }
+
+    private QueryContext context(ClientQuery q, Message query, EventLoop loop) {
         Record question = query.getQuestion();
-        Name qname = question.getName();
-        int qtype = question.getType();
-        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos(),
-                limits.maxNsAddressQueries(), limits.maxDepth());
-        List<Nat64Prefix> prefixes = dns64.prefixesFor(q.remote().getAddress());
-        ScriptedQuery script = scripts.begin(q, query);
-        Answer answer = script.preresolve(prefixes, budget); // hook: may answer; then no other hook runs
-        boolean hooked = answer != null;
-        if (answer == null) {
-            answer = dns64.local(qname, qtype, prefixes);
-        }
-        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & Flags.DO) != 0;
+        boolean dnssecOk = QueryContext.dnssecOk(query);
         boolean adAsked = query.getHeader().getFlag(Flags.AD);
         boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
         Lookup lookup = dnssec.lookupFor(dnssecOk, adAsked, checkingDisabled);
-        if (answer == null && qtype == Type.PTR) {
-            answer = dns64.ptr(qname, budget, lookup);
+        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos(),
+                limits.maxNsAddressQueries(), limits.maxDepth(), loop);
+        return new QueryContext(q, query, question.getName(), question.getType(), dnssecOk, adAsked, checkingDisabled,
+                dns64.prefixesFor(q.remote().getAddress()), lookup, budget, scripts.begin(q.script(), q, query, lookup));
+    }
+
+    /** Local data first (ipv4only.arpa, PTR under a DNS64 prefix), then the resolver. */
+    private CompletableFuture<Outcome> answer(QueryContext ctx) {
+        Answer local = dns64.local(ctx.qname(), ctx.qtype(), ctx.prefixes());
+        if (local != null) {
+            return done(new Outcome.AnsweredLocally(local));
         }
-        boolean resolved = answer == null; // neither a hook nor a local rule answered: nodata/nxdomain/postresolve run
-        if (answer == null) {
-            answer = lookup.resolve(qname, qtype, budget);
+        if (ctx.qtype() == Type.PTR) {
+            CompletableFuture<Answer> ptr = dns64.ptr(ctx.qname(), ctx.budget(), ctx.lookup());
+            if (ptr != null) {
+                return ptr.thenApply(Outcome.AnsweredLocally::new);
+            }
         }
-        if (resolved) {
-            Answer byHook = script.afterResolve(answer, prefixes, budget); // hooks nodata, nxdomain
-            hooked = byHook != null;
-            answer = hooked ? byHook : answer;
+        return ctx.lookup().resolve(ctx.qname(), ctx.qtype(), ctx.budget()).thenApply(a -> new Outcome.Resolved(a, false));
+    }
+
+    /** Hooks nodata and nxdomain, on what the resolver produced. */
+    private static CompletableFuture<Outcome> afterResolve(QueryContext ctx, Outcome o) {
+        if (!(o instanceof Outcome.Resolved r)) {
+            return done(o);
         }
-        if (qtype == Type.AAAA && !hooked) { // native DNS64 only when no hook handled the answer (as PowerDNS)
-            answer = dns64.afterAaaa(qname, answer, prefixes, dnssecOk && checkingDisabled, budget, lookup);
+        return ctx.script().afterResolve(r.answer(), ctx.prefixes(), ctx.budget())
+                .thenApply(byHook -> byHook != null ? new Outcome.Resolved(byHook, true) : o);
+    }
+
+    /** Native DNS64 on AAAA answers, unless a hook handled the query (as PowerDNS). */
+    private CompletableFuture<Outcome> dns64(QueryContext ctx, Outcome o) {
+        boolean hooked = o instanceof Outcome.AnsweredByHook || (o instanceof Outcome.Resolved r && r.byHook());
+        if (ctx.qtype() != Type.AAAA || hooked) {
+            return done(o);
         }
-        if (resolved) {
-            answer = script.postresolve(answer, prefixes, budget); // hook: sees synthesised records too
+        return dns64.afterAaaa(ctx.qname(), o.answer(), ctx.prefixes(), ctx.clientValidates(), ctx.budget(), ctx.lookup())
+                .thenApply(o::with);
+    }
+
+    /** Hook postresolve, on resolved answers (it sees synthesised records too). */
+    private static CompletableFuture<Outcome> postresolve(QueryContext ctx, Outcome o) {
+        if (!(o instanceof Outcome.Resolved)) {
+            return done(o);
         }
-        answer = dnssec.finish(answer);
-        Message reply = builder.reply(query, answer.rcode(), DnssecPolicy.forClient(answer.answer(), dnssecOk, qtype),
-                DnssecPolicy.forClient(answer.authority(), dnssecOk, qtype),
-                DnssecPolicy.authenticData(answer, dnssecOk, adAsked), answer.ede());
-        return render(q, reply, script.variable() ? null : kind(answer)); // dq.variable: never packet-cached
+        return ctx.script().postresolve(o.answer(), ctx.prefixes(), ctx.budget()).thenApply(o::with);
+    }
+
+    private Reply respond(QueryContext ctx, Outcome o) {
+        Answer answer = dnssec.finish(o.answer());
+        boolean dnssecOk = ctx.dnssecOk();
+        Message reply = builder.reply(ctx.query(), answer.rcode(), DnssecPolicy.forClient(answer.answer(), dnssecOk, ctx.qtype()),
+                DnssecPolicy.forClient(answer.authority(), dnssecOk, ctx.qtype()),
+                DnssecPolicy.authenticData(answer, dnssecOk, ctx.adAsked()), answer.ede());
+        return render(ctx.client(), reply, ctx.script().variable() ? null : kind(answer)); // dq.variable: not cached
+    }
+
+    private static <T> CompletableFuture<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
     }
 
     private static final Message DROP = new Message();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.cache.Security;
@@ -41,77 +43,102 @@ public final class CachingResolver implements Lookup {
 
     /** Resolves a client's question; a spent budget ends in SERVFAIL and is counted. */
     @Override
-    public Answer resolve(Name qname, int qtype, QueryBudget budget) {
-        try {
-            return resolveWithin(qname, qtype, budget);
-        } catch (QueryBudget.Exhausted e) {
-            limitHit(e.limit());
-            return Answer.servfail(List.of());
+    public CompletableFuture<Answer> resolve(Name qname, int qtype, QueryBudget budget) {
+        return resolveWithin(qname, qtype, budget).exceptionally(t -> {
+            if (Futures.cause(t) instanceof QueryBudget.Exhausted e) {
+                limitHit(e.limit());
+                return Answer.servfail(List.of());
+            }
+            throw t instanceof CompletionException c ? c : new CompletionException(t);
+        });
+    }
+
+    /** Resolves a question on behalf of another (NS addresses): a spent budget fails the future for the outer query. */
+    public CompletableFuture<Answer> resolveWithin(Name qname, int qtype, QueryBudget budget) {
+        return qtype == Type.ANY ? any(qname, budget) : new Walk(qname, qtype, budget).next();
+    }
+
+    /**
+     * One walk along a CNAME chain: cached links are taken at once, a missing one is fetched and the walk goes on
+     * when the fetch completes.
+     */
+    private final class Walk {
+        final Name qname;
+        final int qtype;
+        final QueryBudget budget;
+        final List<Record> chain = new ArrayList<>();
+        final List<Record> proofs = new ArrayList<>(0); // wildcard proofs met along the chain
+        final Set<Name> seen = new HashSet<>();
+        Name name;
+
+        Walk(Name qname, int qtype, QueryBudget budget) {
+            this.qname = qname;
+            this.qtype = qtype;
+            this.budget = budget;
+            this.name = qname;
         }
-    }
 
-    /** Resolves a question on behalf of another (NS addresses): a spent budget propagates to the outer query. */
-    public Answer resolveWithin(Name qname, int qtype, QueryBudget budget) {
-        return qtype == Type.ANY ? any(qname, budget) : walk(qname, qtype, budget);
-    }
-
-    private Answer walk(Name qname, int qtype, QueryBudget budget) {
-        List<Record> chain = new ArrayList<>();
-        List<Record> proofs = new ArrayList<>(0); // wildcard proofs met along the chain
-        Set<Name> seen = new HashSet<>();
-        Name name = qname;
-        while (true) {
-            if (!seen.add(name)) {
-                return Answer.servfail(chain); // CNAME loop
-            }
-            if (seen.size() > maxCnames + 1) {
-                limitHit("cname-chain");
-                return Answer.servfail(chain);
-            }
-            RecordCache.Hit hit = records.get(name, qtype);
-            if (hit != null) {
-                add(hit, chain, proofs);
-                return new Answer(Rcode.NOERROR, chain, proofs, hit.security());
-            }
-            if (qtype != Type.CNAME) {
-                RecordCache.Hit cname = records.get(name, Type.CNAME);
-                if (cname != null) {
-                    add(cname, chain, proofs);
-                    name = ((CNAMERecord) cname.records().get(0)).getTarget();
-                    continue;
+        CompletableFuture<Answer> next() {
+            while (true) {
+                if (!seen.add(name)) {
+                    return done(Answer.servfail(chain)); // CNAME loop
                 }
+                if (seen.size() > maxCnames + 1) {
+                    limitHit("cname-chain");
+                    return done(Answer.servfail(chain));
+                }
+                RecordCache.Hit hit = records.get(name, qtype);
+                if (hit != null) {
+                    add(hit, chain, proofs);
+                    return done(new Answer(Rcode.NOERROR, chain, proofs, hit.security()));
+                }
+                if (qtype != Type.CNAME) {
+                    RecordCache.Hit cname = records.get(name, Type.CNAME);
+                    if (cname != null) {
+                        add(cname, chain, proofs);
+                        name = ((CNAMERecord) cname.records().get(0)).getTarget();
+                        continue;
+                    }
+                }
+                NegativeCache.Hit negative = negatives.get(name, qtype);
+                if (negative != null) {
+                    return done(new Answer(negative.rcode(), chain, concat(proofs, negative.authority()), negative.security()));
+                }
+                return Futures.guard(() -> fetcher.fetch(name, qtype, budget)).thenCompose(this::fetched);
             }
-            NegativeCache.Hit negative = negatives.get(name, qtype);
-            if (negative != null) {
-                return new Answer(negative.rcode(), chain, concat(proofs, negative.authority()), negative.security());
-            }
-            Fetcher.Fetch fetch = fetcher.fetch(name, qtype, budget);
+        }
+
+        CompletableFuture<Answer> fetched(Fetcher.Fetch fetch) {
             if (fetch == null) {
-                return Answer.servfail(chain);
+                return done(Answer.servfail(chain));
             }
             ResponseReader.Step step = reader.read(fetch.response(), name, qtype, fetch.authoritative(),
                     fetch.bailiwick(), maxCnames + 1 - seen.size());
             chain.addAll(step.chain());
             switch (step.kind()) {
                 case DATA:
-                    return new Answer(Rcode.NOERROR, chain, concat(proofs, step.authority()), Security.INDETERMINATE);
+                    return done(new Answer(Rcode.NOERROR, chain, concat(proofs, step.authority()), Security.INDETERMINATE));
                 case NEGATIVE:
-                    return new Answer(step.rcode(), chain, concat(proofs, step.authority()), Security.INDETERMINATE);
+                    return done(new Answer(step.rcode(), chain, concat(proofs, step.authority()), Security.INDETERMINATE));
                 case FAILURE:
                     if (seen.size() - 1 + cnames(step.chain()) > maxCnames) {
                         limitHit("cname-chain"); // the chain inside this one response was already too long
                     }
-                    return Answer.servfail(chain);
-                case CONTINUE:
+                    return done(Answer.servfail(chain));
+                default: // CONTINUE
                     for (Record r : step.chain()) {
                         if (r.getType() == Type.CNAME && !r.getName().equals(name)) {
                             seen.add(r.getName());
                         }
                     }
                     name = step.next();
-                    break;
+                    return next();
             }
         }
+    }
+
+    private static CompletableFuture<Answer> done(Answer a) {
+        return CompletableFuture.completedFuture(a);
     }
 
     private static void add(RecordCache.Hit hit, List<Record> chain, List<Record> proofs) {
@@ -138,26 +165,27 @@ public final class CachingResolver implements Lookup {
     }
 
     /** ANY is answered with what the upstream gives for the name, uncached (RFC 8482 allows minimal answers). */
-    private Answer any(Name qname, QueryBudget budget) {
-        Fetcher.Fetch fetch = fetcher.fetch(qname, Type.ANY, budget);
-        if (fetch == null) {
-            return Answer.servfail(List.of());
-        }
-        Message m = fetch.response();
-        List<Record> answer = new ArrayList<>();
-        for (Record r : m.getSection(Section.ANSWER)) {
-            if (r.getName().equals(qname)) {
-                answer.add(r);
+    private CompletableFuture<Answer> any(Name qname, QueryBudget budget) {
+        return Futures.guard(() -> fetcher.fetch(qname, Type.ANY, budget)).thenApply(fetch -> {
+            if (fetch == null) {
+                return Answer.servfail(List.of());
             }
-        }
-        List<Record> authority = new ArrayList<>();
-        for (Record r : m.getSection(Section.AUTHORITY)) {
-            if (r.getType() == Type.SOA && qname.subdomain(r.getName())) {
-                authority.add(r);
+            Message m = fetch.response();
+            List<Record> answer = new ArrayList<>();
+            for (Record r : m.getSection(Section.ANSWER)) {
+                if (r.getName().equals(qname)) {
+                    answer.add(r);
+                }
             }
-        }
-        int rcode = m.getRcode() == Rcode.NXDOMAIN || m.getRcode() == Rcode.NOERROR ? m.getRcode() : Rcode.SERVFAIL;
-        return new Answer(rcode, answer, authority, Security.INDETERMINATE);
+            List<Record> authority = new ArrayList<>();
+            for (Record r : m.getSection(Section.AUTHORITY)) {
+                if (r.getType() == Type.SOA && qname.subdomain(r.getName())) {
+                    authority.add(r);
+                }
+            }
+            int rcode = m.getRcode() == Rcode.NXDOMAIN || m.getRcode() == Rcode.NOERROR ? m.getRcode() : Rcode.SERVFAIL;
+            return new Answer(rcode, answer, authority, Security.INDETERMINATE);
+        });
     }
 
     private void limitHit(String limit) {

@@ -1,11 +1,13 @@
 package net.gate64.resolver.resolve;
 
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
 /**
  * Gets the answer for one question from outside (a forwarder, or the iterator walking down from the root).
- * Returns the response message as the answering server sent it, or null when nobody answered usefully.
+ * The future completes on the query's event loop with the response message as the answering server sent it, or
+ * null when nobody answered usefully; it fails with {@link QueryBudget.Exhausted} when a limit ended the work.
  */
 public interface Fetcher {
     /**
@@ -15,5 +17,5 @@ public interface Fetcher {
      */
     record Fetch(Message response, boolean authoritative, Name bailiwick) {}
 
-    Fetch fetch(Name name, int type, QueryBudget budget);
+    CompletableFuture<Fetch> fetch(Name name, int type, QueryBudget budget);
 }

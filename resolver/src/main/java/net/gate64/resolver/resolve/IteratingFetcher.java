@@ -1,17 +1,14 @@
 package net.gate64.resolver.resolve;
 
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import net.gate64.common.NetworkSet;
+import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.Rank;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.cache.Security;
@@ -32,34 +29,45 @@ import org.xbill.DNS.Type;
  * Iterative resolution from the root: start at the closest zone cut the cache knows (the primed root, or the root
  * hints), ask that zone's servers, follow referrals down, and return the authoritative answer. Referral NS sets and
  * glue are cached only when they lie inside the referring server's zone; NS names without glue are resolved through
- * the full resolver, bounded by the query's budget (NXNS defence) and never in a loop. QNAME minimisation (RFC 9156,
+ * the full resolver, bounded by the query's budget (NXNS defence) and never in a loop; in-zone NS names whose glue
+ * expired under a still-cached NS set are re-learnt from the parent's referral. QNAME minimisation (RFC 9156,
  * relaxed) asks each zone only for the next label, falling back to the full name when a server answers an
- * intermediate name oddly.
+ * intermediate name oddly, and keeps those answers so that names known to hold no cut are not asked again. The
+ * steps of one fetch are the states of {@link Iteration}.
  */
 public final class IteratingFetcher implements Fetcher {
     /** How a response relates to the question asked of a zone. */
-    private enum Kind { ANSWER, NXDOMAIN, REFERRAL, LAME }
+    enum Kind { ANSWER, NXDOMAIN, REFERRAL, LAME }
 
-    private record Delegation(Name zone, List<Name> nsNames, List<InetAddress> glue) {}
+    /** A zone cut: the zone, its server names, and addresses for them that came with the referral. */
+    record Delegation(Name zone, List<Name> nsNames, List<InetAddress> glue) {}
 
-    private record Classified(Kind kind, Message message, Name newZone) {}
+    record Classified(Kind kind, Message message, Name newZone) {}
 
     /** Settings for iteration. */
     public record Options(boolean qnameMinimisation, boolean ipv4, boolean ipv6, NetworkSet dontQuery, int port,
                           int maxReferrals) {}
 
     private final RecordCache cache;
-    private final DnsTransport transport;
-    private final ServerSelection servers;
+    final Upstream transport;
+    final ServerSelection<InetAddress> servers;
+    private final NegativeCache negatives;
+    private final ResponseReader reader;
     private final RootHints hints;
-    private final Options options;
+    final Options options;
     private final Metrics metrics;
     private Supplier<CachingResolver> resolver = () -> null;
-    private volatile boolean primed;
+    volatile boolean primed;
 
-    public IteratingFetcher(RecordCache cache, DnsTransport transport, ServerSelection servers, RootHints hints,
-                            Options options, Metrics metrics) {
+    /**
+     * @param negatives and {@code reader}: where answers to minimised questions are kept, so that a name known to
+     *     hold no zone cut is not asked about again (RFC 9156 §2.4, as Unbound reuses them)
+     */
+    public IteratingFetcher(RecordCache cache, NegativeCache negatives, ResponseReader reader, Upstream transport,
+                            ServerSelection<InetAddress> servers, RootHints hints, Options options, Metrics metrics) {
         this.cache = cache;
+        this.negatives = negatives;
+        this.reader = reader;
         this.transport = transport;
         this.servers = servers;
         this.hints = hints;
@@ -72,11 +80,13 @@ public final class IteratingFetcher implements Fetcher {
         this.resolver = resolver;
     }
 
+    CachingResolver resolver() {
+        return resolver.get();
+    }
+
     @Override
-    public Fetch fetch(Name qname, int qtype, QueryBudget budget) {
-        // DS lives in the parent zone (RFC 4035 §3.1.4.1): start above the name itself
-        Delegation d = closestDelegation(above(qname, qtype), budget);
-        return iterate(d, qname, qtype, budget);
+    public CompletableFuture<Fetch> fetch(Name qname, int qtype, QueryBudget budget) {
+        return new Iteration(this, null, qname, qtype, budget).start();
     }
 
     /**
@@ -84,11 +94,11 @@ public final class IteratingFetcher implements Fetcher {
      * cut strictly below {@code forwardZone} on the way to {@code qname}, iterate from there, as PowerDNS follows
      * subzone NS records; null when it knows none (ask the forwarders).
      */
-    public Fetch fetchBelow(Name forwardZone, Name qname, int qtype, QueryBudget budget) {
+    public CompletableFuture<Fetch> fetchBelow(Name forwardZone, Name qname, int qtype, QueryBudget budget) {
         for (Name n = above(qname, qtype); n.subdomain(forwardZone) && !n.equals(forwardZone); n = new Name(n, 1)) {
             RecordCache.Hit ns = cache.get(n, Type.NS);
             if (ns != null) {
-                return iterate(new Delegation(n, targets(ns.records()), List.of()), qname, qtype, budget);
+                return new Iteration(this, new Delegation(n, targets(ns.records()), List.of()), qname, qtype, budget).start();
             }
         }
         return null;
@@ -98,66 +108,17 @@ public final class IteratingFetcher implements Fetcher {
      * Follows a referral that a forward zone's server sent for a zone below it (forward-zones, RD=0): caches the NS
      * set and in-zone glue as any referral, and iterates from the new zone. Null when {@code m} is no such referral.
      */
-    public Fetch followReferral(Message m, Name forwardZone, Name qname, int qtype, QueryBudget budget) {
+    public CompletableFuture<Fetch> followReferral(Message m, Name forwardZone, Name qname, int qtype, QueryBudget budget) {
         Classified c = classify(m, forwardZone, qname);
         if (c.kind != Kind.REFERRAL) {
             return null;
         }
         count("forward-zone-referral");
-        return iterate(delegationFrom(m, forwardZone, c.newZone), qname, qtype, budget);
+        return new Iteration(this, delegationFrom(m, forwardZone, c.newZone), qname, qtype, budget).start();
     }
 
-    private static Name above(Name qname, int qtype) {
+    static Name above(Name qname, int qtype) {
         return qtype == Type.DS && qname.labels() > 1 ? new Name(qname, 1) : qname;
-    }
-
-    private Fetch iterate(Delegation d, Name qname, int qtype, QueryBudget budget) {
-        Name asked = options.qnameMinimisation ? nextLabel(d.zone, qname) : qname;
-        for (int referrals = 0; referrals <= options.maxReferrals; ) {
-            boolean full = asked.equals(qname);
-            Classified c = ask(d, asked, full ? qtype : Type.A, budget);
-            if (c == null) {
-                if (!full) {
-                    asked = qname; // relaxed minimisation: a zone that fails on the short name may answer the full one
-                    continue;
-                }
-                return null;
-            }
-            switch (c.kind) {
-                case REFERRAL -> {
-                    referrals++;
-                    d = delegationFrom(c.message, d.zone, c.newZone);
-                    if (!asked.subdomain(d.zone) || asked.equals(d.zone)) {
-                        asked = options.qnameMinimisation ? nextLabel(d.zone, qname) : qname;
-                    }
-                    if (options.qnameMinimisation && asked.labels() <= d.zone.labels()) {
-                        asked = nextLabel(d.zone, qname);
-                    }
-                }
-                case ANSWER -> {
-                    if (full) {
-                        return new Fetch(c.message, true, d.zone);
-                    }
-                    if (hasCname(c.message, asked)) {
-                        asked = qname; // an alias on the way down: ask for the real question
-                    } else {
-                        asked = nextLabel(asked, qname); // an empty non-terminal or a name with data: go one deeper
-                    }
-                }
-                case NXDOMAIN -> {
-                    if (full) {
-                        return new Fetch(c.message, true, d.zone);
-                    }
-                    count("qname-minimisation-fallback");
-                    asked = qname; // RFC 9156 §2.3: broken servers say NXDOMAIN for empty non-terminals; check
-                }
-                case LAME -> {
-                    return null;
-                }
-            }
-        }
-        limitHit("referrals");
-        return null;
     }
 
     /** One more label of {@code qname} below {@code zone}. */
@@ -168,7 +129,7 @@ public final class IteratingFetcher implements Fetcher {
         return new Name(qname, qname.labels() - zone.labels() - 1);
     }
 
-    private static boolean hasCname(Message m, Name name) {
+    static boolean hasCname(Message m, Name name) {
         for (Record r : m.getSection(Section.ANSWER)) {
             if (r.getType() == Type.CNAME && r.getName().equals(name)) {
                 return true;
@@ -177,8 +138,8 @@ public final class IteratingFetcher implements Fetcher {
         return false;
     }
 
-    /** The deepest cut above {@code qname} whose NS set the cache holds; the root (primed, or the hints) else. */
-    private Delegation closestDelegation(Name qname, QueryBudget budget) {
+    /** The deepest cut above {@code qname} whose NS set the cache holds, or null when not even the root's is. */
+    Delegation cachedDelegation(Name qname) {
         for (Name n = qname; ; n = new Name(n, 1)) {
             RecordCache.Hit ns = cache.get(n, Type.NS);
             if (ns != null) {
@@ -186,40 +147,32 @@ public final class IteratingFetcher implements Fetcher {
                 return new Delegation(n, targets(ns.records()), n.equals(Name.root) ? hints.addresses(options.ipv4, options.ipv6) : List.of());
             }
             if (n.equals(Name.root)) {
-                break;
+                return null;
             }
         }
-        Delegation hinted = new Delegation(Name.root, hints.names(), hints.addresses(options.ipv4, options.ipv6));
-        if (!primed) {
-            prime(hinted, budget);
-            RecordCache.Hit ns = cache.get(Name.root, Type.NS);
-            if (ns != null) {
-                return new Delegation(Name.root, targets(ns.records()), hinted.glue);
-            }
-        }
-        return hinted;
     }
 
-    /** Root priming (RFC 8109): ask a hint server for the root NS set and keep its answer and glue. */
-    private void prime(Delegation hinted, QueryBudget budget) {
-        Classified c = ask(hinted, Name.root, Type.NS, budget);
-        if (c == null || c.kind != Kind.ANSWER) {
-            return;
-        }
+    /** The root as the hints describe it. */
+    Delegation hinted() {
+        return new Delegation(Name.root, hints.names(), hints.addresses(options.ipv4, options.ipv6));
+    }
+
+    /** Root priming (RFC 8109): keeps the root NS set and its glue from a hint server's answer. */
+    void primed(Message m) {
         List<Record> ns = new ArrayList<>();
-        for (Record r : c.message.getSection(Section.ANSWER)) {
+        for (Record r : m.getSection(Section.ANSWER)) {
             if (r instanceof NSRecord && r.getName().equals(Name.root)) {
                 ns.add(r);
             }
         }
         if (!ns.isEmpty()) {
             cache.put(ns, List.of(), Rank.AUTH_ANSWER, Security.INDETERMINATE);
-            cacheGlue(c.message, Name.root, targets(ns));
+            cacheGlue(m, Name.root, targets(ns));
             primed = true;
         }
     }
 
-    private static List<Name> targets(List<Record> ns) {
+    static List<Name> targets(List<Record> ns) {
         List<Name> out = new ArrayList<>();
         for (Record r : ns) {
             if (r instanceof NSRecord n) {
@@ -230,7 +183,7 @@ public final class IteratingFetcher implements Fetcher {
     }
 
     /** Caches a referral's NS set and its in-bailiwick glue, and returns the new delegation. */
-    private Delegation delegationFrom(Message m, Name parent, Name zone) {
+    Delegation delegationFrom(Message m, Name parent, Name zone) {
         List<Record> ns = new ArrayList<>();
         for (Record r : m.getSection(Section.AUTHORITY)) {
             if (r instanceof NSRecord && r.getName().equals(zone)) {
@@ -270,63 +223,7 @@ public final class IteratingFetcher implements Fetcher {
         return r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress();
     }
 
-    /** Asks the zone's servers, best first, until one gives a usable answer; null when none does. */
-    private Classified ask(Delegation d, Name name, int type, QueryBudget budget) {
-        Set<InetAddress> tried = new LinkedHashSet<>();
-        List<Name> unresolved = new ArrayList<>(d.nsNames);
-        Collections.shuffle(unresolved);
-        List<InetAddress> candidates = new ArrayList<>(usable(d.glue));
-        for (Name ns : d.nsNames) {
-            candidates.addAll(usable(cachedAddresses(ns)));
-        }
-        while (true) {
-            candidates.removeAll(tried);
-            if (candidates.isEmpty()) {
-                if (!resolveOneNsName(unresolved, d.zone, candidates, budget)) {
-                    return null;
-                }
-                continue;
-            }
-            for (InetAddress server : servers.order(candidates)) {
-                tried.add(server);
-                Classified c = askServer(server, d.zone, name, type, budget);
-                if (c != null && c.kind != Kind.LAME) {
-                    return c;
-                }
-            }
-        }
-    }
-
-    /** Resolves NS names (without glue) one by one until one yields addresses; false when none is left. */
-    private boolean resolveOneNsName(List<Name> unresolved, Name zone, List<InetAddress> into, QueryBudget budget) {
-        CachingResolver r = resolver.get();
-        while (!unresolved.isEmpty() && r != null) {
-            Name ns = unresolved.remove(0);
-            if (!cachedAddresses(ns).isEmpty() || ns.subdomain(zone)) {
-                continue; // already tried, or in-zone without glue: only the zone's own servers could answer
-            }
-            if (!budget.enterNsLookup(ns)) {
-                continue;
-            }
-            try {
-                if (options.ipv4) {
-                    addAddresses(r.resolveWithin(ns, Type.A, budget), into);
-                }
-                if (options.ipv6) {
-                    addAddresses(r.resolveWithin(ns, Type.AAAA, budget), into);
-                }
-            } finally {
-                budget.exitNsLookup(ns);
-            }
-            if (!usable(into).isEmpty()) {
-                into.retainAll(usable(into));
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void addAddresses(Answer a, List<InetAddress> into) {
+    static void addAddresses(Answer a, List<InetAddress> into) {
         for (Record r : a.answer()) {
             if (r instanceof ARecord || r instanceof AAAARecord) {
                 into.add(address(r));
@@ -334,7 +231,7 @@ public final class IteratingFetcher implements Fetcher {
         }
     }
 
-    private List<InetAddress> cachedAddresses(Name ns) {
+    List<InetAddress> cachedAddresses(Name ns) {
         List<InetAddress> out = new ArrayList<>();
         for (int type : new int[] {Type.A, Type.AAAA}) {
             RecordCache.Hit hit = cache.get(ns, type);
@@ -348,7 +245,7 @@ public final class IteratingFetcher implements Fetcher {
     }
 
     /** Addresses of the families we query over, outside dont-query. */
-    private List<InetAddress> usable(List<InetAddress> addresses) {
+    List<InetAddress> usable(List<InetAddress> addresses) {
         List<InetAddress> out = new ArrayList<>();
         for (InetAddress a : addresses) {
             boolean family = (a instanceof Inet4Address && options.ipv4) || (a instanceof Inet6Address && options.ipv6);
@@ -364,35 +261,32 @@ public final class IteratingFetcher implements Fetcher {
         return out;
     }
 
-    private Classified askServer(InetAddress server, Name zone, Name name, int type, QueryBudget budget) {
-        budget.spendQuery();
-        boolean edns = !servers.noEdns(server);
-        long start = System.nanoTime();
-        Message m;
-        try {
-            m = transport.query(new InetSocketAddress(server, options.port),
-                    new DnsTransport.Question(name, type, false, false, edns));
-            if (edns && (m.getRcode() == Rcode.FORMERR || m.getRcode() == Rcode.NOTIMP)) {
-                servers.markNoEdns(server); // RFC 6891 §7: retry without EDNS and remember
-                budget.spendQuery();
-                m = transport.query(new InetSocketAddress(server, options.port),
-                        new DnsTransport.Question(name, type, false, false, false));
-            }
-        } catch (IOException e) {
-            servers.timedOut(server);
-            return null;
+    /** What the caches say about a name on the way down, for QNAME minimisation. */
+    enum Known { NOTHING, NO_CUT, ALIAS }
+
+    /**
+     * Whether an earlier answer showed that {@code name} holds no zone cut: its A data or a NODATA for A (what a
+     * minimised question asks) came from the servers of a zone above it. A CNAME there means the full question must
+     * be asked. A cut that does exist would have been found by the deepest-cut search first.
+     */
+    Known known(Name name) {
+        if (cache.get(name, Type.CNAME) != null) {
+            return Known.ALIAS;
         }
-        servers.answered(server, System.nanoTime() - start);
-        Classified c = classify(m, zone, name);
-        if (c.kind == Kind.LAME) {
-            servers.lame(server);
-            count("lame");
+        NegativeCache.Hit negative = negatives.get(name, Type.A);
+        if (negative != null && negative.rcode() == Rcode.NOERROR) {
+            return Known.NO_CUT;
         }
-        return c;
+        return cache.get(name, Type.A) != null ? Known.NO_CUT : Known.NOTHING;
+    }
+
+    /** Keeps the answer to a minimised question (data or NODATA) for {@link #known}. */
+    void keepMinimisedAnswer(Message m, Name asked, Name zone) {
+        reader.read(m, asked, Type.A, true, zone, 1);
     }
 
     /** What a response from a server for {@code zone} says about {@code name}. */
-    private static Classified classify(Message m, Name zone, Name name) {
+    static Classified classify(Message m, Name zone, Name name) {
         int rcode = m.getRcode();
         boolean aa = m.getHeader().getFlag(Flags.AA);
         if (rcode == Rcode.NXDOMAIN) {
@@ -431,11 +325,11 @@ public final class IteratingFetcher implements Fetcher {
         return false;
     }
 
-    private void count(String what) {
+    void count(String what) {
         metrics.counter("gate64_iterator_events_total", "Iterator events, by kind", "kind", what).increment();
     }
 
-    private void limitHit(String limit) {
+    void limitHit(String limit) {
         metrics.counter("gate64_limit_hits_total", "Client queries ended by a work limit", "limit", limit).increment();
     }
 }

@@ -1,28 +1,38 @@
 package net.gate64.resolver.resolve;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
- * What we know about each authoritative server: smoothed round-trip time (exponentially weighted, as BIND and
- * Unbound do), consecutive timeouts (throttling an unresponsive server for a while) and whether it chokes on EDNS.
- * Servers never measured get a small random SRTT so every server is explored before the fastest is favoured, and a
- * little jitter keeps a slower server from being starved of fresh measurements.
+ * What we know about each server (authorities by address, forwarders by address and port): smoothed round-trip time
+ * (exponentially weighted, as BIND and Unbound do), consecutive timeouts, and whether it chokes on EDNS. Servers
+ * never measured get a small random SRTT so every server is explored before the fastest is favoured, and a little
+ * jitter keeps a slower server from being starved of fresh measurements.
+ *
+ * <p>A server that times out {@value #THROTTLE_AFTER} times in a row is throttled: skipped while another server of
+ * the same set is available, and not asked at all while every one is throttled (the query fails at once instead of
+ * waiting out a timeout per dead server, as pdns-recursor throttles and Unbound's infrastructure cache backs off).
+ * The throttle lasts 5 s, doubling with each further timeout up to 60 s; the first query after it ends probes the
+ * server, and an answer clears it.
  */
-public final class ServerSelection {
+public final class ServerSelection<K> {
     private static final double UNKNOWN_MS = 50;
     private static final double TIMEOUT_PENALTY_MS = 2000;
-    private static final int THROTTLE_AFTER = 3;
-    private static final long THROTTLE_NANOS = 60_000_000_000L;
+    static final int THROTTLE_AFTER = 2;
+    private static final long THROTTLE_BASE_NANOS = 5_000_000_000L;
+    private static final long THROTTLE_MAX_NANOS = 60_000_000_000L;
 
     private static final class Server {
         volatile double srttMs;
         volatile int timeouts;
         volatile long throttledUntil;
+        volatile boolean throttled;
         volatile boolean noEdns;
 
         Server(double srtt) {
@@ -30,61 +40,80 @@ public final class ServerSelection {
         }
     }
 
-    private final ConcurrentHashMap<InetAddress, Server> servers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, Server> servers = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
 
-    private Server of(InetAddress a) {
+    public ServerSelection() {
+        this(System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, for tests that move time by hand */
+    public ServerSelection(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    private Server of(K a) {
         return servers.computeIfAbsent(a, k -> new Server(ThreadLocalRandom.current().nextDouble(UNKNOWN_MS)));
     }
 
-    /** The addresses best first; throttled servers last (still tried when nothing else answers). */
-    public List<InetAddress> order(List<InetAddress> addresses) {
-        long now = System.nanoTime();
-        List<InetAddress> out = new ArrayList<>(addresses);
+    /** The servers to ask, best first: throttled ones left out (all of them, when every one is throttled). */
+    public List<K> order(List<K> addresses) {
+        long now = clock.getAsLong();
+        List<K> out = new ArrayList<>(addresses.size());
+        Map<K, Double> key = new HashMap<>();
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        java.util.Map<InetAddress, Double> key = new java.util.HashMap<>();
-        for (InetAddress a : out) {
+        for (K a : addresses) {
             Server s = of(a);
-            double k = s.srttMs * (0.9 + 0.2 * r.nextDouble());
-            if (s.throttledUntil > now) {
-                k += 1e9;
+            if (s.throttled && now - s.throttledUntil < 0) {
+                continue;
             }
-            key.put(a, k);
+            out.add(a);
+            key.put(a, s.srttMs * (0.9 + 0.2 * r.nextDouble()));
         }
         out.sort(Comparator.comparingDouble(key::get));
         return out;
     }
 
-    public void answered(InetAddress a, long rttNanos) {
+    /** Whether {@code a} is throttled now. */
+    public boolean throttled(K a) {
+        Server s = servers.get(a);
+        return s != null && s.throttled && clock.getAsLong() - s.throttledUntil < 0;
+    }
+
+    public void answered(K a, long rttNanos) {
         Server s = of(a);
         s.srttMs = 0.7 * s.srttMs + 0.3 * (rttNanos / 1e6);
         s.timeouts = 0;
-        s.throttledUntil = 0;
+        s.throttled = false;
     }
 
-    public void timedOut(InetAddress a) {
+    public void timedOut(K a) {
         Server s = of(a);
         s.srttMs = Math.max(s.srttMs * 2, TIMEOUT_PENALTY_MS);
-        if (++s.timeouts >= THROTTLE_AFTER) {
-            s.throttledUntil = System.nanoTime() + THROTTLE_NANOS;
+        int n = ++s.timeouts;
+        if (n >= THROTTLE_AFTER) {
+            long backoff = THROTTLE_BASE_NANOS << Math.min(n - THROTTLE_AFTER, 4);
+            s.throttledUntil = clock.getAsLong() + Math.min(backoff, THROTTLE_MAX_NANOS);
+            s.throttled = true;
         }
     }
 
     /** A lame or broken answer: the server is as good as slow for this purpose. */
-    public void lame(InetAddress a) {
+    public void lame(K a) {
         Server s = of(a);
         s.srttMs = Math.max(s.srttMs * 1.5, 500);
     }
 
-    public boolean noEdns(InetAddress a) {
+    public boolean noEdns(K a) {
         Server s = servers.get(a);
         return s != null && s.noEdns;
     }
 
-    public void markNoEdns(InetAddress a) {
+    public void markNoEdns(K a) {
         of(a).noEdns = true;
     }
 
-    public double srttMs(InetAddress a) {
+    public double srttMs(K a) {
         return of(a).srttMs;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.resolver.cache.Security;
@@ -24,7 +25,8 @@ import org.xbill.DNS.Type;
 /**
  * The follow-up functions a hook can ask for ({@code dq.followupFunction}), as PowerDNS's genhook runs them after the
  * hook returned true. Lookups go through the same {@link Lookup} as the client's question (validating when the dnssec
- * mode and the client's flags say so), so they use and fill the record cache with real data only; synthesised AAAA
+ * mode and the client's flags say so) and complete asynchronously on the query's loop, so they use and fill the
+ * record cache with real data only; synthesised AAAA
  * and the scripts' own records never enter it. AAAA synthesis is the native
  * {@link net.gate64.resolver.dns64.Synthesizer}; there is no second implementation.
  */
@@ -50,9 +52,12 @@ final class FollowUps {
      * If any A was seen, SOAs leave the authority section. The rcode is that of the A lookup (PowerDNS §1.4). Unlike
      * PowerDNS, a Bogus A answer is not synthesised from: SERVFAIL, as native DNS64 does (RFC 6147 §5.5).
      */
-    Answer fakeAaaa(Name name, Nat64Prefix prefix, List<Record> answer, List<Record> authority, Lookup resolver,
-                    QueryBudget budget) {
-        Answer a = resolver.resolve(name, Type.A, budget);
+    CompletableFuture<Answer> fakeAaaa(Name name, Nat64Prefix prefix, List<Record> answer, List<Record> authority,
+                                       Lookup resolver, QueryBudget budget) {
+        return resolver.resolve(name, Type.A, budget).thenApply(a -> fakeAaaa(prefix, answer, authority, a));
+    }
+
+    private Answer fakeAaaa(Nat64Prefix prefix, List<Record> answer, List<Record> authority, Answer a) {
         if (a.security() == Security.BOGUS) {
             return Answer.servfail(List.of()).withSecurity(Security.BOGUS, a.ede());
         }
@@ -90,7 +95,7 @@ final class FollowUps {
      * rcode of the lookup. The IPv4 address is found through {@code prefix} when the name lies under it (any RFC 6052
      * length); otherwise the last 8 nibbles are used, as PowerDNS does for its /96 prefixes.
      */
-    Answer fakePtr(Name name, Nat64Prefix prefix, Lookup resolver, QueryBudget budget) {
+    CompletableFuture<Answer> fakePtr(Name name, Nat64Prefix prefix, Lookup resolver, QueryBudget budget) {
         Name inAddr = null;
         if (prefix != null && ReverseNames.map(name, List.of(prefix)) instanceof ReverseNames.Mapped m) {
             inAddr = m.inAddrArpa();
@@ -99,12 +104,16 @@ final class FollowUps {
             inAddr = lastEightNibbles(name);
         }
         if (inAddr == null) {
-            return Answer.servfail(List.of()); // PowerDNS 5.5: malformed nibble labels → SERVFAIL
+            return CompletableFuture.completedFuture(Answer.servfail(List.of())); // PowerDNS 5.5: malformed nibbles
         }
-        Answer t = dns64.local(inAddr, Type.PTR, List.of());
-        if (t == null) {
-            t = resolver.resolve(inAddr, Type.PTR, budget);
-        }
+        Name target = inAddr;
+        Answer local = dns64.local(inAddr, Type.PTR, List.of());
+        CompletableFuture<Answer> lookup = local != null ? CompletableFuture.completedFuture(local)
+                : resolver.resolve(inAddr, Type.PTR, budget);
+        return lookup.thenApply(t -> fakePtr(name, target, t));
+    }
+
+    private static Answer fakePtr(Name name, Name inAddr, Answer t) {
         long ttl = t.rcode() == Rcode.NOERROR && !t.answer().isEmpty() ? t.answer().get(0).getTTL() : PTR_FAILURE_TTL;
         List<Record> out = new ArrayList<>();
         out.add(new CNAMERecord(name, DClass.IN, ttl, inAddr));
@@ -137,8 +146,8 @@ final class FollowUps {
      * {@code followCNAMERecords}: resolve the target of the first CNAME with the query type and append the answer
      * records of that lookup; for AAAA, native DNS64 applies to the target as it would to the question.
      */
-    Answer followCname(int qtype, List<Record> answer, List<Record> authority, int rcode, List<Nat64Prefix> prefixes,
-                       Lookup resolver, QueryBudget budget) {
+    CompletableFuture<Answer> followCname(int qtype, List<Record> answer, List<Record> authority, int rcode,
+                                          List<Nat64Prefix> prefixes, Lookup resolver, QueryBudget budget) {
         CNAMERecord first = null;
         for (Record r : concat(answer, authority)) {
             if (r instanceof CNAMERecord c) {
@@ -147,15 +156,18 @@ final class FollowUps {
             }
         }
         if (first == null) {
-            return new Answer(rcode, answer, authority, Security.INDETERMINATE);
+            return CompletableFuture.completedFuture(new Answer(rcode, answer, authority, Security.INDETERMINATE));
         }
-        Answer t = resolver.resolve(first.getTarget(), qtype, budget);
+        Name target = first.getTarget();
+        CompletableFuture<Answer> t = resolver.resolve(target, qtype, budget);
         if (qtype == Type.AAAA) {
-            t = dns64.afterAaaa(first.getTarget(), t, prefixes, false, budget, resolver);
+            t = t.thenCompose(r -> dns64.afterAaaa(target, r, prefixes, false, budget, resolver));
         }
-        List<Record> out = new ArrayList<>(answer);
-        out.addAll(t.answer());
-        return new Answer(t.rcode(), out, authority, Security.INDETERMINATE);
+        return t.thenApply(r -> {
+            List<Record> out = new ArrayList<>(answer);
+            out.addAll(r.answer());
+            return new Answer(r.rcode(), out, authority, Security.INDETERMINATE);
+        });
     }
 
     /**

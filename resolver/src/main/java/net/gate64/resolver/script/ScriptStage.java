@@ -9,7 +9,7 @@ import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.pipeline.ClientQuery;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.wire.QueryView;
-import net.gate64.resolver.dnssec.DnssecPolicy;
+import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.scripting.Hook;
 import net.gate64.scripting.ReloadableScript;
@@ -35,13 +35,11 @@ public final class ScriptStage implements AutoCloseable {
 
     private final ReloadableScript script;
     private final FollowUps followUps;
-    private final DnssecPolicy dnssec;
     private final ScriptMetrics metrics;
 
-    private ScriptStage(ReloadableScript script, FollowUps followUps, DnssecPolicy dnssec, ScriptMetrics metrics) {
+    private ScriptStage(ReloadableScript script, FollowUps followUps, ScriptMetrics metrics) {
         this.script = script;
         this.followUps = followUps;
-        this.dnssec = dnssec;
         this.metrics = metrics;
     }
 
@@ -50,20 +48,20 @@ public final class ScriptStage implements AutoCloseable {
      *
      * @throws ScriptLoadError naming file:line when the script does not load: the recursor refuses to start
      */
-    public static ScriptStage start(ScriptSettings settings, DnssecPolicy dnssec, Dns64 dns64, Metrics metrics) {
+    public static ScriptStage start(ScriptSettings settings, Dns64 dns64, Metrics metrics) {
         ScriptMetrics m = new ScriptMetrics(metrics);
         ReloadableScript script = new ReloadableScript(settings.file(), settings.options(), m);
         if (settings.file() != null) {
             LOG.info("loaded hook script {}", script.description());
         }
-        return new ScriptStage(script, new FollowUps(dns64), dnssec, m);
+        return new ScriptStage(script, new FollowUps(dns64), m);
     }
 
     /**
      * ipfilter: true when the script says to drop this query silently. Runs before the full parse, on the raw header,
      * as in PowerDNS; it is not called for packet-cache hits.
      */
-    public boolean drop(ClientQuery q) {
+    public boolean drop(ScriptHooks script, ClientQuery q) {
         if (!script.defines(Hook.IPFILTER) || q.wire().length < 12) {
             return false;
         }
@@ -84,7 +82,8 @@ public final class ScriptStage implements AutoCloseable {
      * gettag, on the event loop before the packet-cache lookup (see {@link ScriptHooks#gettag}); 0 without the hook,
      * -1 to bypass the packet cache for this query.
      */
-    public int tag(ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local, Transport transport) {
+    public int tag(ScriptHooks script, ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local,
+                   Transport transport) {
         if (!script.defines(Hook.GETTAG)) {
             return 0;
         }
@@ -100,12 +99,14 @@ public final class ScriptStage implements AutoCloseable {
                 transport == Transport.TCP);
     }
 
-    /** The hook steps for one parsed query. */
-    public ScriptedQuery begin(ClientQuery q, Message query) {
-        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & org.xbill.DNS.Flags.DO) != 0;
-        org.xbill.DNS.Header h = query.getHeader();
-        return new ScriptedQuery(script, followUps, metrics, q, query,
-                dnssec.lookupFor(dnssecOk, h.getFlag(org.xbill.DNS.Flags.AD), h.getFlag(org.xbill.DNS.Flags.CD)));
+    /** The script in service now: a query pins it from its arrival to its answer, so a reload never splits one. */
+    public ScriptHooks snapshot() {
+        return script.current();
+    }
+
+    /** The hook steps for one parsed query, with the script it pinned and the lookup its flags chose. */
+    public ScriptedQuery begin(ScriptHooks script, ClientQuery q, Message query, Lookup lookup) {
+        return new ScriptedQuery(script, followUps, metrics, q, query, lookup);
     }
 
     /**

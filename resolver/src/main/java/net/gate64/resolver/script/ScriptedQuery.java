@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.resolver.cache.Security;
 import net.gate64.resolver.pipeline.ClientQuery;
@@ -54,7 +55,7 @@ public final class ScriptedQuery {
     }
 
     /** preresolve: the hook's answer, or null to resolve normally. */
-    public Answer preresolve(List<Nat64Prefix> prefixes, QueryBudget budget) {
+    public CompletableFuture<Answer> preresolve(List<Nat64Prefix> prefixes, QueryBudget budget) {
         return run(Hook.PRERESOLVE, new Answer(Rcode.NOERROR, List.of(), List.of(), Security.INDETERMINATE), prefixes, budget);
     }
 
@@ -62,7 +63,7 @@ public final class ScriptedQuery {
      * nodata (NOERROR without a record of the query type) or nxdomain: the hook's answer, or null when it did not
      * handle the query; then native DNS64 may run.
      */
-    public Answer afterResolve(Answer resolved, List<Nat64Prefix> prefixes, QueryBudget budget) {
+    public CompletableFuture<Answer> afterResolve(Answer resolved, List<Nat64Prefix> prefixes, QueryBudget budget) {
         int qtype = query.getQuestion().getType();
         if (resolved.isNoData(qtype)) {
             return run(Hook.NODATA, resolved, prefixes, budget);
@@ -70,13 +71,12 @@ public final class ScriptedQuery {
         if (resolved.rcode() == Rcode.NXDOMAIN) {
             return run(Hook.NXDOMAIN, resolved, prefixes, budget);
         }
-        return null;
+        return NOT_HANDLED;
     }
 
     /** postresolve: the hook's answer, or {@code current} unchanged. */
-    public Answer postresolve(Answer current, List<Nat64Prefix> prefixes, QueryBudget budget) {
-        Answer a = run(Hook.POSTRESOLVE, current, prefixes, budget);
-        return a != null ? a : current;
+    public CompletableFuture<Answer> postresolve(Answer current, List<Nat64Prefix> prefixes, QueryBudget budget) {
+        return run(Hook.POSTRESOLVE, current, prefixes, budget).thenApply(a -> a != null ? a : current);
     }
 
     /** Whether a hook set {@code dq.variable}: the answer must not be packet-cached. */
@@ -84,14 +84,17 @@ public final class ScriptedQuery {
         return dq != null && dq.variable;
     }
 
-    private Answer run(Hook hook, Answer current, List<Nat64Prefix> prefixes, QueryBudget budget) {
+    private static final CompletableFuture<Answer> NOT_HANDLED = CompletableFuture.completedFuture(null);
+
+    /** Runs the hook on this thread (the event loop); its follow-up lookup, if any, completes later. */
+    private CompletableFuture<Answer> run(Hook hook, Answer current, List<Nat64Prefix> prefixes, QueryBudget budget) {
         if (!script.defines(hook)) {
-            return null;
+            return NOT_HANDLED;
         }
         DnsQuestion d = dq();
         d.prepare(current.rcode(), records(current), validationState(current.security()));
         if (!script.call(hook, d)) {
-            return null;
+            return NOT_HANDLED;
         }
         try {
             return result(d, prefixes, budget);
@@ -100,12 +103,13 @@ public final class ScriptedQuery {
             metrics.badResult(hook);
             org.slf4j.LoggerFactory.getLogger("gate64.script").warn("script {} hook={} returned an unusable result: {}",
                     script.description(), hook.function(), e.getMessage());
-            return null;
+            return NOT_HANDLED;
         }
     }
 
     /** The answer a hook that returned true stands for: dq's rcode and records, then its follow-up. */
-    private Answer result(DnsQuestion d, List<Nat64Prefix> prefixes, QueryBudget budget) throws FollowUps.BadFollowUp {
+    private CompletableFuture<Answer> result(DnsQuestion d, List<Nat64Prefix> prefixes, QueryBudget budget)
+            throws FollowUps.BadFollowUp {
         if (d.rcode < 0 || d.rcode > 0xfff) {
             throw new IllegalArgumentException("dq.rcode " + d.rcode + " is not an rcode (pdns.DROP is not supported, as in PowerDNS 4.x)");
         }
@@ -121,7 +125,7 @@ public final class ScriptedQuery {
         }
         String f = d.followupFunction;
         if (f == null || f.isEmpty()) {
-            return new Answer(d.rcode, answer, authority, Security.INDETERMINATE);
+            return CompletableFuture.completedFuture(new Answer(d.rcode, answer, authority, Security.INDETERMINATE));
         }
         switch (f) {
             case "getFakeAAAARecords" -> {

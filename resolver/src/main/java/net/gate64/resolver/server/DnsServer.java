@@ -131,26 +131,33 @@ public final class DnsServer implements AutoCloseable {
 
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         /**
-         * Answers from the virtual threads that resolved cache misses. Handing each one to the loop on its own cost a
-         * wake-up and a sendmsg per answer; queued here, one drain task per burst writes them all and sends them
-         * with one flush (sendmmsg).
+         * Answers to cache misses, resolved on this loop after the read that brought their query. Written as they
+         * come, they are flushed by one task per burst, so answers ready in the same loop turn leave with one
+         * flush (sendmmsg) instead of a sendmsg each.
          */
         private final Queue<DatagramPacket> resolved = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
+        private boolean reading; // inside channelRead0: answers written now leave with the read batch's flush
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress sender = packet.sender();
-            frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(), reply -> {
-                if (ctx.executor().inEventLoop()) {
-                    ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise()); // flushed once per read batch
-                } else {
-                    resolved.add(new DatagramPacket(reply, sender));
-                    if (drainScheduled.compareAndSet(false, true)) {
-                        ctx.executor().execute(() -> drain(ctx));
-                    }
-                }
-            });
+            reading = true;
+            try {
+                frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(),
+                        ctx.channel().eventLoop(), reply -> {
+                            if (reading && ctx.executor().inEventLoop()) {
+                                ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise()); // flushed per batch
+                            } else {
+                                resolved.add(new DatagramPacket(reply, sender));
+                                if (drainScheduled.compareAndSet(false, true)) {
+                                    ctx.executor().execute(() -> drain(ctx));
+                                }
+                            }
+                        });
+            } finally {
+                reading = false;
+            }
         }
 
         private void drain(ChannelHandlerContext ctx) {
@@ -174,6 +181,7 @@ public final class DnsServer implements AutoCloseable {
 
     private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
         private final int max;
+        private boolean reading;
 
         TcpHandler(int max) {
             this.max = max;
@@ -196,13 +204,18 @@ public final class DnsServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-            frontend.onQuery(frame, remote, local, Transport.TCP, ctx.alloc(), reply -> {
-                if (ctx.executor().inEventLoop()) {
-                    ctx.write(reply, ctx.voidPromise()); // flushed once per read batch
-                } else {
-                    ctx.writeAndFlush(reply, ctx.voidPromise());
-                }
-            });
+            reading = true;
+            try {
+                frontend.onQuery(frame, remote, local, Transport.TCP, ctx.alloc(), ctx.channel().eventLoop(), reply -> {
+                    if (reading && ctx.executor().inEventLoop()) {
+                        ctx.write(reply, ctx.voidPromise()); // flushed once per read batch
+                    } else {
+                        ctx.writeAndFlush(reply, ctx.voidPromise());
+                    }
+                });
+            } finally {
+                reading = false;
+            }
         }
 
         @Override

@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -17,13 +18,13 @@ import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Histogram;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.wire.QueryView;
+import net.gate64.scripting.ScriptHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a query on the event loop, for UDP and TCP alike: count it, check the ACL, serve a packet-cache
- * hit from wire bytes, or hand the query to a virtual thread running the {@link QueryPipeline}. Nothing here
- * blocks.
+ * hit from wire bytes, or start the {@link QueryPipeline} for it on the same loop. Nothing here blocks.
  */
 public final class Frontend {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
@@ -38,9 +39,24 @@ public final class Frontend {
      * free right now; the query then bypasses the packet cache rather than wait on the event loop.
      */
     public interface ScriptTagger {
-        ScriptTagger NONE = (query, view, remote, local, transport) -> 0;
+        ScriptTagger NONE = new ScriptTagger() {
+            @Override
+            public ScriptHooks snapshot() {
+                return ScriptHooks.NONE;
+            }
 
-        int tag(ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local, Transport transport);
+            @Override
+            public int tag(ScriptHooks script, ByteBuf query, QueryView view, InetSocketAddress remote,
+                           InetSocketAddress local, Transport transport) {
+                return 0;
+            }
+        };
+
+        /** The script in service now, pinned for the whole of the query that arrives. */
+        ScriptHooks snapshot();
+
+        int tag(ScriptHooks script, ByteBuf query, QueryView view, InetSocketAddress remote, InetSocketAddress local,
+                Transport transport);
     }
 
     private final NetworkSet allowFrom;
@@ -48,7 +64,6 @@ public final class Frontend {
     private final ScriptTagger scriptTagger;
     private final PacketCache packetCache;
     private final QueryPipeline pipeline;
-    private final ExecutorService slowPath;
     private final Semaphore inFlight;
     private final int udpThreshold;
     private final LongAdder udpQueries;
@@ -58,14 +73,14 @@ public final class Frontend {
     private final LongAdder shortDrops;
     private final Histogram latency;
 
-    public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline, ExecutorService slowPath,
+    /** @param maxInFlight queries on the slow path at once ({@code max-mthreads}); more are dropped and counted */
+    public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline,
                     int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger) {
         this.allowFrom = allowFrom;
         this.tagger = tagger;
         this.scriptTagger = scriptTagger;
         this.packetCache = packetCache;
         this.pipeline = pipeline;
-        this.slowPath = slowPath;
         this.inFlight = new Semaphore(maxInFlight);
         this.udpThreshold = udpThreshold;
         String q = "Client queries received, by transport";
@@ -77,16 +92,17 @@ public final class Frontend {
         this.shortDrops = metrics.counter("gate64_drops_total", d, "reason", "short");
         this.latency = metrics.histogram("gate64_answer_seconds", "Time from query to answer",
                 new double[] {0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
-        metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now",
+        metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now (being resolved)",
                 () -> maxInFlight - inFlight.availablePermits());
     }
 
     /**
-     * Handles one query. {@code send} is called exactly once with the answer, or never when the query is dropped;
-     * it may be called from another thread.
+     * Handles one query on {@code loop}, the event loop that read it. {@code send} is called exactly once with the
+     * answer, or never when the query is dropped: at once for a packet-cache hit, later (on the same loop) for a
+     * query that needed the slow path.
      */
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                        ByteBufAllocator alloc, Consumer<ByteBuf> send) {
+                        ByteBufAllocator alloc, EventLoop loop, Consumer<ByteBuf> send) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
         QueryView view = QueryView.parse(query);
@@ -103,7 +119,8 @@ public final class Frontend {
         }
         PacketKey key = null;
         int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
-        int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(query, view, remote, local, transport) : -1;
+        ScriptHooks script = scriptTagger.snapshot();
+        int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(script, query, view, remote, local, transport) : -1;
         if (scriptTag >= 0) {
             key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
@@ -117,25 +134,23 @@ public final class Frontend {
             overloadDrops.increment();
             return;
         }
-        ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start);
+        ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
+        CompletableFuture<QueryPipeline.Reply> reply;
         try {
-            slowPath.execute(() -> slow(cq, alloc, send));
+            reply = pipeline.process(cq, loop);
         } catch (RuntimeException e) {
-            inFlight.release(); // executor shut down
+            inFlight.release();
+            LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+            return;
         }
-    }
-
-    private void slow(ClientQuery cq, ByteBufAllocator alloc, Consumer<ByteBuf> send) {
-        try {
-            QueryPipeline.Reply reply = pipeline.process(cq);
-            if (reply.wire() != null) {
-                send.accept(alloc.buffer(reply.wire().length).writeBytes(reply.wire()));
+        reply.whenComplete((r, e) -> {
+            inFlight.release();
+            if (e != null) {
+                LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+            } else if (r.wire() != null) {
+                send.accept(alloc.buffer(r.wire().length).writeBytes(r.wire()));
                 latency.observeNanos(System.nanoTime() - cq.receivedNanos());
             }
-        } catch (RuntimeException e) {
-            LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-        } finally {
-            inFlight.release();
-        }
+        });
     }
 }

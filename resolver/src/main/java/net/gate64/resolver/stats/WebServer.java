@@ -1,7 +1,6 @@
 package net.gate64.resolver.stats;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +9,8 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import net.gate64.common.NetworkSet;
+import net.gate64.common.web.HttpGuard;
+import net.gate64.common.web.WebAccess;
 import net.gate64.resolver.Recursor;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -18,30 +18,35 @@ import org.xbill.DNS.TextParseException;
 /**
  * The HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health}, {@code /ready}, and the control
  * calls {@code ./gate64 control} makes ({@code POST /control/wipe-cache?name=example.org[&subtree=true]},
- * {@code POST /control/reload-lua-script[?file=PATH]}). Only
- * clients in {@code webserver-allow-from} are served.
+ * {@code POST /control/reload-lua-script}, which reloads the configured {@code lua-dns-script} and nothing else).
+ * Every request passes {@link WebAccess}: the client in {@code webserver-allow-from}, the Host and Origin headers
+ * naming this server; {@code /metrics} needs {@code webserver-password} when one is set; {@code /control/*} needs
+ * POST with the {@code api-key} in an {@code X-API-Key} header.
  */
 public final class WebServer implements AutoCloseable {
     private final HttpServer http;
-    private final NetworkSet allowFrom;
+    private final WebAccess access;
     private final Metrics metrics;
     private final Recursor recursor;
 
-    public WebServer(InetSocketAddress address, NetworkSet allowFrom, Metrics metrics, Recursor recursor) {
+    public WebServer(InetSocketAddress address, WebAccess access, Metrics metrics, Recursor recursor) {
         try {
             this.http = HttpServer.create(address, 16);
         } catch (IOException e) {
             throw net.gate64.common.ListenError.of("webserver-address", address, e);
         }
-        this.allowFrom = allowFrom;
+        this.access = access;
         this.metrics = metrics;
         this.recursor = recursor;
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        http.createContext("/metrics", guarded(ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.prometheusText())));
-        http.createContext("/health", guarded(ex -> reply(ex, 200, "text/plain", "ok\n")));
-        http.createContext("/ready", guarded(ex -> reply(ex, 200, "text/plain", "ready\n")));
-        http.createContext("/control/wipe-cache", guarded(this::wipeCache));
-        http.createContext("/control/reload-lua-script", guarded(this::reloadScript));
+        http.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ,
+                ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.prometheusText())));
+        http.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> reply(ex, 200, "text/plain", "ok\n")));
+        http.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> reply(ex, 200, "text/plain", "ready\n")));
+        http.createContext("/control/wipe-cache", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::wipeCache));
+        http.createContext("/control/reload-lua-script", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::reloadScript));
+        http.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
+                ex -> reply(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n")));
     }
 
     public void start() {
@@ -52,23 +57,7 @@ public final class WebServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    private HttpHandler guarded(HttpHandler h) {
-        return ex -> {
-            try (ex) {
-                if (!allowFrom.contains(ex.getRemoteAddress().getAddress())) {
-                    reply(ex, 403, "text/plain", "forbidden\n");
-                    return;
-                }
-                h.handle(ex);
-            }
-        };
-    }
-
     private void wipeCache(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("POST")) {
-            reply(ex, 405, "text/plain", "use POST\n");
-            return;
-        }
         String name = query(ex.getRequestURI(), "name");
         boolean subtree = "true".equals(query(ex.getRequestURI(), "subtree"));
         try {
@@ -79,15 +68,22 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /** {@code POST /control/reload-lua-script[?file=PATH]}: 200 with what is loaded now, 500 naming file:line. */
+    /**
+     * {@code POST /control/reload-lua-script}: reloads the configured script (never a file named by the request);
+     * 200 with what is loaded now, 400 when a file is named or none is configured, 500 naming file:line.
+     */
     private void reloadScript(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("POST")) {
-            reply(ex, 405, "text/plain", "use POST\n");
+        if (ex.getRequestURI().getRawQuery() != null) {
+            reply(ex, 400, "text/plain", "reload-lua-script reloads the configured lua-dns-script; it takes no "
+                    + "file or other parameter\n");
             return;
         }
-        String file = query(ex.getRequestURI(), "file");
+        if (recursor.settings().script().file() == null) {
+            reply(ex, 400, "text/plain", "no script is configured (lua-dns-script is empty)\n");
+            return;
+        }
         try {
-            String now = recursor.reloadScript(file == null || file.isBlank() ? null : java.nio.file.Path.of(file));
+            String now = recursor.reloadScript(null);
             reply(ex, 200, "text/plain", "reloaded " + now + "\n");
         } catch (net.gate64.scripting.ScriptLoadError e) {
             reply(ex, 500, "text/plain", "reload failed, the previous script stays in service: " + e.getMessage() + "\n");

@@ -73,7 +73,7 @@ class MainTest {
         refused(2, "--base, --out, --many and --write-only go with --signed", "lab", "--zones=x", "--many=3");
         refused(2, "unknown command 'wipe-cach'", "control", "wipe-cach");
         refused(2, "did you mean 'wipe-cache'", "control", "wipe-cach");
-        refused(2, "which command? (commands: metrics, ping, reload-lua-script, stats, wipe-cache)", "control");
+        refused(2, "which command? (commands: hash-password, metrics, ping, reload-lua-script, stats, wipe-cache)", "control");
         refused(2, "missing required parameter: 'NAME'", "control", "wipe-cache");
         refused(2, "./gate64 test", "test", "--help");
     }
@@ -119,7 +119,7 @@ class MainTest {
         try {
             String at = "127.0.0.1:" + http.getAddress().getPort();
             refused(1, "the server at " + at + " refused: /etc/gate64/x.lua:4: '<eos>' expected (HTTP 500)",
-                    "control", "--address=" + at, "reload-lua-script");
+                    "control", "--address=" + at, "--api-key=k", "reload-lua-script");
         } finally {
             http.stop(0);
         }

@@ -10,6 +10,7 @@ import net.gate64.scripting.EngineInstance;
 import net.gate64.scripting.Hook;
 import net.gate64.scripting.HookFailure;
 import net.gate64.scripting.ScriptLoadError;
+import net.gate64.scripting.ScriptSandbox;
 import net.gate64.scripting.ScriptLog;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
@@ -20,6 +21,9 @@ import net.gate64.scripting.api.NetmaskGroup;
 import net.gate64.scripting.api.Pdns;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.io.IOAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -50,8 +54,12 @@ public final class JsInstance implements EngineInstance {
     private static final long LOAD_BUDGET_NANOS = 10_000_000_000L; // the top level may build tables, read files
 
     public JsInstance(String name, String source) {
+        this(name, source, ScriptSandbox.STRICT);
+    }
+
+    public JsInstance(String name, String source, ScriptSandbox sandbox) {
         this.name = name;
-        this.context = Context.newBuilder("js").engine(engine()).allowHostAccess(ACCESS)
+        this.context = sandboxed(Context.newBuilder("js").engine(engine()), sandbox)
                 .option("js.foreign-object-prototype", "true")
                 .build();
         try {
@@ -77,6 +85,26 @@ public final class JsInstance implements EngineInstance {
             close();
             throw new ScriptLoadError(name + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Whatever the sandbox: Java objects only through the explicit export list, no Java class lookup or loading, no
+     * native access, no threads, no other languages. Sandboxed: no process creation, no environment, and the file
+     * system read-only and limited to the allow-list; open: the host's file system and environment.
+     */
+    private static Context.Builder sandboxed(Context.Builder b, ScriptSandbox sandbox) {
+        b.allowHostAccess(ACCESS) // no allowHostClassLookup: with any predicate set, GraalJS defines the Java global
+                .allowHostClassLoading(false)
+                .allowNativeAccess(false)
+                .allowCreateThread(false)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowExperimentalOptions(false);
+        if (sandbox.enabled()) {
+            return b.allowCreateProcess(false)
+                    .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                    .allowIO(IOAccess.newBuilder().fileSystem(new AllowListFileSystem(sandbox)).build());
+        }
+        return b.allowCreateProcess(true).allowEnvironmentAccess(EnvironmentAccess.INHERIT).allowIO(IOAccess.ALL);
     }
 
     private static Engine engine() {

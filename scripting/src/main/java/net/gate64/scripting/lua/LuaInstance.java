@@ -9,6 +9,7 @@ import net.gate64.scripting.EngineInstance;
 import net.gate64.scripting.Hook;
 import net.gate64.scripting.HookFailure;
 import net.gate64.scripting.ScriptLoadError;
+import net.gate64.scripting.ScriptSandbox;
 import net.gate64.scripting.api.ComboAddress;
 import net.gate64.scripting.api.DNSHeader;
 import net.gate64.scripting.api.DNSName;
@@ -31,7 +32,8 @@ import org.luaj.vm2.lib.jse.JseOsLib;
 /**
  * One Lua state (LuaJ, Lua 5.2 on the JVM) with the script loaded. Scripts written for PowerDNS's Lua 5.1/LuaJIT get
  * the usual 5.1 names ({@code unpack}, {@code loadstring}, {@code table.getn}, {@code math.pow}, {@code math.mod}).
- * {@code os.exit} and {@code os.execute} are removed: a script must not be able to stop or fork the server.
+ * The standard library is cut down by {@link LuaSandbox} (no processes, no writes, reads only from the allow-list)
+ * unless the sandbox is open; {@code os.exit} is removed either way.
  */
 public final class LuaInstance implements EngineInstance {
     private static final long LOAD_BUDGET_NANOS = 10_000_000_000L; // the top level may read files, build tables
@@ -50,6 +52,10 @@ public final class LuaInstance implements EngineInstance {
     private final LuaTable emptyOptions = new LuaTable(); // gettag's ednsoptions: always empty, one per state
 
     public LuaInstance(String name, String source) {
+        this(name, source, ScriptSandbox.STRICT);
+    }
+
+    public LuaInstance(String name, String source, ScriptSandbox sandbox) {
         this.name = name;
         Globals g = new Globals();
         g.load(new JseBaseLib());
@@ -64,9 +70,7 @@ public final class LuaInstance implements EngineInstance {
         g.load(budget);
         LoadState.install(g);
         LuaC.install(g);
-        LuaTable os = (LuaTable) g.get("os");
-        os.set("exit", LuaValue.NIL);
-        os.set("execute", LuaValue.NIL);
+        LuaSandbox.apply(g, sandbox);
         bindings = new LuaBindings(g);
         budget.arm(System.nanoTime() + LOAD_BUDGET_NANOS);
         try {

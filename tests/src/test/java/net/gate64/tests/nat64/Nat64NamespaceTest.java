@@ -116,6 +116,29 @@ class Nat64NamespaceTest {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /** The gateway's endpoint refuses what the recursor's refuses (issue 10): a foreign Host, a cross-site Origin. */
+    @Test
+    @Order(0)
+    void httpEndpointRefusesForeignHostsAndOrigins() throws IOException {
+        String probe = """
+                import socket, time, urllib.request, urllib.error
+                for _ in range(100):  # until the endpoint listens (it starts after the TUN and routes)
+                    try:
+                        socket.create_connection(('127.0.0.1', 8064), 1).close()
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+                def status(headers):
+                    try:
+                        return urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8064/metrics', headers=headers)).status
+                    except urllib.error.HTTPError as e:
+                        return e.code
+                print(status({}), status({'Host': 'attacker.example:8064'}), status({'Origin': 'http://attacker.example'}))
+                """;
+        NamespaceBed.Result r = bed.exec(bed.gateway, 10, "python3", "-c", probe);
+        assertEquals("200 403 403", r.out().strip(), r.out());
+    }
+
     @Test
     @Order(1)
     void pingThroughThePrefix() throws IOException {

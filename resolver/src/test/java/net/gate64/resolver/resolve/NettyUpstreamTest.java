@@ -1,0 +1,252 @@
+package net.gate64.resolver.resolve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import net.gate64.resolver.stats.Metrics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The outgoing exchange on the event loop: how long it waits (the network timeout, and never past the client query's
+ * deadline, over UDP or TCP), what it does with an answer larger than it allows, spoofed answers, and source ports.
+ */
+class NettyUpstreamTest {
+    private static final Name NAME = Name.fromConstantString("www.example.test.");
+    private static final Upstream.Question QUESTION = new Upstream.Question(NAME, Type.A, false, false);
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+
+    private final Metrics metrics = new Metrics();
+    private final boolean epoll = Epoll.isAvailable();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    private final EventLoop loop = group.next();
+
+    @AfterEach
+    void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private NettyUpstream upstream(Duration timeout) {
+        return new NettyUpstream(timeout, 1232, List.of(), epoll, metrics);
+    }
+
+    private QueryBudget budget(long maxMillis) {
+        return new QueryBudget(50, TimeUnit.MILLISECONDS.toNanos(maxMillis), 10, 16, loop);
+    }
+
+    private static Throwable failure(CompletableFuture<Message> f) throws Exception {
+        try {
+            f.get(20, TimeUnit.SECONDS);
+            throw new AssertionError("an answer arrived");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void aSilentServerTimesOutAfterTheNetworkTimeout() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            long start = System.nanoTime();
+            Throwable t = failure(upstream(Duration.ofMillis(300))
+                    .query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION, budget(10_000)));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertInstanceOf(Upstream.Timeout.class, t);
+            assertTrue(ms >= 290, "waited " + ms + " ms for a 300 ms timeout");
+            assertEquals(1, metrics.value("gate64_outgoing_timeouts_total"));
+        }
+    }
+
+    /** max-total-msec bounds the wait even when the network timeout is longer. */
+    @Test
+    void theQueryDeadlineCutsAUdpWaitShort() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            long start = System.nanoTime();
+            Throwable t = failure(upstream(Duration.ofSeconds(30))
+                    .query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION, budget(300)));
+            assertInstanceOf(Upstream.Timeout.class, t);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "the 30 s network timeout was not the bound");
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanAdvertisedIsFetchedOverTcp() throws Exception {
+        try (ServerSocket tcp = new ServerSocket(0, 1, LO);
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, tcp.getLocalPort()))) {
+            Thread.ofVirtual().start(() -> serveOversizedUdp(udp));
+            Thread.ofVirtual().start(() -> serveTcp(tcp, false));
+            Message m = upstream(Duration.ofSeconds(5)).query(new InetSocketAddress(LO, tcp.getLocalPort()), QUESTION,
+                    budget(10_000)).get(20, TimeUnit.SECONDS);
+            assertEquals("192.0.2.7", ((ARecord) m.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+            assertEquals(1, metrics.value("gate64_outgoing_queries_total", "transport", "tcp"));
+        }
+    }
+
+    /**
+     * Issue 10 item 3: an authority that drips its TCP answer one byte at a time (each byte well inside the network
+     * timeout) cannot hold the query past max-total-msec.
+     */
+    @Test
+    void aSlowDripTcpAnswerCannotOutlastTheQueryDeadline() throws Exception {
+        try (ServerSocket tcp = new ServerSocket(0, 1, LO);
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, tcp.getLocalPort()))) {
+            Thread.ofVirtual().start(() -> serveTruncatedUdp(udp));
+            Thread.ofVirtual().start(() -> serveTcp(tcp, true));
+            long start = System.nanoTime();
+            Throwable t = failure(upstream(Duration.ofSeconds(2))
+                    .query(new InetSocketAddress(LO, tcp.getLocalPort()), QUESTION, budget(1500)));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertInstanceOf(Upstream.Timeout.class, t);
+            assertTrue(ms < 10_000, "the drip held the query " + ms + " ms");
+            assertEquals(1, metrics.value("gate64_outgoing_queries_total", "transport", "tcp"));
+        }
+    }
+
+    /** An answer with the wrong ID is counted and ignored; the real one that follows is taken. */
+    @Test
+    void aSpoofedAnswerIsIgnoredAndTheRealOneTaken() throws Exception {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] buf = new byte[1500];
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    udp.receive(p);
+                    Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+                    Message spoof = answer(q);
+                    spoof.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+                    byte[] s = spoof.toWire();
+                    udp.send(new DatagramPacket(s, s.length, p.getSocketAddress()));
+                    byte[] real = answer(q).toWire();
+                    udp.send(new DatagramPacket(real, real.length, p.getSocketAddress()));
+                } catch (Exception e) {
+                    // socket closed
+                }
+            });
+            Message m = upstream(Duration.ofSeconds(5)).query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION,
+                    budget(10_000)).get(20, TimeUnit.SECONDS);
+            assertEquals(1, m.getSection(Section.ANSWER).size());
+            assertEquals(1, metrics.value("gate64_outgoing_mismatched_answers_total"));
+        }
+    }
+
+    /**
+     * Every query leaves from a fresh socket on a random port: 40 queries see (nearly) 40 different ports spread over
+     * the range, and IDs that are not a sequence.
+     */
+    @Test
+    void eachQueryHasItsOwnRandomSourcePortAndId() throws Exception {
+        int n = 40;
+        Set<Integer> ports = new HashSet<>();
+        Set<Integer> ids = new HashSet<>();
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            NettyUpstream upstream = upstream(Duration.ofSeconds(5));
+            for (int i = 0; i < n; i++) {
+                CompletableFuture<Message> f = upstream.query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION,
+                        budget(10_000));
+                byte[] buf = new byte[1500];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+                ports.add(p.getPort());
+                ids.add(q.getHeader().getID());
+                byte[] a = answer(q).toWire();
+                udp.send(new DatagramPacket(a, a.length, p.getSocketAddress()));
+                f.get(20, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(ports.size() >= n - 2, "ports " + ports);
+        assertTrue(ids.size() >= n - 2, "ids " + ids);
+        int below = (int) ports.stream().filter(p -> p < 33_000).count();
+        assertTrue(below > 5 && below < n - 5, "ports not spread over 1024-65535: " + ports);
+    }
+
+    private static void serveOversizedUdp(DatagramSocket udp) {
+        try {
+            byte[] buf = new byte[65535];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            udp.receive(p);
+            Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+            byte[] answer = java.util.Arrays.copyOf(answer(q).toWire(), 1500);
+            udp.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+        } catch (Exception e) {
+            // the socket closed at the end of the test
+        }
+    }
+
+    private static void serveTruncatedUdp(DatagramSocket udp) {
+        try {
+            byte[] buf = new byte[65535];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            udp.receive(p);
+            Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+            Message tc = answer(q);
+            tc.removeAllRecords(Section.ANSWER);
+            tc.getHeader().setFlag(Flags.TC);
+            byte[] answer = tc.toWire();
+            udp.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+        } catch (Exception e) {
+            // the socket closed at the end of the test
+        }
+    }
+
+    private static void serveTcp(ServerSocket tcp, boolean drip) {
+        try (Socket s = tcp.accept()) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] query = new byte[in.readUnsignedShort()];
+            in.readFully(query);
+            byte[] wire = answer(new Message(query)).toWire();
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(wire.length);
+            if (drip) {
+                for (byte b : wire) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(500); // each byte inside the 2 s network timeout; the whole far beyond the deadline
+                }
+            } else {
+                out.write(wire);
+            }
+            out.flush();
+        } catch (Exception e) {
+            // the socket closed at the end of the test
+        }
+    }
+
+    private static Message answer(Message query) throws Exception {
+        Message m = new Message(query.getHeader().getID());
+        m.getHeader().setFlag(Flags.QR);
+        m.getHeader().setFlag(Flags.AA);
+        m.addRecord(query.getQuestion(), Section.QUESTION);
+        m.addRecord(new ARecord(NAME, DClass.IN, 300, InetAddress.getByName("192.0.2.7")), Section.ANSWER);
+        return m;
+    }
+}

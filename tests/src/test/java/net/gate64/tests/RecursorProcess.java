@@ -1,0 +1,92 @@
+package net.gate64.tests;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * The real recursor program ({@code gate64 recursor --config FILE}, its Main in a JVM of its own) on a free loopback
+ * port, its standard output and error kept in a file, so tests see exactly what an operator's terminal or journal
+ * would.
+ */
+final class RecursorProcess implements AutoCloseable {
+    final Process process;
+    final InetSocketAddress dns;
+    final Path log;
+
+    private RecursorProcess(Process process, InetSocketAddress dns, Path log) {
+        this.process = process;
+        this.dns = dns;
+        this.log = log;
+    }
+
+    private static final java.util.regex.Pattern LISTENING =
+            java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
+
+    /**
+     * Writes {@code config} (HOCON; {@code local-address} 127.0.0.1:0 is added, the OS picks the port) to {@code dir}
+     * and runs the recursor on it; returns once it logged the port it listens on (so the level must show info) and
+     * answered {@code probe} there.
+     */
+    static RecursorProcess start(Path dir, String config, Message probe) throws Exception {
+        Path file = dir.resolve("recursor.conf");
+        Files.writeString(file, config + "\nlocal-address = [\"127.0.0.1:0\"]\n");
+        Path log = dir.resolve("recursor.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                "net.gate64.resolver.cli.Main", "recursor", "--config", file.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        RecursorProcess r = null;
+        try {
+            while (r == null) {
+                java.util.regex.Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                if (m.find()) {
+                    r = new RecursorProcess(p, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), log);
+                } else if (!p.isAlive()) {
+                    throw new IllegalStateException("the recursor exited with " + p.exitValue() + ":\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
+                } else if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the recursor never said where it listens:\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
+                } else {
+                    p.waitFor(50, TimeUnit.MILLISECONDS); // returns at once when it exits
+                }
+            }
+            SimpleResolver client = new SimpleResolver(r.dns);
+            client.setTimeout(Duration.ofSeconds(10));
+            client.send(probe); // bound before it logged: this is answered
+            return r;
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Stops it as an operator would (SIGTERM) and returns every line it wrote. */
+    List<String> stop() throws Exception {
+        close();
+        return output().lines().toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

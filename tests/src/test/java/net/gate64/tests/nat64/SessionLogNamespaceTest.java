@@ -1,0 +1,201 @@
+package net.gate64.tests.nat64;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Session logging through a real collector: the gateway writes JSON lines and exports IPFIX to nfcapd (nfdump's
+ * collector, Debian package nfdump) in the gateway namespace; after a UDP exchange and a ping have come and gone
+ * (create and expiry of their bindings and sessions), what nfdump decodes from the IPFIX stream must be, field for
+ * field, what the gateway wrote in its JSON lines: event type, times to the millisecond, addresses and ports on both
+ * sides. Skipped with a message without root, namespaces, python3, nfcapd or nfdump.
+ */
+class SessionLogNamespaceTest {
+    private static final String SERVER6 = "2001:db8:64::c633:6402";
+    private static NamespaceBed bed;
+    private static Path dir;
+    private static Process gateway;
+    private static Process collector;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String why = NamespaceBed.unavailable();
+        assumeTrue(why == null, why);
+        for (String tool : List.of("nfcapd", "nfdump")) {
+            assumeTrue(NamespaceBed.run(5, "sh", "-c", "command -v " + tool).code() == 0,
+                    tool + " is missing (Debian package nfdump; ./gate64 test installs it as root): skipping the "
+                            + "IPFIX session log test");
+        }
+        dir = Files.createTempDirectory("g64-sessionlog-test");
+        Files.createDirectories(dir.resolve("flows"));
+        bed = NamespaceBed.create();
+        // The collector first, so that the templates sent when the gateway starts reach it.
+        collector = bed.spawn(bed.gateway, dir.resolve("nfcapd.log"), "nfcapd", "-w", dir.resolve("flows").toString(),
+                "-b", "127.0.0.1", "-p", "4739", "-t", "3600");
+        waitFor(() -> bed.exec(bed.gateway, 5, "ss", "-Hlun", "sport", "=", ":4739").out().contains("4739"),
+                "nfcapd listening on 127.0.0.1:4739", "nfcapd.log");
+        Path conf = dir.resolve("nat64.conf");
+        Files.writeString(conf, """
+                tun-name = "nat64"
+                pool6 = "2001:db8:64::/96"
+                pool4 = "203.0.113.0/28"
+                threads = 1
+                udp-timeout = 2s
+                icmp-timeout = 2s
+                configure-interface = true
+                http-address = "127.0.0.1:8064"
+                session-log = "%s"
+                ipfix-collector = "127.0.0.1:4739"
+                """.formatted(dir.resolve("sessions.jsonl")));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        gateway = bed.spawn(bed.gateway, dir.resolve("gateway.log"), java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "net.gate64.nat64.Nat64Main", "--config", conf.toString());
+        Files.writeString(dir.resolve("echo.py"), """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("198.51.100.2", 7007))
+                while True:
+                    data, peer = s.recvfrom(65535)
+                    s.sendto(data, peer)
+                """);
+        bed.spawn(bed.server, dir.resolve("echo.log"), "python3", dir.resolve("echo.py").toString());
+        waitFor(() -> bed.exec(bed.gateway, 5, "ip", "route", "show", "203.0.113.0/28").out().contains("nat64")
+                        && bed.exec(bed.server, 5, "ss", "-Hlun", "sport", "=", ":7007").out().contains("7007"),
+                "gateway and echo server up", "gateway.log");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    interface Check {
+        boolean ok() throws IOException;
+    }
+
+    private static void waitFor(Check check, String what, String log) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("timed out waiting for " + what + "; " + log + ":\n"
+                + Files.readString(dir.resolve(log)));
+    }
+
+    private static final Pattern JSON_FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(?:\"([^\"]*)\"|(-?\\d+))");
+
+    /** The fields of one flat JSON object (the gateway's lines, nfdump's records). */
+    private static Map<String, String> fields(String object) {
+        Map<String, String> m = new HashMap<>();
+        Matcher x = JSON_FIELD.matcher(object);
+        while (x.find()) {
+            m.put(x.group(1), x.group(2) != null ? x.group(2) : x.group(3));
+        }
+        return m;
+    }
+
+    @Test
+    void collectorDecodesWhatTheGatewayLogged() throws Exception {
+        NamespaceBed.Result udp = bed.exec(bed.client, 20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.bind(('2001:db8:1::2', 40000))
+                s.sendto(b'log me', ('%s', 7007))
+                print(s.recvfrom(100)[0].decode())
+                """.formatted(SERVER6));
+        assertEquals("log me", udp.out().trim(), udp.out());
+        NamespaceBed.Result ping = bed.exec(bed.client, 20, "ping", "-c", "1", "-W", "2", SERVER6);
+        assertEquals(0, ping.code(), ping.out());
+        // Both sessions expire after 2 s: 2 binding creates, 2 session creates, 2 session deletes, 2 binding deletes.
+        Path jsonl = dir.resolve("sessions.jsonl");
+        waitFor(() -> Files.exists(jsonl) && Files.readAllLines(jsonl).size() >= 8, "8 session log lines", "gateway.log");
+        List<String> lines = Files.readAllLines(jsonl);
+        assertEquals(8, lines.size(), String.join("\n", lines));
+        String metrics = bed.exec(bed.gateway, 10, "python3", "-c",
+                "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8064/metrics').read().decode())").out();
+        assertTrue(metrics.contains("gate64_nat64_session_log_events_total{destination=\"json\"} 8"), metrics);
+        assertTrue(metrics.contains("gate64_nat64_session_log_dropped_total{destination=\"ipfix\"} 0"), metrics);
+
+        collector.destroy(); // SIGTERM: nfcapd writes out its file
+        assertTrue(collector.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "nfcapd stopped");
+        NamespaceBed.Result dump = NamespaceBed.run(30, "env", "TZ=UTC", "nfdump", "-q", "-R", dir.resolve("flows").toString(),
+                "-o", "json");
+        assertEquals(0, dump.code(), dump.out());
+        List<String> decoded = new ArrayList<>();
+        Matcher records = Pattern.compile("\\{[^{}]*\\}").matcher(dump.out());
+        while (records.find()) {
+            decoded.add(canonical(fields(records.group()), true));
+        }
+        List<String> logged = new ArrayList<>();
+        for (String line : lines) {
+            logged.add(canonical(fields(line), false));
+        }
+        assertEquals(sorted(logged), sorted(decoded), "nfdump output:\n" + dump.out());
+        assertTrue(logged.stream().anyMatch(s -> s.startsWith("6 ") && s.contains(" 17 ") && s.contains(" 40000 ")),
+                "the UDP session create is there: " + logged);
+    }
+
+    private static List<String> sorted(List<String> l) {
+        List<String> c = new ArrayList<>(l);
+        c.sort(null);
+        return c;
+    }
+
+    /**
+     * One line per event with the fields both sides carry: natEvent, time (ms, UTC), protocol, IPv6 source, the
+     * pool4 address and port, and for sessions the IPv6 and IPv4 destination and, for UDP/TCP, the ports (nfdump
+     * reads the port fields of ICMP records as type and code, so those are left out for ICMP).
+     */
+    private static String canonical(Map<String, String> f, boolean nfdump) {
+        String event = nfdump ? f.get("nat_event_id") : f.get("natEvent");
+        String time = nfdump ? f.get("t_event") : f.get("timestamp").replace("Z", "");
+        if (!nfdump && time.length() == 19) {
+            time += ".000";
+        }
+        if (nfdump) {
+            // nfdump prints the milliseconds without leading zeros (31.088 s as "31.88"): pad them back
+            int dot = time.lastIndexOf('.');
+            String ms = time.substring(dot + 1);
+            time = time.substring(0, dot + 1) + "0".repeat(Math.max(0, 3 - ms.length())) + ms;
+        }
+        String proto = nfdump ? f.get("proto") : f.get("protocolIdentifier");
+        boolean session = event.equals("6") || event.equals("7");
+        boolean ports = !proto.equals("58");
+        StringBuilder sb = new StringBuilder().append(event).append(' ').append(time).append(' ').append(proto)
+                .append(' ').append(nfdump ? f.get("src6_addr") : f.get("sourceIPv6Address"))
+                .append(' ').append(nfdump ? f.get("src4_xlt_ip") : f.get("postNATSourceIPv4Address"))
+                .append(' ').append(nfdump ? f.get("src_xlt_port") : f.get("postNAPTSourceTransportPort"));
+        if (ports) {
+            sb.append(' ').append(nfdump ? f.get("src_port") : f.get("sourceTransportPort"));
+        }
+        if (session) {
+            sb.append(' ').append(nfdump ? f.get("dst6_addr") : f.get("destinationIPv6Address"))
+                    .append(' ').append(nfdump ? f.get("dst4_xlt_ip") : f.get("postNATDestinationIPv4Address"));
+            if (ports) {
+                sb.append(' ').append(nfdump ? f.get("dst_port") : f.get("destinationTransportPort"))
+                        .append(' ').append(nfdump ? f.get("dst_xlt_port") : f.get("postNAPTDestinationTransportPort"));
+            }
+        }
+        return sb.toString();
+    }
+}
