@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             "  ip link set dev nat64 mtu 1500 up",
             "  ip -6 route replace 64:ff9b::/96 dev nat64",
             "  ip -4 route replace 192.0.2.0/24 dev nat64",
-            "Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: http://127.0.0.1:8064/sessions",
+            "Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: /sessions, probes: /health, /ready",
             "Guide: docs/nat64.md"})
 public final class Nat64Main implements Callable<Integer> {
     @Spec

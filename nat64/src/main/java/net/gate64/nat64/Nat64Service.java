@@ -13,6 +13,7 @@ import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.BibEntry;
@@ -55,6 +56,9 @@ public final class Nat64Service implements AutoCloseable {
     private final EamTable eam;
     private final TranslatorConfig translatorConfig;
     private final List<Thread> workers = new ArrayList<>();
+    private final List<GatewayHealth.Beat> beats = new ArrayList<>();
+    private volatile long lastSweep = Long.MIN_VALUE;
+    private volatile boolean started;
     private final ScheduledExecutorService sweeper;
     private volatile boolean running = true;
     private final EventLog eventLog;
@@ -72,8 +76,7 @@ public final class Nat64Service implements AutoCloseable {
         this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
-                settings.ipv4Address(), settings.ipv6Address());
+        this.translatorConfig = settings.translator();
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
             this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
@@ -94,7 +97,8 @@ public final class Nat64Service implements AutoCloseable {
         if (bib != null) {
             return new StatefulMapper(pool6, bib, sessions, fragments, settings.ipv4Address());
         }
-        return new SiitMapper(pool6, eam, settings.ipv4Address());
+        return new SiitMapper(pool6, eam, new Rfc6791Pool(settings.rfc6791v4(), settings.rfc6791v6(),
+                settings.ipv4Address(), settings.ipv6Address()));
     }
 
     public void start() throws IOException {
@@ -108,14 +112,17 @@ public final class Nat64Service implements AutoCloseable {
                     new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
                             Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
                     counters, OUT_BUFFER);
-            Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler));
+            GatewayHealth.Beat beat = new GatewayHealth.Beat(clock.getAsLong());
+            Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler, beat));
             workers.add(t);
+            beats.add(beat);
         }
         if (eventLog != null) {
             eventLog.start();
         }
         workers.forEach(Thread::start);
         if (sweeper != null) {
+            lastSweep = clock.getAsLong();
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         }
         if (settings.httpAddress() != null) {
@@ -126,18 +133,64 @@ public final class Nat64Service implements AutoCloseable {
                 settings.tunName(), tun.offload(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
                 settings.portMin(), settings.portMax(), settings.threads(), settings.mtu(),
                 Bytes.ipv4(settings.ipv4Address()), http == null ? "off" : http.address());
+        started = true;
+    }
+
+    /** Liveness ({@code /health}): workers running and making progress, the expiry sweep running. */
+    public GatewayHealth.Report health() {
+        return GatewayHealth.health(clock.getAsLong(), beats, sweeper == null ? Long.MIN_VALUE : lastSweep, started);
+    }
+
+    /** Readiness ({@code /ready}): healthy, and the TUN interface up and running. */
+    public GatewayHealth.Report readiness() {
+        return GatewayHealth.ready(health(), settings.tunName(), link(), !running);
+    }
+
+    /** The TUN interface's state in the gateway's network namespace (SIOCGIFFLAGS). */
+    private GatewayHealth.Link link() {
+        TunDevice t = tun;
+        if (t == null) {
+            return GatewayHealth.Link.MISSING;
+        }
+        try {
+            int flags = t.linkFlags();
+            if (flags < 0) {
+                return GatewayHealth.Link.MISSING;
+            }
+            int upAndRunning = TunDevice.IFF_UP | TunDevice.IFF_RUNNING;
+            return (flags & upAndRunning) == upAndRunning ? GatewayHealth.Link.UP : GatewayHealth.Link.DOWN;
+        } catch (IOException e) {
+            LOG.warn("cannot read the flags of {}: {}", settings.tunName(), e.getMessage());
+            return GatewayHealth.Link.MISSING;
+        }
     }
 
     private void sweep() {
         try {
             sessions.sweep();
             fragments.sweep();
+            lastSweep = clock.getAsLong();
         } catch (RuntimeException e) {
             LOG.error("expiry sweep failed", e);
         }
     }
 
-    private void work(TunDevice.Queue queue, PacketHandler handler) {
+    private void work(TunDevice.Queue queue, PacketHandler handler, GatewayHealth.Beat beat) {
+        try {
+            loop(queue, handler, beat);
+            beat.stopped = "closed";
+        } catch (IOException e) {
+            beat.stopped = e.getMessage();
+            if (running) {
+                LOG.error("worker stopped: {}", e.getMessage());
+            }
+        } catch (RuntimeException | Error e) {
+            beat.stopped = e.toString();
+            throw e;
+        }
+    }
+
+    private void loop(TunDevice.Queue queue, PacketHandler handler, GatewayHealth.Beat beat) throws IOException {
         TunDevice.IoContext io = queue.io();
         boolean vnet = tun.offload();
         int h = vnet ? VnetHeader.LENGTH : 0;
@@ -150,11 +203,17 @@ public final class Nat64Service implements AutoCloseable {
         MemorySegment framedSeg = vnet ? MemorySegment.ofArray(framed) : null;
         byte[] otherArray = null;
         MemorySegment otherSeg = null;
+        int sinceBeat = 0;
         try {
             while (running) {
+                if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
+                    sinceBeat = 0;
+                    beat.at = clock.getAsLong();
+                }
                 int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
                     io.awaitReadable(POLL_MILLIS);
+                    beat.at = clock.getAsLong();
                     continue;
                 }
                 int len = n;
@@ -213,10 +272,6 @@ public final class Nat64Service implements AutoCloseable {
                         counters.writeErrors.increment();
                     }
                 }
-            }
-        } catch (IOException e) {
-            if (running) {
-                LOG.error("worker stopped: {}", e.getMessage());
             }
         } finally {
             io.close();

@@ -23,12 +23,15 @@ import net.gate64.resolver.resolve.ServerSelection;
 import net.gate64.resolver.resolve.ResponseReader;
 import net.gate64.resolver.server.DnsServer;
 import net.gate64.resolver.server.Frontend;
+import net.gate64.resolver.server.MemoryBudget;
+import net.gate64.resolver.server.QueryCounters;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.stats.WebServer;
 import org.xbill.DNS.Name;
 
 /** A running recursor: caches, resolver, pipeline, listeners and the web endpoint, built from one settings snapshot. */
 public final class Recursor implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Recursor.class);
     private final RecursorSettings settings;
     private final Metrics metrics = new Metrics();
     private final RecordCache recordCache;
@@ -82,9 +85,13 @@ public final class Recursor implements AutoCloseable {
                 return scripts.tag(script, query, view, remote, local, t);
             }
         };
+        MemoryBudget memory = new MemoryBudget(s.clientLimits().maxInflightBytes());
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
-                s.udpTruncationThreshold(), metrics, tagger);
-        server = new DnsServer(frontend, s.eventLoopThreads(), metrics);
+                s.udpTruncationThreshold(), metrics, tagger, memory);
+        server = new DnsServer(frontend, s.eventLoopThreads(), metrics, new QueryCounters(metrics), memory, s.clientLimits());
+        if (s.allowFrom().isEmpty()) {
+            LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
+        }
         web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), metrics, this) : null;
         registerCacheMetrics();
     }
@@ -108,8 +115,7 @@ public final class Recursor implements AutoCloseable {
             throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
         }
         try {
-            r.server.start(settings.localAddresses(), settings.eventLoopThreads(), settings.clientTcpTimeout().toSeconds(),
-                    settings.maxTcpClients());
+            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
             if (r.web != null) {
                 r.web.start();
             }

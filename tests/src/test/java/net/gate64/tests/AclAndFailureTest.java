@@ -23,8 +23,42 @@ class AclAndFailureTest {
         try (LabFixture f = LabFixture.start("allow-from=[\"127.0.0.2/32\"]")) {
             Message m = f.client(false).send(LabFixture.question("v4only.demo.test.", Type.A, true));
             assertEquals(Rcode.REFUSED, m.getRcode());
-            assertEquals(1, f.metric("gate64_drops_total", "reason", "acl"));
+            assertEquals(1, f.metric("gate64_answers_total", "rcode", "refused"), "a REFUSED sent is an answer");
+            assertEquals(1, f.metric("gate64_acl_refusals_total"));
+            assertEquals(0, f.metric("gate64_drops_total", "reason", "acl"));
             assertEquals(0, f.lab.received().size(), "nothing resolved for a refused client");
+        }
+    }
+
+    @Test
+    void aResponseFromOutsideAllowFromIsDroppedNotRefused() throws Exception {
+        try (LabFixture f = LabFixture.start("allow-from=[\"127.0.0.2/32\"]");
+             java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+            byte[] response = LabFixture.question("v4only.demo.test.", Type.A, false).toWire();
+            response[2] |= (byte) 0x80; // QR=1: a REFUSED back could start a loop with another server
+            s.send(new java.net.DatagramPacket(response, response.length, f.dns()));
+            MetricsAddUpTest.await(() -> f.metric("gate64_drops_total", "reason", "acl") == 1, "the response is dropped");
+            assertEquals(1, f.metric("gate64_acl_refusals_total"));
+            assertEquals(0, f.metric("gate64_answers_total", "rcode", "refused"), "nothing was sent back");
+        }
+    }
+
+    /** allow-from = [] fails closed: nobody is served (the conf comment says so; PowerDNS would serve everybody). */
+    @Test
+    void emptyAllowFromRefusesEverybody() throws Exception {
+        try (LabFixture f = LabFixture.start("allow-from=[]")) {
+            for (boolean tcp : new boolean[] {false, true}) {
+                Message m = f.client(tcp).send(LabFixture.question("v4only.demo.test.", Type.A, true));
+                assertEquals(Rcode.REFUSED, m.getRcode(), tcp ? "tcp" : "udp");
+            }
+            assertEquals(0, f.lab.received().size(), "nothing resolved");
+        }
+    }
+
+    @Test
+    void everybodyIsServedOnlyWhenSaidSo() throws Exception {
+        try (LabFixture f = LabFixture.start("allow-from=[\"0.0.0.0/0\", \"::/0\"]")) {
+            assertEquals(Rcode.NOERROR, f.ask("v4only.demo.test.", Type.A).getRcode());
         }
     }
 

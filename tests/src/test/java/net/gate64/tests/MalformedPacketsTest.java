@@ -89,6 +89,9 @@ class MalformedPacketsTest {
             long counted = f.metric("gate64_drops_total", "reason", "malformed") + f.metric("gate64_drops_total", "reason", "short")
                     + f.metric("gate64_drops_total", "reason", "response-bit") + f.metric("gate64_answers_total", "rcode", "formerr");
             assertTrue(counted >= 20, "broken packets are counted, got " + counted);
+            assertTrue(f.metric("gate64_answers_total", "rcode", "formerr") > 0, "FORMERR answers are answers");
+            assertTrue(f.metric("gate64_malformed_queries_total") >= f.metric("gate64_answers_total", "rcode", "formerr"));
+            MetricsAddUpTest.awaitBalanced(f);
         }
     }
 }

@@ -20,6 +20,7 @@ import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.Timeouts;
+import net.gate64.nat64.translate.TranslatorConfig;
 
 /**
  * The gateway's settings: loaded by the shared kernel ({@link ConfigLoader}: built-in defaults
@@ -125,9 +126,47 @@ public final class SettingsLoader {
                 c.value("api-key", Secret::parse),
                 c.value("http-password", Secret::parse),
                 c.list("http-hostnames", x -> x));
+        boolean decrement = c.bool("decrement-hop-limit");
+        TranslatorConfig translator = translator(mtu, decrement, ipv4, ipv6);
+        IpNetwork rfc6791v4 = optionalNetwork("rfc6791v4-prefix", true);
+        IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
-                c.bool("decrement-hop-limit"), c.bool("allow-non-global"), limits, timeouts, icmpRate,
-                c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode));
+                decrement, c.bool("allow-non-global"), limits, timeouts, icmpRate,
+                c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode), translator,
+                rfc6791v4, rfc6791v6);
+    }
+
+    /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */
+    private TranslatorConfig translator(int mtu, boolean decrement, int ipv4, byte[] ipv6) {
+        int ipv4Mtu = (int) c.number("ipv4-mtu", 0, 65535, "bytes");
+        ipv4Mtu = ipv4Mtu == 0 ? mtu : ipv4Mtu;
+        if (ipv4Mtu < TranslatorConfig.IPV4_MINIMUM_MTU) {
+            throw c.invalid("ipv4-mtu", "must be 0 (the mtu) or 68..65535");
+        }
+        int ipv6Mtu = (int) c.number("ipv6-mtu", 0, 65535, "bytes");
+        ipv6Mtu = ipv6Mtu == 0 ? mtu : ipv6Mtu;
+        if (ipv6Mtu < TranslatorConfig.IPV6_MINIMUM_MTU) {
+            throw c.invalid("ipv6-mtu", "must be 0 (the mtu) or 1280..65535");
+        }
+        int lowest = (int) c.number("lowest-ipv6-mtu", TranslatorConfig.IPV6_MINIMUM_MTU, 65535, "bytes");
+        if (lowest > ipv6Mtu) {
+            throw c.invalid("lowest-ipv6-mtu", lowest + " is larger than the IPv6 MTU " + ipv6Mtu);
+        }
+        return new TranslatorConfig(ipv4Mtu, ipv6Mtu, lowest, decrement, ipv4, ipv6, c.bool("zeroize-traffic-class"),
+                (int) c.number("override-tos", -1, 255), c.bool("amend-udp-checksum-zero"));
+    }
+
+    private IpNetwork optionalNetwork(String key, boolean ipv4) {
+        return c.value(key, s -> {
+            if (s.isBlank()) {
+                return null;
+            }
+            IpNetwork n = IpNetwork.parse(s);
+            if (n.isIpv4() != ipv4) {
+                throw new IllegalArgumentException("must be an " + (ipv4 ? "IPv4" : "IPv6") + " prefix");
+            }
+            return n;
+        });
     }
 
     private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import net.gate64.common.web.HttpGuard;
 import net.gate64.common.web.WebAccess;
+import net.gate64.nat64.GatewayHealth;
 import net.gate64.nat64.Nat64Service;
 import net.gate64.nat64.state.Session;
 import net.gate64.nat64.translate.Counters;
@@ -18,7 +19,8 @@ import net.gate64.nat64.translate.DropReason;
 
 /**
  * A tiny HTTP endpoint (JDK httpserver, one thread) on a loopback address: {@code /metrics} in Prometheus text
- * format, {@code /sessions} listing the stateful table (text, one session per line, at most {@code ?limit=} lines).
+ * format, {@code /sessions} listing the stateful table (text, one session per line, at most {@code ?limit=} lines),
+ * {@code /health} and {@code /ready} (200 or 503, see {@link GatewayHealth}).
  * Every request passes {@link WebAccess} ({@code http-allow-from}, Host and Origin, {@code http-password}).
  */
 public final class ObservabilityServer {
@@ -36,6 +38,10 @@ public final class ObservabilityServer {
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("nat64-http").unstarted(r)));
         server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ, this::metrics));
         server.createContext("/sessions", HttpGuard.guard(access, WebAccess.Kind.READ, this::sessions));
+        server.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE,
+                ex -> probe(ex, service.health(), "ok", "unhealthy")));
+        server.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE,
+                ex -> probe(ex, service.readiness(), "ready", "not ready")));
         server.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
                 ex -> send(ex, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n", 404)));
     }
@@ -54,6 +60,11 @@ public final class ObservabilityServer {
 
     private void metrics(HttpExchange ex) throws IOException {
         send(ex, "text/plain; version=0.0.4", MetricsFormat.render(service));
+    }
+
+    /** 200 with the checks when they pass, 503 with the failing ones first when not. */
+    private static void probe(HttpExchange ex, GatewayHealth.Report r, String ok, String bad) throws IOException {
+        send(ex, "text/plain", r.text(ok, bad), r.ok() ? 200 : 503);
     }
 
     private void sessions(HttpExchange ex) throws IOException {

@@ -28,6 +28,10 @@ final class Libc {
     static final short POLLIN = 1;
     static final long TUNSETIFF = 0x400454caL;
     static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final long SIOCGIFFLAGS = 0x8913L;
+    static final int AF_INET = 2;
+    static final int SOCK_DGRAM = 2;
+    static final int ENODEV = 19;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -41,6 +45,8 @@ final class Libc {
     private static final MethodHandle IOCTL_VALUE = downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = downcall("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle READ = downcall("read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO_OPTION, Linker.Option.critical(true));
     private static final MethodHandle WRITE = downcall("write",
@@ -98,6 +104,14 @@ final class Libc {
     static int ioctlValue(MemorySegment errno, int fd, long request, long arg) {
         try {
             return (int) IOCTL_VALUE.invokeExact(errno, fd, request, arg);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int socket(MemorySegment errno, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(errno, domain, type, protocol);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -96,6 +96,41 @@ public final class TunDevice implements AutoCloseable {
         return queues;
     }
 
+    /** IFF_UP: administratively up. */
+    public static final int IFF_UP = 0x1;
+    /** IFF_RUNNING: the link has carrier (a TUN has it while a queue is attached). */
+    public static final int IFF_RUNNING = 0x40;
+
+    /**
+     * The interface flags (SIOCGIFFLAGS) of this device as the kernel sees it now, in the calling thread's network
+     * namespace; -1 when the interface no longer exists. Unlike {@link java.net.NetworkInterface}, this also finds
+     * an interface that is down and has no addresses.
+     */
+    public int linkFlags() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoBuffer(arena);
+            int fd = Libc.socket(errno, Libc.AF_INET, Libc.SOCK_DGRAM, 0);
+            if (fd < 0) {
+                throw new IOException("socket: " + Libc.strerror(Libc.errno(errno)));
+            }
+            try {
+                MemorySegment ifr = arena.allocate(40);
+                byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+                MemorySegment.copy(n, 0, ifr, ValueLayout.JAVA_BYTE, 0, n.length);
+                if (Libc.ioctl(errno, fd, Libc.SIOCGIFFLAGS, ifr) < 0) {
+                    int e = Libc.errno(errno);
+                    if (e == Libc.ENODEV) {
+                        return -1;
+                    }
+                    throw new IOException("SIOCGIFFLAGS " + name + ": " + Libc.strerror(e));
+                }
+                return ifr.get(ValueLayout.JAVA_SHORT, IFNAMSIZ) & 0xffff;
+            } finally {
+                Libc.close(fd);
+            }
+        }
+    }
+
     @Override
     public void close() {
         closeAll(queues);

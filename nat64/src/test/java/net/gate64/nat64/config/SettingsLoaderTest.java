@@ -41,6 +41,14 @@ class SettingsLoaderTest {
         assertFalse(s.configureInterface());
         assertTrue(s.offload());
         assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
+        assertEquals(1500, s.translator().ipv4Mtu(), "ipv4-mtu 0 = mtu");
+        assertEquals(1500, s.translator().ipv6Mtu());
+        assertEquals(1280, s.translator().lowestIpv6Mtu());
+        assertFalse(s.translator().zeroizeTrafficClass());
+        assertEquals(-1, s.translator().overrideTos());
+        assertTrue(s.translator().amendUdpChecksumZero());
+        assertNull(s.rfc6791v4());
+        assertNull(s.rfc6791v6());
         assertFalse(s.sessionLog().enabled());
         assertEquals(Duration.ofSeconds(60), s.sessionLog().templateRefresh());
         assertEquals(1, s.sessionLog().observationDomain());
@@ -84,6 +92,12 @@ class SettingsLoaderTest {
             {"pool4 = \"192.0.2.0/24\"\ntun-name = \"a-very-long-interface-name\"", "tun-name"},
             {"mode = \"siit\"\neam = [ { ipv4 = \"192.0.2.0/24\", ipv6 = \"2001:db8::/96\" } ]\nipv4-address = \"192.0.2.1\"", "eam"},
             {"", "pool4"},
+            {"pool4 = \"192.0.2.0/24\"\nipv4-mtu = 50", "ipv4-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nipv6-mtu = 1000", "ipv6-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nlowest-ipv6-mtu = 1600", "lowest-ipv6-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\noverride-tos = 300", "override-tos"},
+            {"pool4 = \"192.0.2.0/24\"\nrfc6791v4-prefix = \"2001:db8::/64\"", "rfc6791v4-prefix"},
+            {"pool4 = \"192.0.2.0/24\"\nrfc6791v6-prefix = \"192.0.2.0/24\"", "rfc6791v6-prefix"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9\"", "ipfix-collector"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9:0\"", "ipfix-collector"},
             {"pool4 = \"192.0.2.0/24\"\nsession-log-queue = 0", "session-log-queue"},
@@ -127,5 +141,31 @@ class SettingsLoaderTest {
         assertEquals(3, s.threads());
         assertTrue(s.allowNonGlobal());
         assertNull(s.pool4());
+    }
+
+    @Test
+    void translatorSettings() throws IOException { // RFC 7915 §4.1, §4.5, §5.1; RFC 6791
+        Path p = write("""
+                pool4 = "192.0.2.0/24"
+                mtu = 9000
+                ipv4-mtu = 576
+                ipv6-mtu = 1500
+                lowest-ipv6-mtu = 1400
+                zeroize-traffic-class = true
+                override-tos = 32
+                amend-udp-checksum-zero = false
+                rfc6791v4-prefix = "198.51.100.0/28"
+                rfc6791v6-prefix = "2001:db8:ffff::/120"
+                """);
+        Nat64Settings s = SettingsLoader.load(p, List.of());
+        assertEquals(9000, s.mtu());
+        assertEquals(576, s.translator().ipv4Mtu(), "an IPv4 MTU below 1280 is allowed");
+        assertEquals(1500, s.translator().ipv6Mtu());
+        assertEquals(1400, s.translator().lowestIpv6Mtu());
+        assertTrue(s.translator().zeroizeTrafficClass());
+        assertEquals(32, s.translator().overrideTos());
+        assertFalse(s.translator().amendUdpChecksumZero());
+        assertEquals("198.51.100.0/28", s.rfc6791v4().toString());
+        assertEquals("2001:db8:ffff::/120", s.rfc6791v6().toString());
     }
 }

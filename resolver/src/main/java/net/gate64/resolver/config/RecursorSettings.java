@@ -49,7 +49,8 @@ public record RecursorSettings(
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
         Dns64Settings dns64,
-        net.gate64.resolver.dnssec.DnssecSettings dnssec) {
+        net.gate64.resolver.dnssec.DnssecSettings dnssec,
+        net.gate64.resolver.server.ClientLimits clientLimits) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

@@ -16,6 +16,7 @@ import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
 import net.gate64.resolver.resolve.ForwardZone;
+import net.gate64.resolver.server.ClientLimits;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
@@ -81,7 +82,18 @@ public final class SettingsLoader {
                 (int) c.number("max-referrals", 1, 100),
                 ScriptSettingsReader.read(c),
                 Dns64SettingsReader.read(c),
-                DnssecSettingsReader.read(c));
+                DnssecSettingsReader.read(c),
+                clientLimits(c));
+    }
+
+    private static ClientLimits clientLimits(ConfigReader c) {
+        return new ClientLimits(
+                (int) c.number("max-tcp-clients", 1, 1_000_000),
+                (int) c.number("max-tcp-per-client", 0, 1_000_000),
+                java.time.Duration.ofSeconds(c.seconds("client-tcp-timeout", 1, 3600)),
+                (int) c.number("max-concurrent-requests-per-tcp-connection", 1, 65535),
+                (int) c.number("max-tcp-queued-answer-bytes", 65537, 1 << 30, "bytes"),
+                c.number("max-inflight-bytes", 1 << 20, Long.MAX_VALUE / 4, "bytes"));
     }
 
     static NetworkSet networks(ConfigReader c, String key) {

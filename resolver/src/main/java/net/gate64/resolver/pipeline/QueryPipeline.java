@@ -51,8 +51,18 @@ public final class QueryPipeline {
     private static final int BADVERS = 16;
 
     /** What to send back: bytes, or nothing (drop). */
-    public record Reply(byte[] wire) {
-        static final Reply DROP = new Reply(null);
+    /**
+     * What to send back: the answer's bytes and rcode, or nothing and why. The caller counts it as one answer or one
+     * drop when it has sent it (or failed to), so that answers and drops add up to the queries received.
+     */
+    public record Reply(byte[] wire, int rcode, DropReason dropped) {
+        static Reply answer(byte[] wire, int rcode) {
+            return new Reply(wire, rcode, null);
+        }
+
+        static Reply drop(DropReason why) {
+            return new Reply(null, -1, why);
+        }
     }
 
     /** Limits on the work one client query may cause. */
@@ -83,7 +93,7 @@ public final class QueryPipeline {
      */
     public CompletableFuture<Reply> process(ClientQuery q, EventLoop loop) {
         if (scripts.drop(q.script(), q)) {
-            return CompletableFuture.completedFuture(Reply.DROP); // ipfilter (Lua/JS) said so; counted there
+            return CompletableFuture.completedFuture(Reply.drop(DropReason.IPFILTER)); // the Lua/JS ipfilter hook said so
         }
         Message query;
         try {
@@ -93,7 +103,7 @@ public final class QueryPipeline {
         }
         Message early = check(query);
         if (early != null) {
-            return CompletableFuture.completedFuture(early == DROP ? Reply.DROP : render(q, early, null));
+            return CompletableFuture.completedFuture(early == DROP ? Reply.drop(DropReason.RESPONSE_BIT) : render(q, early, null));
         }
         QueryContext ctx = context(q, query, loop);
         return ctx.script().preresolve(ctx.prefixes(), ctx.budget()) // hook: may answer; then no other hook runs
@@ -180,7 +190,6 @@ public final class QueryPipeline {
     /** Returns an early reply, {@link #DROP}, or null when the query may be resolved. */
     private Message check(Message query) {
         if (query.getHeader().getFlag(Flags.QR)) {
-            metrics.drop("response-bit");
             return DROP; // never answer answers: that is how reflection loops start
         }
         if (query.getHeader().getOpcode() != Opcode.QUERY) {
@@ -212,10 +221,13 @@ public final class QueryPipeline {
     private Reply malformed(ClientQuery q, IOException e) {
         metrics.malformed();
         LOG.debug("malformed query from {}: {}", q.remote(), e.toString());
-        if (q.wire().length < 12 || (q.wire()[2] & 0x80) != 0) {
-            return Reply.DROP;
+        if (q.wire().length < 12) {
+            return Reply.drop(DropReason.SHORT); // the front end drops these first; kept for direct callers
         }
-        return new Reply(ResponseBuilder.formerrFromHeader(q.wire()));
+        if ((q.wire()[2] & 0x80) != 0) {
+            return Reply.drop(DropReason.MALFORMED);
+        }
+        return Reply.answer(ResponseBuilder.formerrFromHeader(q.wire()), Rcode.FORMERR);
     }
 
     private static PacketCache.Kind kind(Answer a) {
@@ -227,7 +239,7 @@ public final class QueryPipeline {
 
     /** Renders the reply, truncated to the client's limit over UDP, and stores the full form in the packet cache. */
     private Reply render(ClientQuery q, Message reply, PacketCache.Kind cacheKind) {
-        metrics.answered(reply.getRcode());
+        int rcode = reply.getRcode();
         byte[] full = reply.toWire(65535);
         if (cacheKind != null && q.cacheKey() != null) {
             packetCache.put(q.cacheKey(), full, cacheKind);
@@ -235,12 +247,12 @@ public final class QueryPipeline {
         if (q.transport() == Transport.UDP && full.length > q.maxUdpAnswer()) {
             metrics.truncated();
             try {
-                return new Reply(reply.toWire(q.maxUdpAnswer()));
+                return Reply.answer(reply.toWire(q.maxUdpAnswer()), rcode);
             } catch (IllegalArgumentException e) {
-                return new Reply(bareTruncated(reply)); // even header, question and OPT do not fit as they are
+                return Reply.answer(bareTruncated(reply), rcode); // even header, question and OPT do not fit as they are
             }
         }
-        return new Reply(full);
+        return Reply.answer(full, rcode);
     }
 
     /** TC=1 with the question and an OPT without options: the client retries over TCP and gets everything. */

@@ -42,6 +42,9 @@ public final class ForwardingFetcher implements Fetcher {
 
     /** The forward zone covering {@code name}, or null. */
     public ForwardZone zoneFor(Name name) {
+        if (zones.isEmpty()) {
+            return null;
+        }
         Name n = name;
         while (true) {
             ForwardZone z = zones.get(n);

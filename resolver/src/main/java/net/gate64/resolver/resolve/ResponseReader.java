@@ -63,7 +63,9 @@ public final class ResponseReader {
      */
     public Step read(Message m, Name qname, int qtype, boolean authoritative, Name bailiwick, int maxChain) {
         int rcode = m.getRcode();
-        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+        // Only a QUERY answers a query; dnsjava parses an UPDATE's records without data (EmptyRecord), which no
+        // reader below expects (found by the response-reader fuzz target: a DNAME without data was cast).
+        if (m.getHeader().getOpcode() != org.xbill.DNS.Opcode.QUERY || (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN)) {
             return new Step(Kind.FAILURE, List.of(), qname, rcode, List.of());
         }
         Map<RecordCache.Key, List<Record>> sets = new LinkedHashMap<>();

@@ -5,7 +5,7 @@ import net.gate64.resolver.stats.Metrics;
 import net.gate64.scripting.Hook;
 import net.gate64.scripting.ScriptEvents;
 
-/** The scripts' counters: errors and timeouts by hook, reloads by result, follow-ups by function, ipfilter drops. */
+/** The scripts' counters: errors and timeouts by hook, reloads by result, follow-ups by function. */
 final class ScriptMetrics implements ScriptEvents {
     private static final String ERRORS = "Hook calls that raised an error, by hook (the query continued as if not handled)";
     private static final String TIMEOUTS = "Hook calls stopped after lua-hook-timeout-msec, by hook";
@@ -13,7 +13,6 @@ final class ScriptMetrics implements ScriptEvents {
     private final Metrics metrics;
     private final LongAdder[] errors = new LongAdder[Hook.values().length];
     private final LongAdder[] timeouts = new LongAdder[Hook.values().length];
-    private final LongAdder drops;
 
     ScriptMetrics(Metrics metrics) {
         this.metrics = metrics;
@@ -21,7 +20,6 @@ final class ScriptMetrics implements ScriptEvents {
             errors[h.ordinal()] = metrics.counter("gate64_script_errors_total", ERRORS, "hook", h.function());
             timeouts[h.ordinal()] = metrics.counter("gate64_script_timeouts_total", TIMEOUTS, "hook", h.function());
         }
-        this.drops = metrics.counter("gate64_drops_total", "Queries dropped or refused, by reason", "reason", "ipfilter");
     }
 
     @Override
@@ -37,10 +35,6 @@ final class ScriptMetrics implements ScriptEvents {
     /** A problem in what a hook handed back (bad rcode, unparsable record, bad follow-up prefix): an error of that hook. */
     void badResult(Hook hook) {
         errors[hook.ordinal()].increment();
-    }
-
-    void dropped() {
-        drops.increment();
     }
 
     void followUp(String function) {

@@ -71,11 +71,7 @@ public final class ScriptStage implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-        boolean drop = script.ipfilter(ComboAddress.of(q.remote()), ComboAddress.of(q.local()), dh);
-        if (drop) {
-            metrics.dropped();
-        }
-        return drop;
+        return script.ipfilter(ComboAddress.of(q.remote()), ComboAddress.of(q.local()), dh); // the caller counts the drop
     }
 
     /**

@@ -10,13 +10,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +21,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import net.gate64.resolver.config.HostPort;
+import net.gate64.resolver.pipeline.DropReason;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
@@ -34,32 +30,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The UDP and TCP listeners on every {@code local-address}. They know sockets and framing only; each query goes to
- * the {@link Frontend}. TCP carries several queries per connection (answers may leave out of order, RFC 7766 §7),
- * closes idle connections and caps how many are open.
+ * the {@link Frontend}, and its answer (or drop) comes back through a {@link Responder} that counts it. TCP carries
+ * several queries per connection (answers may leave out of order, RFC 7766 §7) under the bounds of
+ * {@link ClientLimits}, enforced by {@link TcpConnection}. A UDP answer is dropped (and counted) rather than queued
+ * when the socket's send queue is full.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
     /** Largest UDP query read whole (EDNS queries are small; a longer one arrives cut and is answered FORMERR). */
     private static final int MAX_QUERY = 4096;
+    /** UDP answers Netty may hold when the kernel's send buffer is full; past it answers are dropped, not queued. */
+    private static final WriteBufferWaterMark UDP_QUEUE = new WriteBufferWaterMark(1 << 20, 2 << 20);
 
     private final Frontend frontend;
     private final NettyTransport transport = NettyTransport.best();
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private final AtomicInteger tcpClients = new AtomicInteger();
-    private final LongAdder tcpRefused;
+    private final QueryCounters counters;
+    private final MemoryBudget memory;
+    private final ClientLimits limits;
+    private final TcpClients tcpClients;
 
-    public DnsServer(Frontend frontend, int threads, Metrics metrics) {
+    public DnsServer(Frontend frontend, int threads, Metrics metrics, QueryCounters counters, MemoryBudget memory,
+                     ClientLimits limits) {
         this.frontend = frontend;
         this.group = transport.group(threads, "gate64-loop");
-        this.tcpRefused = metrics.counter("gate64_drops_total", "Queries dropped or refused, by reason", "reason", "tcp-limit");
-        metrics.gauge("gate64_tcp_clients", "Open client TCP connections", tcpClients::get);
+        this.counters = counters;
+        this.memory = memory;
+        this.limits = limits;
+        this.tcpClients = new TcpClients(limits.maxTcpClients(), limits.maxTcpPerClient(), metrics);
     }
 
     /** Binds UDP and TCP on each address; a port of 0 picks a free one (see {@link #boundAddresses()}). */
-    public void start(List<InetSocketAddress> addresses, int threads, long tcpIdleSeconds, int maxTcpClients)
-            throws InterruptedException {
+    public void start(List<InetSocketAddress> addresses, int threads) throws InterruptedException {
         for (InetSocketAddress address : addresses) {
             ServerBootstrap tcpBootstrap = new ServerBootstrap()
                     .group(group)
@@ -68,11 +72,7 @@ public final class DnsServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(
-                                    new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS),
-                                    new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-                                    new LengthFieldPrepender(2),
-                                    new TcpHandler(maxTcpClients));
+                            ch.pipeline().addLast(new TcpConnection(frontend, tcpClients, counters, memory, limits).handlers());
                         }
                     });
             Channel tcp = bind(address, () -> tcpBootstrap.bind(address));
@@ -91,7 +91,8 @@ public final class DnsServer implements AutoCloseable {
                 } else {
                     b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
                 }
-                b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+                b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_QUEUE);
                 channels.add(bind(bound, () -> b.bind(bound)));
             }
             LOG.info("listening on {} (udp x{}, tcp, {})", HostPort.format(bound), udpSockets, transport.name());
@@ -135,35 +136,59 @@ public final class DnsServer implements AutoCloseable {
          * come, they are flushed by one task per burst, so answers ready in the same loop turn leave with one
          * flush (sendmmsg) instead of a sendmsg each.
          */
-        private final Queue<DatagramPacket> resolved = new ConcurrentLinkedQueue<>();
+        private final Queue<Answer> resolved = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private boolean reading; // inside channelRead0: answers written now leave with the read batch's flush
+
+        private record Answer(DatagramPacket packet, int rcode) {}
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress sender = packet.sender();
             reading = true;
             try {
-                frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(),
-                        ctx.channel().eventLoop(), reply -> {
-                            if (reading && ctx.executor().inEventLoop()) {
-                                ctx.write(new DatagramPacket(reply, sender), ctx.voidPromise()); // flushed per batch
-                            } else {
-                                resolved.add(new DatagramPacket(reply, sender));
-                                if (drainScheduled.compareAndSet(false, true)) {
-                                    ctx.executor().execute(() -> drain(ctx));
-                                }
-                            }
-                        });
+                read(ctx, packet, sender);
             } finally {
                 reading = false;
             }
         }
 
+        private void read(ChannelHandlerContext ctx, DatagramPacket packet, InetSocketAddress sender) {
+            frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(),
+                    ctx.channel().eventLoop(), new Responder() {
+                @Override
+                public void send(ByteBuf reply, int rcode) {
+                    if (reading && ctx.executor().inEventLoop()) {
+                        write(ctx, new DatagramPacket(reply, sender), rcode); // flushed once per read batch
+                    } else {
+                        resolved.add(new Answer(new DatagramPacket(reply, sender), rcode));
+                        if (drainScheduled.compareAndSet(false, true)) {
+                            ctx.executor().execute(() -> drain(ctx));
+                        }
+                    }
+                }
+
+                @Override
+                public void drop(DropReason why) {
+                    counters.dropped(why);
+                }
+            });
+        }
+
+        private void write(ChannelHandlerContext ctx, DatagramPacket p, int rcode) {
+            if (ctx.channel().isWritable()) {
+                counters.answered(rcode);
+                ctx.write(p, ctx.voidPromise());
+            } else {
+                p.release();
+                counters.dropped(DropReason.SEND_QUEUE);
+            }
+        }
+
         private void drain(ChannelHandlerContext ctx) {
             drainScheduled.set(false); // before polling: an answer queued from now on schedules the next drain
-            for (DatagramPacket p; (p = resolved.poll()) != null; ) {
-                ctx.write(p, ctx.voidPromise());
+            for (Answer a; (a = resolved.poll()) != null; ) {
+                write(ctx, a.packet(), a.rcode());
             }
             ctx.flush();
         }
@@ -176,64 +201,6 @@ public final class DnsServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.debug("udp error: {}", cause.toString());
-        }
-    }
-
-    private final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
-        private final int max;
-        private boolean reading;
-
-        TcpHandler(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            if (tcpClients.incrementAndGet() > max) {
-                tcpRefused.increment();
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            tcpClients.decrementAndGet();
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-            reading = true;
-            try {
-                frontend.onQuery(frame, remote, local, Transport.TCP, ctx.alloc(), ctx.channel().eventLoop(), reply -> {
-                    if (reading && ctx.executor().inEventLoop()) {
-                        ctx.write(reply, ctx.voidPromise()); // flushed once per read batch
-                    } else {
-                        ctx.writeAndFlush(reply, ctx.voidPromise());
-                    }
-                });
-            } finally {
-                reading = false;
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("tcp error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close(); // e.g. a frame larger than 65535: the stream cannot be resynchronised
         }
     }
 }

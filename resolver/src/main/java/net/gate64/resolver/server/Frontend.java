@@ -8,11 +8,11 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import net.gate64.common.NetworkSet;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.PacketKey;
 import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.pipeline.DropReason;
 import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Histogram;
@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a query on the event loop, for UDP and TCP alike: count it, check the ACL, serve a packet-cache
- * hit from wire bytes, or start the {@link QueryPipeline} for it on the same loop. Nothing here blocks.
+ * hit from wire bytes, or start the {@link QueryPipeline} for it on the same loop when both a slot
+ * ({@code max-mthreads}) and room in the {@link MemoryBudget} are free. Nothing here blocks. Every query ends in one
+ * call of its {@link Responder}, which counts it as answered or dropped.
  */
-public final class Frontend {
+public final class Frontend implements QueryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
 
     /** The part of a query's cache key that depends on who asks (e.g. the client's DNS64 prefix choice). */
@@ -65,55 +67,64 @@ public final class Frontend {
     private final PacketCache packetCache;
     private final QueryPipeline pipeline;
     private final Semaphore inFlight;
+    private final MemoryBudget memory;
     private final int udpThreshold;
     private final LongAdder udpQueries;
     private final LongAdder tcpQueries;
-    private final LongAdder aclDrops;
-    private final LongAdder overloadDrops;
-    private final LongAdder shortDrops;
+    private final LongAdder aclRefusals;
     private final Histogram latency;
+
+    /**
+     * What one slow-path query is reckoned to hold besides its own bytes (parsed message, query context, resolution
+     * state); a guess on the high side, so that the budget errs towards refusing work.
+     */
+    static final int SLOW_PATH_OVERHEAD = 8192;
 
     /** @param maxInFlight queries on the slow path at once ({@code max-mthreads}); more are dropped and counted */
     public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline,
-                    int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger) {
+                    int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger, MemoryBudget memory) {
         this.allowFrom = allowFrom;
         this.tagger = tagger;
         this.scriptTagger = scriptTagger;
         this.packetCache = packetCache;
         this.pipeline = pipeline;
         this.inFlight = new Semaphore(maxInFlight);
+        this.memory = memory;
         this.udpThreshold = udpThreshold;
         String q = "Client queries received, by transport";
         this.udpQueries = metrics.counter("gate64_queries_total", q, "transport", "udp");
         this.tcpQueries = metrics.counter("gate64_queries_total", q, "transport", "tcp");
-        String d = "Queries dropped or refused, by reason";
-        this.aclDrops = metrics.counter("gate64_drops_total", d, "reason", "acl");
-        this.overloadDrops = metrics.counter("gate64_drops_total", d, "reason", "overload");
-        this.shortDrops = metrics.counter("gate64_drops_total", d, "reason", "short");
+        this.aclRefusals = metrics.counter("gate64_acl_refusals_total",
+                "Queries from clients outside allow-from (answered REFUSED, or dropped when QR=1)");
         this.latency = metrics.histogram("gate64_answer_seconds", "Time from query to answer",
                 new double[] {0.0001, 0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5});
         metrics.gauge("gate64_queries_in_flight", "Client queries on the slow path now (being resolved)",
                 () -> maxInFlight - inFlight.availablePermits());
+        metrics.gauge("gate64_inflight_bytes", "Bytes of max-inflight-bytes held by slow-path queries and queued TCP answers",
+                memory::used);
     }
 
     /**
-     * Handles one query on {@code loop}, the event loop that read it. {@code send} is called exactly once with the
-     * answer, or never when the query is dropped: at once for a packet-cache hit, later (on the same loop) for a
-     * query that needed the slow path.
+     * Handles one query on {@code loop}, the event loop that read it: {@code respond} is called exactly once, with
+     * the answer or the reason for dropping it; at once for a packet-cache hit or a drop, later (on the same loop)
+     * for a query that needed the slow path. The query's bytes are copied before this returns when it is kept.
      */
+    @Override
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
-                        ByteBufAllocator alloc, EventLoop loop, Consumer<ByteBuf> send) {
+                        ByteBufAllocator alloc, EventLoop loop, Responder respond) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
         QueryView view = QueryView.parse(query);
         if (view.status() == QueryView.Status.NO_HEADER) {
-            shortDrops.increment();
+            respond.drop(DropReason.SHORT);
             return;
         }
         if (!allowFrom.contains(remote.getAddress())) {
-            aclDrops.increment();
-            if (!view.flag(QueryView.FLAG_QR)) {
-                send.accept(Refusal.refused(query, view, alloc));
+            aclRefusals.increment();
+            if (view.flag(QueryView.FLAG_QR)) {
+                respond.drop(DropReason.ACL);
+            } else {
+                respond.send(Refusal.refused(query, view, alloc), org.xbill.DNS.Rcode.REFUSED);
             }
             return;
         }
@@ -125,13 +136,20 @@ public final class Frontend {
             key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
             ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
             if (hit != null) {
-                send.accept(hit);
+                int rcode = hit.getByte(hit.readerIndex() + 3) & 0x0F; // stored answers carry no extended rcode
+                respond.send(hit, rcode);
                 latency.observeNanos(System.nanoTime() - start);
                 return;
             }
         }
         if (!inFlight.tryAcquire()) {
-            overloadDrops.increment();
+            respond.drop(DropReason.OVERLOAD);
+            return;
+        }
+        long held = query.readableBytes() + (long) SLOW_PATH_OVERHEAD;
+        if (!memory.tryReserve(held)) {
+            inFlight.release();
+            respond.drop(DropReason.MEMORY);
             return;
         }
         ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
@@ -139,17 +157,27 @@ public final class Frontend {
         try {
             reply = pipeline.process(cq, loop);
         } catch (RuntimeException e) {
+            memory.release(held);
             inFlight.release();
             LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+            respond.drop(DropReason.INTERNAL_ERROR);
             return;
         }
         reply.whenComplete((r, e) -> {
-            inFlight.release();
-            if (e != null) {
-                LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-            } else if (r.wire() != null) {
-                send.accept(alloc.buffer(r.wire().length).writeBytes(r.wire()));
-                latency.observeNanos(System.nanoTime() - cq.receivedNanos());
+            try {
+                if (e != null) {
+                    LOG.error("query from {} failed unexpectedly", cq.remote(), e);
+                    respond.drop(DropReason.INTERNAL_ERROR);
+                } else if (r.wire() == null) {
+                    respond.drop(r.dropped());
+                } else {
+                    respond.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
+                    latency.observeNanos(System.nanoTime() - cq.receivedNanos());
+                }
+            } finally {
+                // Released after the outcome is counted: with nothing in flight, every query so far has been counted.
+                memory.release(held);
+                inFlight.release();
             }
         });
     }

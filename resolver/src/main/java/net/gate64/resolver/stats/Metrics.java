@@ -50,6 +50,17 @@ public final class Metrics {
         return g == null ? 0 : g.getAsLong();
     }
 
+    /** The sum of every counter series of a family, whatever its labels (e.g. all of gate64_drops_total). */
+    public long sum(String family) {
+        long total = 0;
+        for (Map.Entry<String, LongAdder> e : counters.entrySet()) {
+            if (familyOf(e.getKey()).equals(family)) {
+                total += e.getValue().sum();
+            }
+        }
+        return total;
+    }
+
     private void register(String name, String help, String type) {
         Family f = families.putIfAbsent(name, new Family(name, help, type));
         if (f != null && !f.type.equals(type)) {

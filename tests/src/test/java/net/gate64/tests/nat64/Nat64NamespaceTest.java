@@ -106,6 +106,18 @@ class Nat64NamespaceTest {
                 "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8064/metrics').read().decode())").out();
     }
 
+    /** "STATUS body" of a GET on the gateway's endpoint (503 included). */
+    private static String probe(String path) throws IOException {
+        return bed.exec(bed.gateway, 10, "python3", "-c", """
+                import urllib.request, urllib.error
+                try:
+                    r = urllib.request.urlopen('http://127.0.0.1:8064%s')
+                    print(r.status, r.read().decode())
+                except urllib.error.HTTPError as e:
+                    print(e.code, e.read().decode())
+                """.formatted(path)).out();
+    }
+
     private static String sessions() throws IOException {
         return bed.exec(bed.gateway, 10, "python3", "-c",
                 "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8064/sessions').read().decode())").out();
@@ -257,5 +269,27 @@ class Nat64NamespaceTest {
         assertEquals(0, metric(m, "gate64_nat64_sessions{proto=\"udp\"}"), m);
         assertTrue(metric(m, "gate64_nat64_bytes_translated_total{direction=\"4to6\"}") > 4 * 1024 * 1024, m);
         assertTrue(gatewayProcess.isAlive());
+    }
+
+    @Test
+    @Order(9)
+    void readyFollowsTheInterfaceAndHealthTheWorkers() throws Exception {
+        String health = probe("/health");
+        assertTrue(health.startsWith("200 ok\nworkers: 2 of 2 running\nexpiry sweep: last ran"), health);
+        String ready = probe("/ready");
+        assertTrue(ready.startsWith("200 ready\n") && ready.contains("tun nat64: up"), ready);
+        bed.must("ip", "-n", bed.gateway, "link", "set", "nat64", "down");
+        try {
+            String down = probe("/ready");
+            assertTrue(down.startsWith("503 not ready\ntun nat64: down\n"), down);
+            assertTrue(probe("/health").startsWith("200 ok"), "the process itself is fine: no restart wanted");
+        } finally {
+            bed.must("ip", "-n", bed.gateway, "link", "set", "nat64", "up");
+            bed.must("ip", "-n", bed.gateway, "-6", "route", "replace", "2001:db8:64::/96", "dev", "nat64");
+            bed.must("ip", "-n", bed.gateway, "-4", "route", "replace", "203.0.113.0/28", "dev", "nat64");
+        }
+        assertTrue(probe("/ready").startsWith("200 ready"));
+        NamespaceBed.Result r = client(20, "ping", "-c", "1", "-W", "2", SERVER6);
+        assertEquals(0, r.code(), "translating again once the interface is back: " + r.out());
     }
 }

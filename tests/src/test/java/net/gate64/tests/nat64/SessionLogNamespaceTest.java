@@ -169,14 +169,12 @@ class SessionLogNamespaceTest {
     private static String canonical(Map<String, String> f, boolean nfdump) {
         String event = nfdump ? f.get("nat_event_id") : f.get("natEvent");
         String time = nfdump ? f.get("t_event") : f.get("timestamp").replace("Z", "");
-        if (!nfdump && time.length() == 19) {
+        if (time.length() == 19) {
             time += ".000";
         }
-        if (nfdump) {
-            // nfdump prints the milliseconds without leading zeros (31.088 s as "31.88"): pad them back
+        if (nfdump) { // nfdump 1.7.1 prints the milliseconds without leading zeros: 08:45:11.1 is 08:45:11.001
             int dot = time.lastIndexOf('.');
-            String ms = time.substring(dot + 1);
-            time = time.substring(0, dot + 1) + "0".repeat(Math.max(0, 3 - ms.length())) + ms;
+            time = time.substring(0, dot) + String.format(".%03d", Integer.parseInt(time.substring(dot + 1)));
         }
         String proto = nfdump ? f.get("proto") : f.get("protocolIdentifier");
         boolean session = event.equals("6") || event.equals("7");

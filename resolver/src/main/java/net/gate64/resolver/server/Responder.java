@@ -1,0 +1,17 @@
+package net.gate64.resolver.server;
+
+import io.netty.buffer.ByteBuf;
+import net.gate64.resolver.pipeline.DropReason;
+
+/**
+ * Where the {@link Frontend} ends one query: exactly one call, of either method, per query, from any thread. The
+ * transport counts the outcome in {@link QueryCounters} (an answer it cannot queue becomes a drop with its reason)
+ * and learns that the query no longer occupies the connection.
+ */
+public interface Responder {
+    /** The answer (ownership passes to the responder) and its rcode. */
+    void send(ByteBuf reply, int rcode);
+
+    /** No answer, for this reason. */
+    void drop(DropReason why);
+}
