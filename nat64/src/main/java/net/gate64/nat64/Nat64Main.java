@@ -12,6 +12,7 @@ import net.gate64.config.ConfigOptions;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
 import net.gate64.nat64.log.EventLog;
+import net.gate64.nat64.ra.RouterAdvertiser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check]}: the gateway, with the same command-line
- * conventions as the recursor (picocli; unknown options and stray arguments are errors with the usage line).
+ * {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--ra-only]}: the gateway, with the same
+ * command-line conventions as the recursor (picocli; unknown options and stray arguments are errors with the usage
+ * line). {@code ./gate64 ra} is {@code --ra-only}: only the Router Advertisements of the same configuration, no TUN
+ * and no translation.
  */
 @Command(name = "gate64 nat64", mixinStandardHelpOptions = true, versionProvider = Nat64Main.Version.class,
         description = {"Userspace NAT64 gateway on a Linux TUN device: stateful NAT64 (RFC 6146) or stateless SIIT "
@@ -42,6 +45,10 @@ public final class Nat64Main implements Callable<Integer> {
 
     @Option(names = "--check", description = "validate the settings, print the `ip` commands for the interface, exit")
     boolean check;
+
+    @Option(names = "--ra-only", description = "only send the Router Advertisements (PREF64, RDNSS) of ra-interfaces: "
+            + "no TUN, no translation (what ./gate64 ra runs)")
+    boolean raOnly;
 
     /** The version of this build, for --version. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -69,6 +76,9 @@ public final class Nat64Main implements Callable<Integer> {
         Nat64Settings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (raOnly) {
+            return advertiseOnly(settings, out, err);
+        }
         if (check) {
             out.println("configuration OK; interface commands:");
             for (List<String> cmd : InterfaceSetup.commands(settings)) {
@@ -102,5 +112,31 @@ public final class Nat64Main implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return Cli.FAILED; // workers only end on a fatal TUN error
+    }
+
+    /** {@code ./gate64 ra}: Router Advertisements until stopped; the last one withdraws the prefix. */
+    private int advertiseOnly(Nat64Settings settings, PrintWriter out, PrintWriter err) {
+        if (!settings.ra().enabled()) {
+            err.println("gate64 ra: ra-interfaces is empty: no interface to advertise on");
+            return Cli.USAGE;
+        }
+        if (check) {
+            out.println("configuration OK; advertising " + settings.ra().pref64() + " on " + settings.ra().interfaces());
+            return Cli.OK;
+        }
+        RouterAdvertiser ra;
+        try {
+            ra = RouterAdvertiser.start(settings.ra());
+        } catch (IOException e) {
+            err.println("gate64 ra: cannot start: " + Cli.describe(e));
+            return Cli.FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(ra::close, "nat64-ra-shutdown"));
+        try {
+            ra.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Cli.OK;
     }
 }

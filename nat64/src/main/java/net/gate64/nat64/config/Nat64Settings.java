@@ -34,7 +34,8 @@ public record Nat64Settings(
         SessionLogSettings sessionLog,
         TranslatorConfig translator,
         IpNetwork rfc6791v4,
-        IpNetwork rfc6791v6) {
+        IpNetwork rfc6791v6,
+        RaSettings ra) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
     public enum Mode { STATEFUL, SIIT }

@@ -133,7 +133,37 @@ public final class SettingsLoader {
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 decrement, c.bool("allow-non-global"), limits, timeouts, icmpRate,
                 c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode), translator,
-                rfc6791v4, rfc6791v6);
+                rfc6791v4, rfc6791v6, ra(pool6));
+    }
+
+    private RaSettings ra(List<Nat64Prefix> pool6) {
+        List<String> interfaces = c.list("ra-interfaces", n -> {
+            if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(" ")) {
+                throw new IllegalArgumentException("'" + n + "' is not an interface name");
+            }
+            return n;
+        });
+        // RFC 4861 MaxRtrAdvInterval
+        Duration interval = c.duration("ra-interval", Duration.ofSeconds(4), Duration.ofSeconds(1800));
+        Duration lifetime = c.duration("ra-router-lifetime", Duration.ZERO, Duration.ofSeconds(9000));
+        if (!lifetime.isZero() && lifetime.compareTo(interval) < 0) {
+            throw c.invalid("ra-router-lifetime", "must be 0 (not a default router) or from ra-interval to 9000s (RFC 4861)");
+        }
+        List<Nat64Prefix> pref64 = c.list("ra-pref64", Nat64Prefix::parse);
+        if (pref64.isEmpty()) {
+            pref64 = pool6;
+        }
+        List<byte[]> rdnss = c.list("ra-rdnss", a -> {
+            byte[] b = IpNetwork.parseAddress(a, a);
+            if (b.length != 16 || (b[0] & 0xff) == 0xff || java.util.Arrays.equals(b, new byte[16])) {
+                throw new IllegalArgumentException("'" + a + "' is not a unicast IPv6 address");
+            }
+            return b;
+        });
+        if (!interfaces.isEmpty() && pref64.isEmpty()) {
+            throw c.invalid("ra-pref64", "nothing to advertise: pool6 is empty, name the prefixes here");
+        }
+        return new RaSettings(interfaces, interval, lifetime, pref64, rdnss);
     }
 
     /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */

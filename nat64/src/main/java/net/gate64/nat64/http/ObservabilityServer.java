@@ -157,6 +157,9 @@ public final class ObservabilityServer {
             if (service.eventLog() != null) {
                 service.eventLog().appendMetrics(sb);
             }
+            if (service.routerAdvertiser() != null) {
+                service.routerAdvertiser().appendMetrics(sb);
+            }
             return sb.toString();
         }
 

@@ -15,6 +15,7 @@ import net.gate64.config.ConfigError;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
+import net.gate64.resolver.health.HealthChecks;
 import net.gate64.resolver.resolve.ForwardZone;
 import net.gate64.resolver.server.ClientLimits;
 import org.xbill.DNS.Name;
@@ -71,6 +72,10 @@ public final class SettingsLoader {
                         c.value("api-key", Secret::parse),
                         c.value("webserver-password", Secret::parse),
                         c.list("webserver-hostnames", s -> s)),
+                new HealthChecks.Settings(
+                        c.millis("health-loop-stall-msec", 100, 600_000),
+                        (int) c.number("health-backlog-percent", 1, 100, "percent"),
+                        c.millis("health-backlog-msec", 0, 3_600_000)),
                 c.value("loglevel", LogLevel::parse),
                 c.value("log-format", LogFormat::parse),
                 c.list("query-local-address", s -> HostPort.parse(s, 0)),
