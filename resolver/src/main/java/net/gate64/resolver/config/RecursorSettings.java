@@ -37,6 +37,7 @@ public record RecursorSettings(
         boolean webserver,
         InetSocketAddress webserverAddress,
         net.gate64.common.web.WebAccess webserverAccess,
+        net.gate64.resolver.health.HealthChecks.Settings health,
         net.gate64.common.log.LogLevel logLevel,
         net.gate64.common.log.LogFormat logFormat,
         List<InetSocketAddress> queryLocalAddresses,

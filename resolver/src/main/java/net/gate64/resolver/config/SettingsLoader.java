@@ -111,6 +111,10 @@ public final class SettingsLoader {
                         value("api-key", net.gate64.common.web.Secret::parse),
                         value("webserver-password", net.gate64.common.web.Secret::parse),
                         list("webserver-hostnames", s -> s)),
+                new net.gate64.resolver.health.HealthChecks.Settings(
+                        Duration.ofMillis(longIn("health-loop-stall-msec", 100, 600_000)),
+                        (int) longIn("health-backlog-percent", 1, 100),
+                        Duration.ofMillis(longIn("health-backlog-msec", 0, 3_600_000))),
                 value("loglevel", net.gate64.common.log.LogLevel::parse),
                 value("log-format", net.gate64.common.log.LogFormat::parse),
                 list("query-local-address", s -> HostPort.parse(s, 0)),

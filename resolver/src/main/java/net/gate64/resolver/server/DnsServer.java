@@ -99,6 +99,15 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /** The event loops, for work that must run on one (priming) and for the watchdog that checks they still run. */
+    public List<io.netty.channel.EventLoop> loops() {
+        List<io.netty.channel.EventLoop> out = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            out.add((io.netty.channel.EventLoop) e);
+        }
+        return out;
+    }
+
     /** The TCP addresses actually bound, in the order given to {@link #start}. */
     public List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
