@@ -11,8 +11,10 @@ import java.util.function.LongSupplier;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
+import net.gate64.nat64.ra.RouterAdvertiser;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.BibEntry;
@@ -61,6 +63,7 @@ public final class Nat64Service implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile boolean running = true;
     private final EventLog eventLog;
+    private RouterAdvertiser advertiser;
     private TunDevice tun;
     private ObservabilityServer http;
 
@@ -75,8 +78,7 @@ public final class Nat64Service implements AutoCloseable {
         this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
-        this.translatorConfig = TranslatorConfig.of(settings.mtu(), settings.decrementHopLimit(),
-                settings.ipv4Address(), settings.ipv6Address());
+        this.translatorConfig = settings.translator();
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
             this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
@@ -97,7 +99,8 @@ public final class Nat64Service implements AutoCloseable {
         if (bib != null) {
             return new StatefulMapper(pool6, bib, sessions, fragments, settings.ipv4Address());
         }
-        return new SiitMapper(pool6, eam, settings.ipv4Address());
+        return new SiitMapper(pool6, eam, new Rfc6791Pool(settings.rfc6791v4(), settings.rfc6791v6(),
+                settings.ipv4Address(), settings.ipv6Address()));
     }
 
     public void start() throws IOException {
@@ -123,6 +126,9 @@ public final class Nat64Service implements AutoCloseable {
         if (sweeper != null) {
             lastSweep = clock.getAsLong();
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        }
+        if (settings.ra().enabled()) {
+            advertiser = RouterAdvertiser.start(settings.ra());
         }
         if (settings.httpAddress() != null) {
             http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
@@ -285,6 +291,11 @@ public final class Nat64Service implements AutoCloseable {
         return settings;
     }
 
+    /** Null unless ra-interfaces names interfaces. */
+    public RouterAdvertiser routerAdvertiser() {
+        return advertiser;
+    }
+
     /** Null when session logging is off. */
     public EventLog eventLog() {
         return eventLog;
@@ -317,6 +328,9 @@ public final class Nat64Service implements AutoCloseable {
             return;
         }
         running = false;
+        if (advertiser != null) {
+            advertiser.close(); // first: the last advertisement withdraws the prefix from the hosts
+        }
         if (http != null) {
             http.stop();
         }

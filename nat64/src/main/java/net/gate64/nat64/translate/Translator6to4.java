@@ -195,7 +195,8 @@ public final class Translator6to4 {
         boolean dontFragment = fragHeader < 0 && total > DF_THRESHOLD;
         // The IPv4 MTU is not checked for super-packets (the kernel segments them) nor for hairpinned packets (they
         // never leave as IPv4; the IPv6 MTU applies on their way back).
-        boolean sized = !gso && !mapper.isOwnIpv4(f.dst4);
+        f.hairpin = mapper.isOwnIpv4(f.dst4);
+        boolean sized = !gso && !f.hairpin;
         if (total > config.ipv4Mtu() && sized && dontFragment) {
             // ICMPv6 errors never get here: they were handled above. §5: never below the IPv6 minimum MTU.
             f.drop = DropReason.TOO_BIG;
@@ -393,6 +394,9 @@ public final class Translator6to4 {
         if (src4 < 0) {
             return drop(f, DropReason.NOT_IN_POOL6);
         }
+        f.src4 = (int) src4;
+        f.dst4 = g.src4;
+        f.hairpin = mapper.isOwnIpv4(f.dst4); // an error from one IPv6 host to another: back inside the translator
         // Layout: outer IPv4 (20) | ICMPv4 (8) | quoted IPv4 (20) | quoted payload | padding | extension.
         int qPayloadField = u16(in, q + Ipv6Header.PAYLOAD_LENGTH) - (qOff - q - Ipv6Header.LENGTH);
         int mappedType = mapped >>> 8;
