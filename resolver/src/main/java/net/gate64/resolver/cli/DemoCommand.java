@@ -94,6 +94,7 @@ final class DemoCommand {
         out.println("  dig " + at + " ipv4only.arpa AAAA          # RFC 7050 prefix discovery, answered locally");
         if (recursor.webAddress() != null) {
             out.println("  curl http://" + HostPort.format(recursor.webAddress()) + "/metrics");
+            out.println("  the stats page: http://" + HostPort.format(recursor.webAddress()) + "/stats");
         }
         out.println("  ./gate64 control stats");
         out.println("  ./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # changes need the key");

@@ -115,6 +115,8 @@ public final class SettingsLoader {
                         Duration.ofMillis(longIn("health-loop-stall-msec", 100, 600_000)),
                         (int) longIn("health-backlog-percent", 1, 100),
                         Duration.ofMillis(longIn("health-backlog-msec", 0, 3_600_000))),
+                value("stats-nat64-url", u -> net.gate64.resolver.stats.GatewayStats.Source.of(u,
+                        string("stats-nat64-password"))),
                 value("loglevel", net.gate64.common.log.LogLevel::parse),
                 value("log-format", net.gate64.common.log.LogFormat::parse),
                 list("query-local-address", s -> HostPort.parse(s, 0)),
