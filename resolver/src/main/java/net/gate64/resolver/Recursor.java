@@ -201,9 +201,14 @@ public final class Recursor implements AutoCloseable {
         try {
             hints = RootHints.load(settings.hintFile());
         } catch (java.io.IOException e) {
-            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+            throw new net.gate64.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
         }
-        Recursor r = new Recursor(settings, ticker, hints);
+        Recursor r;
+        try {
+            r = new Recursor(settings, ticker, hints);
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
         try {
             r.health.start(); // priming and the watchdog; /ready says what it waits for from the first request on
             if (r.web != null) {
