@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.gate64.common.systemd.ServiceNotifier;
 import net.gate64.nat64.config.ConfigError;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
@@ -79,7 +80,18 @@ public final class Nat64Main {
             service.close();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "nat64-shutdown"));
+        // systemd Type=notify (contrib/systemd): ready once the TUN device, routes and workers are up.
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+        java.net.InetSocketAddress web = settings.httpAddress();
+        notifier.ready("translating " + settings.pool6().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(" ")) + " on " + settings.tunName()
+                + (web == null ? "" : ", web on " + (web.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + web.getAddress().getHostAddress() + "]" : web.getAddress().getHostAddress())
+                        + ":" + web.getPort()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            notifier.stopping("stopping");
+            service.close();
+        }, "nat64-shutdown"));
         try {
             service.awaitWorkers();
         } catch (InterruptedException e) {
