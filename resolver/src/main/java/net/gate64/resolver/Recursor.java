@@ -170,9 +170,14 @@ public final class Recursor implements AutoCloseable {
         try {
             hints = RootHints.load(settings.hintFile());
         } catch (java.io.IOException e) {
-            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+            throw new net.gate64.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
         }
-        Recursor r = new Recursor(settings, ticker, hints);
+        Recursor r;
+        try {
+            r = new Recursor(settings, ticker, hints);
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
         try {
             r.health.start(); // priming and the watchdog; /ready says what it waits for from the first request on
             if (r.web != null) {
@@ -200,6 +205,11 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
         metrics.gauge("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
         metrics.gauge("gate64_cache_entries", entries, negativeCache::size, "cache", "negative");
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()) {
+            metrics.gauge("gate64_jvm_allocated_bytes_total", "Bytes allocated on the heap by all threads so far",
+                    t::getTotalThreadAllocatedBytes);
+        }
     }
 
     /** Wipes a name (and with {@code subtree} everything below it) from the record and negative caches, and the

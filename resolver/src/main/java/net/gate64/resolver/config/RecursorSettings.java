@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import net.gate64.common.NetworkSet;
 import net.gate64.resolver.dns64.Dns64Settings;
+import net.gate64.resolver.resolve.ForwardZone;
 import org.xbill.DNS.Name;
 
 /**

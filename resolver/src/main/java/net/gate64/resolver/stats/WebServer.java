@@ -32,7 +32,7 @@ public final class WebServer implements AutoCloseable {
         try {
             this.http = HttpServer.create(address, 16);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on webserver-address " + address + ": " + e.getMessage(), e);
+            throw net.gate64.common.ListenError.of("webserver-address", address, e);
         }
         this.access = access;
         this.control = control;
