@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.gate64.config.ConfigError;
 import net.gate64.nat64.packet.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +131,22 @@ class SettingsLoaderTest {
             ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()), c[0]);
             assertTrue(e.getMessage().contains("'" + c[1] + "'"), c[0] + " → " + e.getMessage());
         }
+    }
+
+    @Test
+    void missingPool4PointsAtTheOperatorsFileNotTheBuiltInDefaults() throws IOException {
+        Path p = write("mode = \"stateful\"\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertEquals(p.toString(), e.source(), e.getMessage());
+        assertTrue(e.getMessage().contains("'pool4' is not set"), e.getMessage());
+        assertFalse(e.getMessage().contains("target") || e.getMessage().contains("gate64-nat64.conf"), e.getMessage());
+    }
+
+    @Test
+    void durationsWithoutAUnitAreRefused() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\nudp-timeout = 300\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertTrue(e.getMessage().contains(": 2: invalid value for 'udp-timeout': 300 has no unit"), e.getMessage());
     }
 
     @Test
