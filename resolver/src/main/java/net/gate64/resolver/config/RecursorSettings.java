@@ -41,6 +41,7 @@ public record RecursorSettings(
         InetSocketAddress webserverAddress,
         net.gate64.common.web.WebAccess webserverAccess,
         net.gate64.resolver.health.HealthChecks.Settings health,
+        net.gate64.resolver.stats.GatewayStats.Source nat64Stats,
         net.gate64.common.log.LogLevel logLevel,
         net.gate64.common.log.LogFormat logFormat,
         List<InetSocketAddress> queryLocalAddresses,

@@ -78,6 +78,8 @@ public final class SettingsLoader {
                         c.millis("health-loop-stall-msec", 100, 600_000),
                         (int) c.number("health-backlog-percent", 1, 100, "percent"),
                         c.millis("health-backlog-msec", 0, 3_600_000)),
+                c.value("stats-nat64-url", u -> net.gate64.resolver.stats.GatewayStats.Source.of(u,
+                        c.string("stats-nat64-password"))),
                 c.value("loglevel", LogLevel::parse),
                 c.value("log-format", LogFormat::parse),
                 c.list("query-local-address", s -> HostPort.parse(s, 0)),

@@ -43,7 +43,7 @@ public final class DnsServer implements AutoCloseable {
     /** UDP answers Netty may hold when the kernel's send buffer is full; past it answers are dropped, not queued. */
     private static final WriteBufferWaterMark UDP_QUEUE = new WriteBufferWaterMark(1 << 20, 2 << 20);
 
-    private final Frontend frontend;
+    private final QueryHandler frontend;
     private final NettyTransport transport = NettyTransport.best();
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class DnsServer implements AutoCloseable {
     private final ClientLimits limits;
     private final TcpClients tcpClients;
 
-    public DnsServer(Frontend frontend, int threads, Metrics metrics, QueryCounters counters, MemoryBudget memory,
+    public DnsServer(QueryHandler frontend, int threads, Metrics metrics, QueryCounters counters, MemoryBudget memory,
                      ClientLimits limits) {
         this.frontend = frontend;
         this.group = transport.group(threads, "gate64-loop");
