@@ -58,9 +58,9 @@ public final class Recursor implements AutoCloseable {
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
-        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
+        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheBytes(), s.maxCacheTtl(), ticker);
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
-        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
+        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.maxPacketCacheBytes(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
         NettyUpstream transport = new NettyUpstream(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(),
                 io.netty.channel.epoll.Epoll.isAvailable(), metrics);
@@ -230,6 +230,10 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
         metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
         metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
+        metrics.gauge("gate64_cache_bytes", "Heap bytes held by the packet cache (entries and table slots)",
+                packetCache::bytes, "cache", "packet");
+        metrics.gauge("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
+                packetCache::evictions, "cache", "packet");
         metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
         metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
         metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");

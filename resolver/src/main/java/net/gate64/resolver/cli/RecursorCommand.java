@@ -20,6 +20,8 @@ import picocli.CommandLine.Mixin;
             "  gate64 recursor --config conf/recursor.conf",
             "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
 final class RecursorCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecursorCommand.class);
+
     @Mixin
     ConfigOptions config;
 
@@ -48,15 +50,20 @@ final class RecursorCommand implements Callable<Integer> {
 
     /**
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
-     * outcome; a failing script leaves the old one in service. sun.misc.Signal is the JDK's only signal API.
+     * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
+     * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
+     * reload} sends it. sun.misc.Signal is the JDK's only signal API.
      */
     @SuppressWarnings("restriction")
     private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
-        if (recursor.settings().script().file() == null) {
-            return;
-        }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (recursor.settings().script().file() == null) {
+                    LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
+                    notifier.reloading("reloading");
+                    notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
+                    return;
+                }
                 notifier.reloading("reloading " + recursor.settings().script().file());
                 String outcome;
                 try {
