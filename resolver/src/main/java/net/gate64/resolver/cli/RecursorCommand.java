@@ -35,24 +35,19 @@ final class RecursorCommand implements Callable<Integer> {
 
     /**
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
-     * outcome; a failing script leaves the old one in service. sun.misc.Signal is the JDK's only signal API.
+     * outcome; a failing script leaves the old one in service. Without SIGHUP, control reload-lua-script remains.
      */
-    @SuppressWarnings("restriction")
     private static void reloadScriptOnSighup(Recursor recursor) {
         if (recursor.settings().script().file() == null) {
             return;
         }
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                try {
-                    recursor.reloadScript(null);
-                } catch (RuntimeException e) {
-                    // already logged by the reload, with file:line
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            // no SIGHUP on this platform: control reload-lua-script remains
-        }
+        Signals.on("HUP", () -> {
+            try {
+                recursor.reloadScript(null);
+            } catch (RuntimeException e) {
+                // already logged by the reload, with file:line
+            }
+        });
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
