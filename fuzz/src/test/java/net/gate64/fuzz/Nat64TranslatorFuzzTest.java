@@ -6,6 +6,7 @@ import java.util.List;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.FragmentMemory;
@@ -34,20 +35,20 @@ class Nat64TranslatorFuzzTest {
     private static PacketHandler handler(boolean stateful, int options, long[] clock) {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("64:ff9b::/96")), false);
         int gateway4 = 0xc0000201; // 192.0.2.1
-        AddressMapper mapper;
-        if (stateful) {
-            Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2063, 0));
-            SessionTable sessions = new SessionTable(bib, new Limits(64, 16), Timeouts.RFC6146, () -> clock[0]);
-            mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(64, () -> clock[0]), gateway4);
-        } else {
-            mapper = new SiitMapper(pool6, new EamTable(List.of()), gateway4);
-        }
         byte[] gateway6 = new byte[16];
         gateway6[0] = 0x20;
         gateway6[1] = 0x01;
         gateway6[2] = 0x0d;
         gateway6[3] = (byte) 0xb8;
         gateway6[15] = 1;
+        AddressMapper mapper;
+        if (stateful) {
+            Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2063, 0));
+            SessionTable sessions = new SessionTable(bib, new Limits(64, 16), Timeouts.RFC6146, () -> clock[0]);
+            mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(64, () -> clock[0]), gateway4);
+        } else {
+            mapper = new SiitMapper(pool6, new EamTable(List.of()), Rfc6791Pool.none(gateway4, gateway6));
+        }
         TranslatorConfig config = new TranslatorConfig(1500, 1500, TranslatorConfig.IPV6_MINIMUM_MTU, (options & 1) != 0,
                 gateway4, gateway6, (options & 2) != 0, -1, (options & 4) != 0);
         return new PacketHandler(mapper, config, new IcmpRateLimiter(1000, 1000, () -> clock[0]), new Counters(), BUFFER);

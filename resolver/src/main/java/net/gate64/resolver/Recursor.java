@@ -23,11 +23,23 @@ import net.gate64.resolver.resolve.ServerSelection;
 import net.gate64.resolver.resolve.ResponseReader;
 import net.gate64.resolver.server.DnsServer;
 import net.gate64.resolver.server.Frontend;
+import net.gate64.resolver.health.HealthChecks;
+import net.gate64.resolver.health.Primer;
+import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.server.MemoryBudget;
 import net.gate64.resolver.server.QueryCounters;
+import net.gate64.resolver.server.RecordingHandler;
+import net.gate64.resolver.stats.Control;
+import net.gate64.resolver.stats.GatewayStats;
+import net.gate64.resolver.stats.RecentQueries;
+import net.gate64.resolver.stats.StatsCollector;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.stats.WebServer;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /** A running recursor: caches, resolver, pipeline, listeners and the web endpoint, built from one settings snapshot. */
 public final class Recursor implements AutoCloseable {
@@ -41,23 +53,27 @@ public final class Recursor implements AutoCloseable {
     private final WebServer web;
     private final ScriptStage scripts;
     private final Validator validator;
+    private final HealthChecks health;
+    private final StatsCollector stats;
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
-        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
+        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheBytes(), s.maxCacheTtl(), ticker);
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
-        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
+        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.maxPacketCacheBytes(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
         NettyUpstream transport = new NettyUpstream(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(),
                 io.netty.channel.epoll.Epoll.isAvailable(), metrics);
         boolean v4 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address);
         boolean v6 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet6Address);
         ResponseReader reader = new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl());
+        ServerSelection<java.net.InetAddress> authorities = new ServerSelection<>();
+        ServerSelection<InetSocketAddress> forwarders = new ServerSelection<>();
         IteratingFetcher iterator = new IteratingFetcher(recordCache, negativeCache, reader, transport,
-                new ServerSelection<>(), hints,
+                authorities, hints,
                 new IteratingFetcher.Options(s.qnameMinimization(), v4, v6, s.dontQuery(), 53, s.maxReferrals()), metrics);
         ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator,
-                new ServerSelection<>(), metrics);
+                forwarders, metrics);
         CachingResolver resolver = new CachingResolver(recordCache, negativeCache, reader,
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
@@ -88,12 +104,91 @@ public final class Recursor implements AutoCloseable {
         MemoryBudget memory = new MemoryBudget(s.clientLimits().maxInflightBytes());
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger, memory);
-        server = new DnsServer(frontend, s.eventLoopThreads(), metrics, new QueryCounters(metrics), memory, s.clientLimits());
+        RecentQueries recent = new RecentQueries();
+        server = new DnsServer(new RecordingHandler(frontend, recent), s.eventLoopThreads(), metrics,
+                new QueryCounters(metrics), memory, s.clientLimits());
         if (s.allowFrom().isEmpty()) {
             LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
         }
-        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), metrics, this) : null;
+        health = new HealthChecks(s.health(), server.loops(), () -> metrics.value("gate64_queries_in_flight"),
+                s.maxMThreads(), primer(s, forwarding, iterator, server.loops().get(0)), System::nanoTime, metrics);
+        stats = new StatsCollector(metrics, recent, () -> upstreams(authorities, forwarders),
+                s.nat64Stats() == null ? null : new GatewayStats(s.nat64Stats(), System::nanoTime), System::nanoTime);
+        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), new Controls()) : null;
         registerCacheMetrics();
+    }
+
+    /**
+     * Asks for ". NS" as a client query would, on an event loop: through the iterator (which primes the root from the
+     * hints, RFC 8109) or, when "." is a forward zone, from its forwarders. Ready once that worked.
+     */
+    private static Primer primer(RecursorSettings s, ForwardingFetcher forwarding, IteratingFetcher iterator, EventLoop loop) {
+        boolean forwardOnly = s.forwardZones().containsKey(Name.root);
+        return new Primer(() -> {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            loop.execute(() -> {
+                QueryBudget budget = new QueryBudget(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(),
+                        s.maxNsAddressQueries(), s.maxRecursionDepth(), loop);
+                forwarding.fetch(Name.root, Type.NS, budget).whenComplete((f, e) -> done.complete(e == null
+                        && (forwardOnly ? f != null && f.response().getRcode() == Rcode.NOERROR : iterator.primed())));
+            });
+            return done;
+        }, loop::schedule, forwardOnly ? "a forwarder of \".\" to answer \". NS\"" : "the root to be primed from the hints");
+    }
+
+    /** The servers the iterator and the forwarders asked, with their smoothed RTT, for the stats page. */
+    private static List<StatsCollector.Upstream> upstreams(ServerSelection<java.net.InetAddress> authorities,
+                                                           ServerSelection<InetSocketAddress> forwarders) {
+        List<StatsCollector.Upstream> out = new java.util.ArrayList<>();
+        for (ServerSelection.Known<InetSocketAddress> k : forwarders.known(50)) {
+            out.add(new StatsCollector.Upstream("forwarder", net.gate64.resolver.config.HostPort.format(k.server()),
+                    k.srttMs(), k.timeouts(), k.throttled()));
+        }
+        for (ServerSelection.Known<java.net.InetAddress> k : authorities.known(50)) {
+            out.add(new StatsCollector.Upstream("authority", k.server().getHostAddress(), k.srttMs(), k.timeouts(),
+                    k.throttled()));
+        }
+        return out;
+    }
+
+    /** What the web server may do with this recursor. */
+    private final class Controls implements Control {
+        @Override
+        public String metricsText() {
+            return metrics.prometheusText();
+        }
+
+        @Override
+        public Status health() {
+            return health.health();
+        }
+
+        @Override
+        public Status readiness() {
+            return health.readiness();
+        }
+
+        @Override
+        public String statsJson() {
+            return stats.json(health.health(), health.readiness());
+        }
+
+        @Override
+        public long wipeCache(Name name, boolean subtree) {
+            return Recursor.this.wipeCache(name, subtree);
+        }
+
+        @Override
+        public String reloadScript() throws Refused {
+            if (settings.script().file() == null) {
+                throw new Refused(400, "no script is configured (lua-dns-script is empty)");
+            }
+            try {
+                return Recursor.this.reloadScript(null);
+            } catch (net.gate64.scripting.ScriptLoadError e) {
+                throw new Refused(500, "reload failed, the previous script stays in service: " + e.getMessage());
+            }
+        }
     }
 
     /** Starts listening; returns once every socket is bound. */
@@ -106,14 +201,21 @@ public final class Recursor implements AutoCloseable {
         try {
             hints = RootHints.load(settings.hintFile());
         } catch (java.io.IOException e) {
-            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+            throw new net.gate64.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
         }
-        Recursor r = new Recursor(settings, ticker, hints);
+        Recursor r;
         try {
-            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
+            r = new Recursor(settings, ticker, hints);
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
+        try {
+            r.health.start(); // priming and the watchdog; /ready says what it waits for from the first request on
             if (r.web != null) {
                 r.web.start();
             }
+            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
+            r.health.listening();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -128,12 +230,21 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
         metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
         metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
+        metrics.gauge("gate64_cache_bytes", "Heap bytes held by the packet cache (entries and table slots)",
+                packetCache::bytes, "cache", "packet");
+        metrics.gauge("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
+                packetCache::evictions, "cache", "packet");
         metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
         metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
         metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");
         metrics.gauge("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
         metrics.gauge("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
         metrics.gauge("gate64_cache_entries", entries, negativeCache::size, "cache", "negative");
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()) {
+            metrics.gauge("gate64_jvm_allocated_bytes_total", "Bytes allocated on the heap by all threads so far",
+                    t::getTotalThreadAllocatedBytes);
+        }
     }
 
     /** Wipes a name (and with {@code subtree} everything below it) from the record and negative caches, and the
@@ -177,8 +288,23 @@ public final class Recursor implements AutoCloseable {
         return web == null ? null : web.address();
     }
 
+    /** The probes' verdicts, as /health and /ready give them. */
+    public Control.Status health() {
+        return health.health();
+    }
+
+    public Control.Status readiness() {
+        return health.readiness();
+    }
+
+    /** Completes once the root is primed from the hints, or a forwarder of "." answered (never, if none does). */
+    public CompletableFuture<Void> primed() {
+        return health.whenPrimed();
+    }
+
     @Override
     public void close() {
+        health.close();
         if (web != null) {
             web.close();
         }

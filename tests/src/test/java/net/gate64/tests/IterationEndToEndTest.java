@@ -294,4 +294,30 @@ class IterationEndToEndTest {
                     + (silent.received().size() - before) + " times for 8 questions");
         }
     }
+
+    /**
+     * threads=2: two event loops, each with its own SO_REUSEPORT listener and outgoing sockets, sharing the caches.
+     * Many clients at once (their source ports spread them over both listeners), the same names among them, so
+     * identical questions from two loops join one fetch and each hears the result on its own loop.
+     */
+    @Test
+    void twoEventLoopsShareTheCaches() throws Exception {
+        try (Recursor r = newRecursor("threads=2");
+             java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Message>> www = new ArrayList<>();
+            List<java.util.concurrent.Future<Message>> glueless = new ArrayList<>();
+            List<java.util.concurrent.Future<Message>> missing = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int n = i;
+                www.add(clients.submit(() -> ask(r, "www.good.test.", Type.A)));
+                glueless.add(clients.submit(() -> ask(r, "www.glueless.test.", Type.A)));
+                missing.add(clients.submit(() -> ask(r, "m" + n + ".good.test.", Type.A)));
+            }
+            for (int i = 0; i < 16; i++) {
+                assertEquals(List.of("192.0.2.1"), addresses(www.get(i).get()));
+                assertEquals(List.of("192.0.2.3"), addresses(glueless.get(i).get()));
+                assertEquals(Rcode.NXDOMAIN, missing.get(i).get().getRcode());
+            }
+        }
+    }
 }

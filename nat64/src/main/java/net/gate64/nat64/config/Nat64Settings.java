@@ -7,6 +7,7 @@ import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.Timeouts;
+import net.gate64.nat64.translate.TranslatorConfig;
 
 /** The gateway's settings, typed and validated by {@link SettingsLoader}; every field is documented in conf/nat64.conf. */
 public record Nat64Settings(
@@ -30,7 +31,11 @@ public record Nat64Settings(
         boolean offload,
         InetSocketAddress httpAddress,
         net.gate64.common.web.WebAccess httpAccess,
-        SessionLogSettings sessionLog) {
+        SessionLogSettings sessionLog,
+        TranslatorConfig translator,
+        IpNetwork rfc6791v4,
+        IpNetwork rfc6791v6,
+        RaSettings ra) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
     public enum Mode { STATEFUL, SIIT }

@@ -30,7 +30,11 @@ public final class ObservabilityServer {
 
     public ObservabilityServer(InetSocketAddress address, WebAccess access, Nat64Service service) throws IOException {
         this.service = service;
-        this.server = HttpServer.create(address, 16);
+        try {
+            this.server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw net.gate64.common.ListenError.of("http-address", address, e);
+        }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("nat64-http").unstarted(r)));
         server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ, this::metrics));
         server.createContext("/sessions", HttpGuard.guard(access, WebAccess.Kind.READ, this::sessions));
@@ -150,8 +154,29 @@ public final class ObservabilityServer {
                 simple(sb, "gate64_nat64_sessions_expired_total", "counter", "Sessions expired.", service.sessions().expiredTotal());
                 simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
             }
+            List<long[]> workers = service.workerStats();
+            counter(sb, "gate64_nat64_worker_packets_total", "Packets read from the TUN, by worker (one TUN queue each).");
+            for (int i = 0; i < workers.size(); i++) {
+                sb.append("gate64_nat64_worker_packets_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[0]).append('\n');
+            }
+            counter(sb, "gate64_nat64_super_packets_total", "Segmentation-offload super-packets read, by transport.");
+            long tcp = 0;
+            long udp = 0;
+            for (long[] w : workers) {
+                tcp += w[1];
+                udp += w[2];
+            }
+            sb.append("gate64_nat64_super_packets_total{proto=\"tcp\"} ").append(tcp).append('\n');
+            sb.append("gate64_nat64_super_packets_total{proto=\"udp\"} ").append(udp).append('\n');
+            counter(sb, "gate64_nat64_worker_waits_total", "Times a worker found its queue empty and waited, by worker.");
+            for (int i = 0; i < workers.size(); i++) {
+                sb.append("gate64_nat64_worker_waits_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[3]).append('\n');
+            }
             if (service.eventLog() != null) {
                 service.eventLog().appendMetrics(sb);
+            }
+            if (service.routerAdvertiser() != null) {
+                service.routerAdvertiser().appendMetrics(sb);
             }
             return sb.toString();
         }

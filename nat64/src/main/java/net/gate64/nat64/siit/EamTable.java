@@ -79,6 +79,18 @@ public final class EamTable {
         return -1;
     }
 
+    /** Whether an entry covers {@code v4}: the address stands for an IPv6 host. */
+    public boolean containsIpv4(int v4) {
+        for (int i = 0; i < byV4.length; i++) {
+            int bits = byV4[i].ipv4().bits();
+            int mask = bits == 0 ? 0 : -1 << (32 - bits);
+            if ((v4 & mask) == v4Net[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writes the IPv6 address for {@code v4} into {@code dst}; false when no entry covers it. */
     public boolean toIpv6(int v4, byte[] dst, int off) {
         for (int i = 0; i < byV4.length; i++) {

@@ -23,6 +23,11 @@ public final class Flow {
     public long fragmentId;
     /** Which pool6 prefix the IPv6 side uses (index into the configured list). */
     public int prefixIndex;
+    /**
+     * The packet goes from one IPv6 host to another through the translator (RFC 6146 §3.8, RFC 7757 §4.2):
+     * IPv6 → IPv4, its IPv4 destination is one of the translator's own; IPv4 → IPv6, this is its way back.
+     */
+    public boolean hairpin;
     public DropReason drop;
 
     public void reset(int proto) {
@@ -34,6 +39,7 @@ public final class Flow {
         this.hasPorts = true;
         this.prefixIndex = 0;
         this.fragmentId = -1;
+        this.hairpin = false;
         this.drop = null;
     }
 }

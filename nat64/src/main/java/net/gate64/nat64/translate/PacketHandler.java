@@ -1,8 +1,9 @@
 package net.gate64.nat64.translate;
 
 /**
- * One worker's packet path: IPv6 in → {@link Translator6to4}, IPv4 in → {@link Translator4to6}, hairpinning when an
- * IPv6 client addresses another client through its pool4 address (RFC 6146 §3.8), and the counters. Not thread-safe:
+ * One worker's packet path: IPv6 in → {@link Translator6to4}, IPv4 in → {@link Translator4to6}, hairpinning inside
+ * the translator when an IPv6 host addresses another one through its IPv4 form (a pool4 transport address, RFC 6146
+ * §3.8; an EAM address, RFC 7757 §4.2.2 "intrinsic" hairpinning), and the counters. Not thread-safe:
  * one instance per worker, each with its own mapper view, translators and buffers.
  */
 public final class PacketHandler {
@@ -34,7 +35,12 @@ public final class PacketHandler {
 
     /** As {@link #handle(byte[], int, byte[])} for a packet with offload state (see {@link Translator6to4#offload}). */
     public int handle(byte[] in, int len, byte[] out, boolean gso, boolean partialChecksum) {
-        to4.offload(gso, partialChecksum);
+        return handle(in, len, out, gso, partialChecksum, 0);
+    }
+
+    /** As above, with the segment payload size of a super-packet ({@link Translator6to4#offload(boolean, boolean, int)}). */
+    public int handle(byte[] in, int len, byte[] out, boolean gso, boolean partialChecksum, int gsoSize) {
+        to4.offload(gso, partialChecksum, gsoSize);
         to6.offload(gso, partialChecksum);
         output = out;
         translated = false;
@@ -55,7 +61,7 @@ public final class PacketHandler {
             translated = true;
             counters.translated6to4.increment();
             counters.bytes6to4.add(n);
-            if (mapper.isOwnIpv4(f.dst4)) {
+            if (f.hairpin) {
                 return hairpin(out, n);
             }
             return n;
@@ -80,7 +86,9 @@ public final class PacketHandler {
 
     private int hairpin(byte[] ipv4, int len) {
         lastTo6 = true;
+        to6.hairpinning(true);
         int n = to6.translate(ipv4, len, hairpin);
+        to6.hairpinning(false);
         Flow f = to6.flow();
         output = hairpin;
         if (f.drop != null) {

@@ -34,6 +34,7 @@ public final class Translator4to6 {
     private final Flow inner = new Flow();
     private boolean gso;
     private boolean partialChecksum;
+    private boolean hairpinPass;
     private static final int MAX_FRAGMENTS = 64;
     private final byte[] scratch = new byte[70_000 + MAX_FRAGMENTS * 48];
     private final int[] fragmentOffsets = new int[MAX_FRAGMENTS];
@@ -58,6 +59,11 @@ public final class Translator4to6 {
 
     public Flow flow() {
         return flow;
+    }
+
+    /** Whether the next packets are the way back of hairpinned ones (see {@link Flow#hairpin}). */
+    public void hairpinning(boolean on) {
+        this.hairpinPass = on;
     }
 
     public int translate(byte[] in, int len, byte[] out) {
@@ -93,6 +99,7 @@ public final class Translator4to6 {
         int l4 = ihl;
         int l4len = total - ihl;
         f.reset(proto);
+        f.hairpin = hairpinPass;
         f.hasPorts = first;
         if (fragmented) {
             f.fragmentId = u16(in, Ipv4Header.IDENTIFICATION);
@@ -303,6 +310,7 @@ public final class Translator4to6 {
         int qL4Avail = datagram - qIhl;
         Flow g = inner;
         g.reset(qProto);
+        g.hairpin = hairpinPass;
         g.hasPorts = qFirst;
         g.src4 = i32(in, q + Ipv4Header.SOURCE);
         g.dst4 = i32(in, q + Ipv4Header.DESTINATION);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.gate64.config.ConfigError;
 import net.gate64.nat64.packet.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +41,35 @@ class SettingsLoaderTest {
         assertFalse(s.configureInterface());
         assertTrue(s.offload());
         assertEquals(Runtime.getRuntime().availableProcessors(), s.threads());
+        assertEquals(1500, s.translator().ipv4Mtu(), "ipv4-mtu 0 = mtu");
+        assertEquals(1500, s.translator().ipv6Mtu());
+        assertEquals(1280, s.translator().lowestIpv6Mtu());
+        assertFalse(s.translator().zeroizeTrafficClass());
+        assertEquals(-1, s.translator().overrideTos());
+        assertTrue(s.translator().amendUdpChecksumZero());
+        assertNull(s.rfc6791v4());
+        assertNull(s.rfc6791v6());
         assertFalse(s.sessionLog().enabled());
         assertEquals(Duration.ofSeconds(60), s.sessionLog().templateRefresh());
         assertEquals(1, s.sessionLog().observationDomain());
         assertEquals(65536, s.sessionLog().queue());
+    }
+
+    @Test
+    void routerAdvertisementsDefaultToPool6() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\npool6 = [\"2001:db8:64::/96\", \"64:ff9b::/96\"]\n"
+                + "ra-interfaces = [\"eth1\"]\nra-rdnss = [\"2001:db8:1::53\"]\n");
+        RaSettings ra = SettingsLoader.load(p, List.of()).ra();
+        assertTrue(ra.enabled());
+        assertEquals("[2001:db8:64::/96, 64:ff9b::/96]", ra.pref64().toString());
+        assertEquals(Duration.ofSeconds(600), ra.interval());
+        assertEquals(Duration.ofSeconds(1800), ra.optionLifetime());
+        assertEquals(Duration.ZERO, ra.routerLifetime());
+        assertEquals(1, ra.rdnss().size());
+        RaSettings own = SettingsLoader.load(p, List.of("ra-pref64=\"2001:db8:ab00::/40\"", "ra-router-lifetime=1800s")).ra();
+        assertEquals("[2001:db8:ab00::/40]", own.pref64().toString());
+        assertEquals(Duration.ofSeconds(1800), own.routerLifetime());
+        assertFalse(SettingsLoader.load(Path.of("../conf/nat64.conf"), List.of()).ra().enabled());
     }
 
     @Test
@@ -83,17 +109,44 @@ class SettingsLoaderTest {
             {"pool4 = \"192.0.2.0/24\"\ntun-name = \"a-very-long-interface-name\"", "tun-name"},
             {"mode = \"siit\"\neam = [ { ipv4 = \"192.0.2.0/24\", ipv6 = \"2001:db8::/96\" } ]\nipv4-address = \"192.0.2.1\"", "eam"},
             {"", "pool4"},
+            {"pool4 = \"192.0.2.0/24\"\nipv4-mtu = 50", "ipv4-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nipv6-mtu = 1000", "ipv6-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nlowest-ipv6-mtu = 1600", "lowest-ipv6-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\noverride-tos = 300", "override-tos"},
+            {"pool4 = \"192.0.2.0/24\"\nrfc6791v4-prefix = \"2001:db8::/64\"", "rfc6791v4-prefix"},
+            {"pool4 = \"192.0.2.0/24\"\nrfc6791v6-prefix = \"192.0.2.0/24\"", "rfc6791v6-prefix"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9\"", "ipfix-collector"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-collector = \"192.0.2.9:0\"", "ipfix-collector"},
             {"pool4 = \"192.0.2.0/24\"\nsession-log-queue = 0", "session-log-queue"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-observation-domain = -1", "ipfix-observation-domain"},
             {"mode = \"siit\"\npool6 = \"2001:db8:64::/96\"\nipv4-address = \"192.0.2.1\"\nsession-log = \"-\"", "session-log"},
+            {"pool4 = \"192.0.2.0/24\"\nra-interval = 2s", "ra-interval"},
+            {"pool4 = \"192.0.2.0/24\"\nra-router-lifetime = 10s", "ra-router-lifetime"},
+            {"pool4 = \"192.0.2.0/24\"\nra-pref64 = [\"64:ff9b::/72\"]", "ra-pref64"},
+            {"pool4 = \"192.0.2.0/24\"\nra-rdnss = [\"192.0.2.53\"]", "ra-rdnss"},
+            {"pool4 = \"192.0.2.0/24\"\nra-rdnss = [\"ff02::1\"]", "ra-rdnss"},
         };
         for (String[] c : cases) {
             Path p = write(c[0]);
             ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()), c[0]);
             assertTrue(e.getMessage().contains("'" + c[1] + "'"), c[0] + " → " + e.getMessage());
         }
+    }
+
+    @Test
+    void missingPool4PointsAtTheOperatorsFileNotTheBuiltInDefaults() throws IOException {
+        Path p = write("mode = \"stateful\"\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertEquals(p.toString(), e.source(), e.getMessage());
+        assertTrue(e.getMessage().contains("'pool4' is not set"), e.getMessage());
+        assertFalse(e.getMessage().contains("target") || e.getMessage().contains("gate64-nat64.conf"), e.getMessage());
+    }
+
+    @Test
+    void durationsWithoutAUnitAreRefused() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\nudp-timeout = 300\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertTrue(e.getMessage().contains(": 2: invalid value for 'udp-timeout': 300 has no unit"), e.getMessage());
     }
 
     @Test
@@ -110,5 +163,31 @@ class SettingsLoaderTest {
         assertEquals(3, s.threads());
         assertTrue(s.allowNonGlobal());
         assertNull(s.pool4());
+    }
+
+    @Test
+    void translatorSettings() throws IOException { // RFC 7915 §4.1, §4.5, §5.1; RFC 6791
+        Path p = write("""
+                pool4 = "192.0.2.0/24"
+                mtu = 9000
+                ipv4-mtu = 576
+                ipv6-mtu = 1500
+                lowest-ipv6-mtu = 1400
+                zeroize-traffic-class = true
+                override-tos = 32
+                amend-udp-checksum-zero = false
+                rfc6791v4-prefix = "198.51.100.0/28"
+                rfc6791v6-prefix = "2001:db8:ffff::/120"
+                """);
+        Nat64Settings s = SettingsLoader.load(p, List.of());
+        assertEquals(9000, s.mtu());
+        assertEquals(576, s.translator().ipv4Mtu(), "an IPv4 MTU below 1280 is allowed");
+        assertEquals(1500, s.translator().ipv6Mtu());
+        assertEquals(1400, s.translator().lowestIpv6Mtu());
+        assertTrue(s.translator().zeroizeTrafficClass());
+        assertEquals(32, s.translator().overrideTos());
+        assertFalse(s.translator().amendUdpChecksumZero());
+        assertEquals("198.51.100.0/28", s.rfc6791v4().toString());
+        assertEquals("2001:db8:ffff::/120", s.rfc6791v6().toString());
     }
 }

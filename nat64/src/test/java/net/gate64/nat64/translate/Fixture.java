@@ -3,6 +3,7 @@ package net.gate64.nat64.translate;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.testing.Wire;
 
@@ -31,7 +32,7 @@ final class Fixture {
 
     Fixture(TranslatorConfig config, String prefix, boolean allowNonGlobal) {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse(prefix)), allowNonGlobal);
-        SiitMapper mapper = new SiitMapper(pool6, new EamTable(List.of()), GATEWAY4);
+        SiitMapper mapper = new SiitMapper(pool6, new EamTable(List.of()), Rfc6791Pool.none(GATEWAY4, GATEWAY6));
         this.config = config;
         IcmpRateLimiter limiter = new IcmpRateLimiter(1000, 1000, System::nanoTime);
         to4 = new Translator6to4(mapper, config, limiter, counters);

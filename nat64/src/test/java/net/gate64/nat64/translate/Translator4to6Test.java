@@ -206,4 +206,14 @@ class Translator4to6Test {
             fx.to4.translate(buf, len, fx.out);
         }
     }
+
+    @Test
+    void zeroizeTrafficClass() { // RFC 7915 §4.1 Traffic Class option
+        Fixture zero = new Fixture(new TranslatorConfig(1500, 1500, 1280, true, Fixture.GATEWAY4, Fixture.GATEWAY6,
+                true, -1, true));
+        byte[] in = ipv4("203.0.113.5", "198.51.100.1", 6, 50, 0x28, 0x4000, 77, tcp(80, 40000, 0x12, bytes(20, 4)), false);
+        byte[] out = zero.four2six(in);
+        assertEquals(0, ((out[0] & 0x0f) << 4) | ((out[1] & 0xf0) >>> 4), "traffic class 0 instead of the TOS");
+        assertTrue(v6TransportOk(out, 40, 40, 6));
+    }
 }

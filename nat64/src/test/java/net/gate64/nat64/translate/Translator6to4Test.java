@@ -139,4 +139,14 @@ class Translator6to4Test {
         assertTrue(out.length <= 1280);
         assertTrue(v6TransportOk(out, 40, out.length - 40, 58));
     }
+
+    @Test
+    void overrideTos() { // RFC 7915 §5.1 Type of Service option
+        Fixture fixed = new Fixture(new TranslatorConfig(1500, 1500, 1280, true, Fixture.GATEWAY4, Fixture.GATEWAY6,
+                false, 32, true));
+        byte[] out = fixed.six2four(ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 17, 64, 0xb8,
+                udp(4000, 53, bytes(10, 1))));
+        assertEquals(32, out[1] & 0xff, "the configured TOS, not the traffic class");
+        assertTrue(v4HeaderOk(out, 0));
+    }
 }

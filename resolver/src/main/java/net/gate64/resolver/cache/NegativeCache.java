@@ -13,22 +13,70 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
 /**
- * NXDOMAIN and NODATA answers (RFC 2308). An NXDOMAIN is stored for the whole name (type {@link #ANY_TYPE}); a NODATA
- * for its (name, type). The entry's TTL is min(SOA TTL, SOA MINIMUM) (RFC 2308 §5) capped at {@code max-negative-ttl};
- * the SOA and denial proofs are kept so the answer can be rebuilt with aged TTLs.
+ * NXDOMAIN and NODATA answers (RFC 2308), held per owner name like the {@link RecordCache}: an NXDOMAIN for the
+ * whole name (type {@link #ANY_TYPE}), a NODATA per (name, type), both found with one lookup. The entry's TTL is
+ * min(SOA TTL, SOA MINIMUM) (RFC 2308 §5) capped at {@code max-negative-ttl}; the SOA and denial proofs are kept so
+ * the answer can be rebuilt with aged TTLs.
  */
 public final class NegativeCache {
     /** Type used in keys for "the whole name does not exist". */
     public static final int ANY_TYPE = 0;
 
-    public record Key(Name name, int type) {}
-
-    public record Entry(int rcode, List<Record> authority, long ttl, long insertedNanos, Security security) {}
+    public record Entry(int rcode, List<Record> authority, long ttl, long insertedNanos, Security security) {
+        long expiresNanos() {
+            return insertedNanos + ttl * 1_000_000_000L;
+        }
+    }
 
     /** A lookup result: the rcode, and authority records (SOA, proofs) with TTLs aged to now. */
     public record Hit(int rcode, List<Record> authority, long ttl, Security security) {}
 
-    private final Cache<Key, Entry> cache;
+    /** The negative answers known for one name, by type (ANY_TYPE: NXDOMAIN); replaced whole on every change. */
+    private record Owner(int[] types, Entry[] entries) {
+        Entry find(int type, long now) {
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] == type && entries[i].expiresNanos() > now) {
+                    return entries[i];
+                }
+            }
+            return null;
+        }
+
+        int live(long now) {
+            int n = 0;
+            for (Entry e : entries) {
+                n += e.expiresNanos() > now ? 1 : 0;
+            }
+            return n;
+        }
+
+        long lastExpiry() {
+            long last = Long.MIN_VALUE;
+            for (Entry e : entries) {
+                last = Math.max(last, e.expiresNanos());
+            }
+            return last;
+        }
+
+        Owner with(int type, Entry e, long now) {
+            int[] t = new int[types.length + 1];
+            Entry[] x = new Entry[types.length + 1];
+            int n = 0;
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] != type && entries[i].expiresNanos() > now) {
+                    t[n] = types[i];
+                    x[n++] = entries[i];
+                }
+            }
+            t[n] = type;
+            x[n++] = e;
+            return new Owner(java.util.Arrays.copyOf(t, n), java.util.Arrays.copyOf(x, n));
+        }
+    }
+
+    private static final Owner EMPTY = new Owner(new int[0], new Entry[0]);
+
+    private final Cache<Name, Owner> cache;
     private final Ticker ticker;
     private final long maxTtl;
     private final LongAdder hits = new LongAdder();
@@ -38,9 +86,11 @@ public final class NegativeCache {
         this.ticker = ticker;
         this.maxTtl = maxTtl;
         this.cache = Caffeine.newBuilder()
-                .maximumSize(Math.max(1, maxEntries))
+                .maximumWeight(Math.max(1, maxEntries))
+                .weigher((Name k, Owner o) -> o.types.length)
                 .ticker(ticker)
-                .expireAfter(Expiry.<Key, Entry>writing((k, e) -> java.time.Duration.ofSeconds(e.ttl)))
+                .expireAfter(Expiry.<Name, Owner>writing((k, o) ->
+                        java.time.Duration.ofNanos(Math.max(0, o.lastExpiry() - ticker.read()))))
                 .executor(Runnable::run)
                 .build();
     }
@@ -61,15 +111,21 @@ public final class NegativeCache {
             return;
         }
         int keyType = rcode == Rcode.NXDOMAIN ? ANY_TYPE : type;
-        cache.put(new Key(name, keyType), new Entry(rcode, List.copyOf(authority), ttl, ticker.read(), security));
+        long now = ticker.read();
+        Entry e = new Entry(rcode, List.copyOf(authority), ttl, now, security);
+        cache.asMap().compute(name, (k, o) -> (o == null ? EMPTY : o).with(keyType, e, now));
     }
 
     /** An NXDOMAIN for the name, else a NODATA for (name, type), else null. */
     public Hit get(Name name, int type) {
+        Owner o = cache.getIfPresent(name);
         long now = ticker.read();
-        Entry e = live(new Key(name, ANY_TYPE), now);
-        if (e == null) {
-            e = live(new Key(name, type), now);
+        Entry e = null;
+        if (o != null) {
+            e = o.find(ANY_TYPE, now);
+            if (e == null) {
+                e = o.find(type, now);
+            }
         }
         if (e == null) {
             misses.increment();
@@ -84,15 +140,19 @@ public final class NegativeCache {
         return new Hit(e.rcode, aged, left, e.security);
     }
 
-    private Entry live(Key key, long now) {
-        Entry e = cache.getIfPresent(key);
-        return e != null && e.insertedNanos + e.ttl * 1_000_000_000L > now ? e : null;
-    }
-
+    /** Removes every negative answer at or below {@code name} (or only at it); returns how many. */
     public long wipe(Name name, boolean subtree) {
-        long before = cache.estimatedSize();
-        cache.asMap().keySet().removeIf(k -> subtree ? k.name.subdomain(name) : k.name.equals(name));
-        return before - cache.estimatedSize();
+        long[] removed = {0};
+        long now = ticker.read();
+        cache.asMap().entrySet().removeIf(en -> {
+            Name k = en.getKey();
+            boolean match = subtree ? k.subdomain(name) : k.equals(name);
+            if (match) {
+                removed[0] += en.getValue().live(now);
+            }
+            return match;
+        });
+        return removed[0];
     }
 
     public void clear() {
@@ -100,7 +160,7 @@ public final class NegativeCache {
     }
 
     public long size() {
-        return cache.estimatedSize();
+        return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0L)).orElse(cache.estimatedSize());
     }
 
     public long hits() {

@@ -19,11 +19,11 @@ public final class Ttl {
         // The types every cache miss meets (glue, delegations, answers) are rebuilt directly; cheaper than the wire
         // round trip below, which was a visible share of record-cache hits in profiles of the iterator.
         switch (r) {
-            case ARecord a -> {
-                return new ARecord(a.getName(), a.getDClass(), ttl, a.getAddress());
+            case ARecord a -> { // the address as bytes: getAddress() would build the owner's name as a string
+                return new ARecord(a.getName(), a.getDClass(), ttl, a.rdataToWireCanonical());
             }
             case AAAARecord a -> {
-                return new AAAARecord(a.getName(), a.getDClass(), ttl, a.getAddress());
+                return new AAAARecord(a.getName(), a.getDClass(), ttl, a.rdataToWireCanonical());
             }
             case NSRecord ns -> {
                 return new NSRecord(ns.getName(), ns.getDClass(), ttl, ns.getTarget());

@@ -1,50 +1,78 @@
 package net.gate64.resolver.cli;
 
-import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
+import net.gate64.common.systemd.ServiceNotifier;
+import net.gate64.config.ConfigOptions;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code gate64 recursor [--config FILE] [-Dkey=value ...]}: runs until SIGINT/SIGTERM. */
-final class RecursorCommand {
-    private RecursorCommand() {}
+@Command(name = "recursor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Runs the DNS64 recursor until stopped (SIGINT/SIGTERM); SIGHUP reloads the hook script.",
+            "Settings are documented with their defaults in conf/recursor.conf; -Dkey=value overrides one "
+                    + "(HOCON value syntax), after the --config file."},
+        footer = {"", "Examples:",
+            "  gate64 recursor --config conf/recursor.conf",
+            "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
+final class RecursorCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecursorCommand.class);
 
-    static int run(Args args, PrintStream out) throws Exception {
-        if (args.help) {
-            out.print("""
-                    usage: gate64 recursor [--config FILE] [-Dkey=value ...]
+    @Mixin
+    ConfigOptions config;
 
-                    Runs the recursor. Settings are documented in conf/recursor.conf; -Dkey=value overrides a
-                    setting (HOCON value syntax, e.g. -Dlocal-address='["127.0.0.1:5300"]').
-                    """);
-            return 0;
-        }
-        RecursorSettings settings = SettingsLoader.load(args.config, args.overrides);
+    @Override
+    public Integer call() throws Exception {
+        RecursorSettings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         Recursor recursor = Recursor.start(settings);
-        reloadScriptOnSighup(recursor);
-        runUntilStopped(recursor);
+        StartupSummary.log(recursor, config.file());
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(); // systemd Type=notify (contrib/systemd)
+        reloadScriptOnSighup(recursor, notifier);
+        notifier.ready(serving(recursor));
+        runUntilStopped(() -> notifier.stopping("stopping"), recursor);
         return 0;
+    }
+
+    /** The status line systemd shows: where it listens. */
+    static String serving(Recursor recursor) {
+        StringBuilder sb = new StringBuilder("serving DNS on");
+        recursor.dnsAddresses().forEach(a -> sb.append(' ').append(net.gate64.resolver.config.HostPort.format(a)));
+        if (recursor.webAddress() != null) {
+            sb.append(", web on ").append(net.gate64.resolver.config.HostPort.format(recursor.webAddress()));
+        }
+        return sb.toString();
     }
 
     /**
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
-     * outcome; a failing script leaves the old one in service. sun.misc.Signal is the JDK's only signal API.
+     * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
+     * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
+     * reload} sends it. sun.misc.Signal is the JDK's only signal API.
      */
     @SuppressWarnings("restriction")
-    private static void reloadScriptOnSighup(Recursor recursor) {
-        if (recursor.settings().script().file() == null) {
-            return;
-        }
+    private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (recursor.settings().script().file() == null) {
+                    LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
+                    notifier.reloading("reloading");
+                    notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
+                    return;
+                }
+                notifier.reloading("reloading " + recursor.settings().script().file());
+                String outcome;
                 try {
-                    recursor.reloadScript(null);
+                    outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
                 } catch (RuntimeException e) {
                     // already logged by the reload, with file:line
+                    outcome = "reload failed, the previous script stays in service; " + serving(recursor);
                 }
+                notifier.ready(outcome);
             });
         } catch (IllegalArgumentException e) {
             // no SIGHUP on this platform: control reload-lua-script remains

@@ -87,18 +87,14 @@ public final class CachingResolver implements Lookup {
                     limitHit("cname-chain");
                     return done(Answer.servfail(chain));
                 }
-                RecordCache.Hit hit = records.get(name, qtype);
+                RecordCache.Hit hit = records.getOrCname(name, qtype); // one lookup for both
                 if (hit != null) {
                     add(hit, chain, proofs);
-                    return done(new Answer(Rcode.NOERROR, chain, proofs, hit.security()));
-                }
-                if (qtype != Type.CNAME) {
-                    RecordCache.Hit cname = records.get(name, Type.CNAME);
-                    if (cname != null) {
-                        add(cname, chain, proofs);
-                        name = ((CNAMERecord) cname.records().get(0)).getTarget();
-                        continue;
+                    if (hit.type() == qtype) {
+                        return done(new Answer(Rcode.NOERROR, chain, proofs, hit.security()));
                     }
+                    name = ((CNAMERecord) hit.records().get(0)).getTarget();
+                    continue;
                 }
                 NegativeCache.Hit negative = negatives.get(name, qtype);
                 if (negative != null) {

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.gate64.resolver.config.ForwardZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
@@ -43,6 +42,9 @@ public final class ForwardingFetcher implements Fetcher {
 
     /** The forward zone covering {@code name}, or null. */
     public ForwardZone zoneFor(Name name) {
+        if (zones.isEmpty()) {
+            return null;
+        }
         Name n = name;
         while (true) {
             ForwardZone z = zones.get(n);

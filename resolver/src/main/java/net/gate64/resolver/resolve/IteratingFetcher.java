@@ -141,15 +141,20 @@ public final class IteratingFetcher implements Fetcher {
     /** The deepest cut above {@code qname} whose NS set the cache holds, or null when not even the root's is. */
     Delegation cachedDelegation(Name qname) {
         for (Name n = qname; ; n = new Name(n, 1)) {
-            RecordCache.Hit ns = cache.get(n, Type.NS);
+            List<Record> ns = cache.peek(n, Type.NS);
             if (ns != null) {
                 // the hint addresses stay a fallback for the root, whose server names are all in-zone
-                return new Delegation(n, targets(ns.records()), n.equals(Name.root) ? hints.addresses(options.ipv4, options.ipv6) : List.of());
+                return new Delegation(n, targets(ns), n.equals(Name.root) ? hints.addresses(options.ipv4, options.ipv6) : List.of());
             }
             if (n.equals(Name.root)) {
                 return null;
             }
         }
+    }
+
+    /** Whether the root's NS set came from a hint server since start (RFC 8109 priming): readiness waits for it. */
+    public boolean primed() {
+        return primed;
     }
 
     /** The root as the hints describe it. */
@@ -220,7 +225,11 @@ public final class IteratingFetcher implements Fetcher {
     }
 
     private static InetAddress address(Record r) {
-        return r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress();
+        try {
+            return InetAddress.getByAddress(r.rdataToWireCanonical()); // getAddress() would build a host name string
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("an A or AAAA record without an address", e);
+        }
     }
 
     static void addAddresses(Answer a, List<InetAddress> into) {
@@ -232,16 +241,22 @@ public final class IteratingFetcher implements Fetcher {
     }
 
     List<InetAddress> cachedAddresses(Name ns) {
-        List<InetAddress> out = new ArrayList<>();
-        for (int type : new int[] {Type.A, Type.AAAA}) {
-            RecordCache.Hit hit = cache.get(ns, type);
-            if (hit != null) {
-                for (Record r : hit.records()) {
-                    out.add(address(r));
-                }
-            }
+        List<InetAddress> out = new ArrayList<>(2);
+        if (options.ipv4) {
+            addresses(cache.peek(ns, Type.A), out);
+        }
+        if (options.ipv6) {
+            addresses(cache.peek(ns, Type.AAAA), out);
         }
         return out;
+    }
+
+    private static void addresses(List<Record> set, List<InetAddress> out) {
+        if (set != null) {
+            for (Record r : set) {
+                out.add(address(r));
+            }
+        }
     }
 
     /** Addresses of the families we query over, outside dont-query. */

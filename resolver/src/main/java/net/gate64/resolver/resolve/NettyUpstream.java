@@ -1,7 +1,6 @@
 package net.gate64.resolver.resolve;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -266,7 +265,7 @@ public final class NettyUpstream implements Upstream {
         Message accept(ByteBuf in) {
             Message m;
             try {
-                m = new Message(ByteBufUtil.getBytes(in));
+                m = new Message(in.nioBuffer()); // read in place, no copy to the heap first
             } catch (IOException e) {
                 mismatched.increment();
                 return null;

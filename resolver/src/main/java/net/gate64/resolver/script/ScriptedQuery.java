@@ -56,6 +56,9 @@ public final class ScriptedQuery {
 
     /** preresolve: the hook's answer, or null to resolve normally. */
     public CompletableFuture<Answer> preresolve(List<Nat64Prefix> prefixes, QueryBudget budget) {
+        if (!script.defines(Hook.PRERESOLVE)) {
+            return NOT_HANDLED;
+        }
         return run(Hook.PRERESOLVE, new Answer(Rcode.NOERROR, List.of(), List.of(), Security.INDETERMINATE), prefixes, budget);
     }
 

@@ -71,4 +71,29 @@ class RecordCacheTest {
         assertEquals(1, cache.wipe(Name.fromConstantString("example.org."), true));
         assertNull(cache.get(name, Type.A));
     }
+
+    /** Several RRsets under one name are one cache entry; each keeps its own TTL and rank. */
+    @Test
+    void typesAtOneNameExpireOnTheirOwn() throws Exception {
+        cache.put(List.of(a(60, "192.0.2.1")), List.of(), Rank.AUTH_ANSWER, Security.INDETERMINATE);
+        cache.put(List.of(new org.xbill.DNS.TXTRecord(name, DClass.IN, 600, "kept")), List.of(), Rank.AUTH_ANSWER,
+                Security.INDETERMINATE);
+        assertEquals(2, cache.size(), "max-cache-entries counts RRsets");
+        ticker.advance(Duration.ofSeconds(61));
+        assertNull(cache.get(name, Type.A));
+        assertEquals(539, cache.get(name, Type.TXT).ttl());
+        assertEquals(1, cache.wipe(name, false));
+    }
+
+    @Test
+    void getOrCnameFindsTheTypeElseTheAlias() throws Exception {
+        Name alias = Name.fromConstantString("alias.example.org.");
+        cache.put(List.of(new org.xbill.DNS.CNAMERecord(alias, DClass.IN, 300, name)), List.of(), Rank.AUTH_ANSWER,
+                Security.INDETERMINATE);
+        cache.put(List.of(a(300, "192.0.2.1")), List.of(), Rank.AUTH_ANSWER, Security.INDETERMINATE);
+        assertEquals(Type.CNAME, cache.getOrCname(alias, Type.A).type());
+        assertEquals(Type.A, cache.getOrCname(name, Type.A).type());
+        assertNull(cache.getOrCname(name, Type.AAAA));
+        assertNull(cache.getOrCname(Name.fromConstantString("other.example.org."), Type.A));
+    }
 }

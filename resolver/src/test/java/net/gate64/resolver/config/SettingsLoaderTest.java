@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import net.gate64.config.ConfigError;
+import net.gate64.resolver.resolve.ForwardZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
@@ -84,6 +86,16 @@ class SettingsLoaderTest {
         assertFalse(org.recurse());
         assertEquals(List.of(new InetSocketAddress("192.0.2.1", 53), new InetSocketAddress("2001:db8::1", 5353)), org.servers());
         assertTrue(s.forwardZones().get(Name.root).recurse());
+    }
+
+    @Test
+    void cacheByteBoundsTakeSizes() throws Exception {
+        RecursorSettings s = SettingsLoader.load(null, List.of("max-cache-bytes=268435456", "max-packetcache-bytes=65536"));
+        assertEquals(256L << 20, s.maxCacheBytes());
+        assertEquals(65536, s.maxPacketCacheBytes());
+        assertEquals(0, SettingsLoader.load(null, List.of()).maxCacheBytes(), "no byte bound by default");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(null, List.of("max-cache-bytes=-1")));
+        assertTrue(e.getMessage().contains("max-cache-bytes"), e.getMessage());
     }
 
     @Test

@@ -34,7 +34,8 @@ class SiitNamespaceTest {
                 tun-name = "siit"
                 pool6 = "2001:db8:64::/96"
                 ipv4-address = "192.0.2.1"
-                eam = [ { ipv4 = "192.0.2.2/32", ipv6 = "2001:db8:1::2/128" } ]
+                eam = [ { ipv4 = "192.0.2.2/32", ipv6 = "2001:db8:1::2/128" },
+                        { ipv4 = "192.0.2.3/32", ipv6 = "2001:db8:1::3/128" } ]
                 threads = 2
                 configure-interface = true
                 offload = false
@@ -52,12 +53,24 @@ class SiitNamespaceTest {
                     s.sendto(peer[0].encode() + b" " + data, peer)
                 """);
         bed.spawn(bed.client, dir.resolve("echo6.log"), "python3", dir.resolve("echo6.py").toString());
+        // A second IPv6 host B (2001:db8:1::3 = 192.0.2.3 by EAM) on the client's link, for hairpinning.
+        bed.must("ip", "-n", bed.client, "addr", "add", "2001:db8:1::3/64", "dev", "c0", "nodad");
+        Files.writeString(dir.resolve("echo6b.py"), """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.bind(("2001:db8:1::3", 7009))
+                while True:
+                    data, peer = s.recvfrom(65535)
+                    s.sendto(peer[0].encode() + b" " + data, peer)
+                """);
+        bed.spawn(bed.client, dir.resolve("echo6b.log"), "python3", dir.resolve("echo6b.py").toString());
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline && gateway.isAlive()) {
             // ready when the gateway has routed the EAM prefix and the client's echo server is bound (waiting for
             // the route alone raced the python start-up: issue 16)
             if (bed.exec(bed.gateway, 5, "ip", "route", "show", "192.0.2.2").out().contains("siit")
-                    && bed.exec(bed.client, 5, "ss", "-Hlun", "sport = :7008").out().contains("7008")) {
+                    && bed.exec(bed.client, 5, "ss", "-Hlun", "sport = :7008").out().contains("7008")
+                    && bed.exec(bed.client, 5, "ss", "-Hlun", "sport = :7009").out().contains("7009")) {
                 return;
             }
             Thread.sleep(200);
@@ -97,5 +110,49 @@ class SiitNamespaceTest {
         assertEquals("192.0.2.2 " + SERVER6 + " hello from ipv4", r.out().trim(), r.out());
         NamespaceBed.Result ping = bed.exec(bed.server, 30, "ping", "-c", "5", "-i", "0.2", "-W", "3", "192.0.2.2");
         assertTrue(ping.out().matches("(?s).*[1-5] received.*"), ping.out());
+    }
+
+    /**
+     * RFC 7757 §4.2.2: A (2001:db8:1::2) reaches B (2001:db8:1::3) through B's pool6 form; the gateway translates
+     * the packet straight back, so B sees A in pool6 form and A's connected socket accepts B's answer from B's
+     * pool6 form. (Through a kernel route the source would be mapped back by EAM and the answer would bypass the
+     * translator.)
+     */
+    @Test
+    void eamHostsReachEachOtherThroughTheTranslator() throws IOException {
+        NamespaceBed.Result r = bed.exec(bed.client, 20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.bind(('2001:db8:1::2', 0))
+                s.connect(('2001:db8:64::c000:203', 7009))
+                s.send(b'hairpin')
+                print(s.recv(1000).decode())
+                """);
+        assertEquals("2001:db8:64::c000:202 hairpin", r.out().trim(), r.out());
+        NamespaceBed.Result ping = bed.exec(bed.client, 20, "ping", "-c", "1", "-W", "2", "-I", "2001:db8:1::2",
+                "2001:db8:64::c000:203");
+        assertTrue(ping.out().contains("1 received"), ping.out());
+    }
+
+    /** The ICMPv6 error B's kernel sends about a hairpinned packet reaches A and matches A's socket. */
+    @Test
+    void hairpinnedPortUnreachableReachesTheSender() throws IOException {
+        NamespaceBed.Result r = bed.exec(bed.client, 20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(3)
+                s.bind(('2001:db8:1::2', 0))
+                s.connect(('2001:db8:64::c000:203', 9))
+                s.send(b'anyone?')
+                try:
+                    s.recv(100)
+                    print('answered')
+                except ConnectionRefusedError:
+                    print('refused')
+                except socket.timeout:
+                    print('timeout')
+                """);
+        assertEquals("refused", r.out().trim(), "port unreachable from B, hairpinned with its quote: " + r.out());
     }
 }
