@@ -30,7 +30,7 @@ import net.gate64.nat64.translate.TranslatorConfig;
 public final class SettingsLoader {
     /** Every gateway setting, with its default; documented in conf/nat64.conf. */
     public static final ConfigSchema SCHEMA =
-            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-nat64.conf", "conf/nat64.conf");
+            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-nat64.conf", "conf/nat64.conf", "nat64");
     private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
