@@ -22,6 +22,7 @@ import net.gate64.nat64.state.NatEventSink;
 import net.gate64.nat64.state.Pool4;
 import net.gate64.nat64.state.Session;
 import net.gate64.nat64.state.SessionTable;
+import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.StatefulMapper;
 import net.gate64.nat64.translate.AddressMapper;
 import net.gate64.nat64.translate.Counters;
@@ -78,9 +79,14 @@ public final class Nat64Service implements AutoCloseable {
         this.eam = new EamTable(settings.eam());
         this.translatorConfig = settings.translator();
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
-            Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
-            this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
-            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock);
+            Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax());
+            Nat64Settings.Stateful stateful = settings.stateful();
+            this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE, stateful.ports());
+            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock,
+                    stateful.addressDependentFiltering(), stateful.maxHeldSyns());
+            for (StaticBinding b : stateful.staticBib()) {
+                b.addTo(bib); // checked when the settings were loaded
+            }
             this.fragments = new FragmentMemory(65536, nanoClock);
             this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                     .name("nat64-expiry").unstarted(r));
@@ -209,11 +215,13 @@ public final class Nat64Service implements AutoCloseable {
                 if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
                     sinceBeat = 0;
                     beat.at = clock.getAsLong();
+                    answerExpired(io, handler, out, framed, framedSeg, outSeg);
                 }
                 int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
                     io.awaitReadable(POLL_MILLIS);
                     beat.at = clock.getAsLong();
+                    answerExpired(io, handler, out, framed, framedSeg, outSeg);
                     continue;
                 }
                 int len = n;
@@ -275,6 +283,28 @@ public final class Nat64Service implements AutoCloseable {
             }
         } finally {
             io.close();
+        }
+    }
+
+    /**
+     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
+     * SYNs nobody opened); the worker calls this when idle and every {@link GatewayHealth#BEAT_EVERY} packets.
+     */
+    private void answerExpired(TunDevice.IoContext io, PacketHandler handler, byte[] out, byte[] framed,
+                               MemorySegment framedSeg, MemorySegment outSeg) {
+        int m;
+        while ((m = handler.expired(out)) > 0) {
+            boolean written;
+            if (framed != null) {
+                VnetHeader.writePlain(framed, 0);
+                System.arraycopy(out, 0, framed, VnetHeader.LENGTH, m);
+                written = io.write(framedSeg, m + VnetHeader.LENGTH);
+            } else {
+                written = io.write(outSeg, m);
+            }
+            if (!written) {
+                counters.writeErrors.increment();
+            }
         }
     }
 

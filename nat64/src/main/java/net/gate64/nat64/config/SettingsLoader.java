@@ -20,7 +20,12 @@ import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.Limits;
+import net.gate64.nat64.state.NatEventSink;
+import net.gate64.nat64.state.Pool4;
+import net.gate64.nat64.state.PortPlan;
+import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.Timeouts;
 import net.gate64.nat64.translate.TranslatorConfig;
 
@@ -138,8 +143,12 @@ public final class SettingsLoader {
         }
         Limits limits = new Limits((int) longIn("max-sessions", 0, Integer.MAX_VALUE),
                 (int) longIn("max-sessions-per-client", 0, Integer.MAX_VALUE));
+        Duration synHold = duration("tcp-incoming-syn-timeout");
+        if (synHold.compareTo(Duration.ofSeconds(6)) < 0) {
+            throw invalid("tcp-incoming-syn-timeout", "RFC 6146 section 3.5.2.2 holds an unsolicited SYN at least 6 s");
+        }
         Timeouts timeouts = new Timeouts(duration("tcp-established-timeout"), duration("tcp-transitory-timeout"),
-                duration("udp-timeout"), duration("icmp-timeout"), Duration.ofSeconds(6));
+                duration("udp-timeout"), duration("icmp-timeout"), synHold);
         double icmpRate = longIn("icmp-errors-per-second", 0, 1_000_000);
         InetSocketAddress http = value("http-address", SettingsLoader::hostPort);
         net.gate64.common.web.WebAccess httpAccess = new net.gate64.common.web.WebAccess(
@@ -151,10 +160,91 @@ public final class SettingsLoader {
         TranslatorConfig translator = translator(mtu, decrement, ipv4, ipv6);
         IpNetwork rfc6791v4 = optionalNetwork("rfc6791v4-prefix", true);
         IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
+        PortPlan plan = portPlan(pool4, ports);
+        Nat64Settings.Stateful stateful = new Nat64Settings.Stateful(plan, bool("address-dependent-filtering"),
+                (int) longIn("max-held-syns", 0, 65536), staticBib(mode, pool4, plan, ports));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 decrement, bool("allow-non-global"), limits, timeouts, icmpRate,
                 bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode), translator,
-                rfc6791v4, rfc6791v6);
+                rfc6791v4, rfc6791v6, stateful);
+    }
+
+    /** How ports are handed out: per client prefix, preserved, one by one, in dynamic blocks or deterministic. */
+    private PortPlan portPlan(IpNetwork pool4, int[] ports) {
+        int clientLength = (int) longIn("client-prefix-length", 1, 128);
+        int blockSize = (int) longIn("port-block-size", 0, 65535);
+        if (blockSize != 0 && blockSize < PortPlan.MINIMUM_BLOCK) {
+            throw invalid("port-block-size", "must be 0 (no blocks) or at least " + PortPlan.MINIMUM_BLOCK);
+        }
+        int perClient = (int) longIn("port-blocks-per-client", 1, 65535);
+        IpNetwork deterministic = optionalNetwork("deterministic-prefix", false);
+        if (deterministic != null && blockSize == 0) {
+            throw invalid("deterministic-prefix", "deterministic ranges are made of port blocks: set port-block-size");
+        }
+        if (deterministic != null && deterministic.bits() > clientLength) {
+            throw invalid("deterministic-prefix", "is longer than client-prefix-length /" + clientLength);
+        }
+        if (deterministic != null && clientLength - deterministic.bits() > 28) {
+            throw invalid("deterministic-prefix", "holds more than 2^28 clients of /" + clientLength);
+        }
+        PortPlan plan = new PortPlan(clientLength, bool("port-preservation"), blockSize, blockSize == 0 ? 0 : perClient,
+                deterministic);
+        if (pool4 != null && plan.blocks()) {
+            try { // the geometry and the deterministic capacity are checked against the pool here, not at start
+                new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
+            } catch (IllegalArgumentException e) {
+                throw invalid(deterministic != null ? "deterministic-prefix" : "port-blocks-per-client", e.getMessage());
+            }
+        }
+        return plan;
+    }
+
+    /** {@code bib = [ { protocol = "tcp", ipv6 = "[2001:db8::5]:80", ipv4 = "192.0.2.1:8080" } ]} */
+    private List<StaticBinding> staticBib(Nat64Settings.Mode mode, IpNetwork pool4, PortPlan plan, int[] ports) {
+        List<StaticBinding> out = new ArrayList<>();
+        List<? extends Config> entries = typed("bib", () -> merged.getConfigList("bib"));
+        if (!entries.isEmpty() && mode != Nat64Settings.Mode.STATEFUL) {
+            throw invalid("bib", "static bindings exist in stateful mode only");
+        }
+        Bib check = entries.isEmpty() ? null : new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
+        for (Config e : entries) {
+            String where = where(e.root());
+            for (String key : e.root().keySet()) {
+                if (!key.equals("protocol") && !key.equals("ipv6") && !key.equals("ipv4")) {
+                    throw new ConfigError(where + "bib: unknown key '" + key + "' (expected protocol, ipv6, ipv4)");
+                }
+            }
+            try {
+                int proto = switch (e.getString("protocol").trim()) {
+                    case "tcp" -> 6;
+                    case "udp" -> 17;
+                    case "icmp" -> 1;
+                    default -> throw new IllegalArgumentException("protocol must be \"tcp\", \"udp\" or \"icmp\"");
+                };
+                String v6 = e.getString("ipv6").trim();
+                String v4 = e.getString("ipv4").trim();
+                java.util.regex.Matcher m6 = java.util.regex.Pattern.compile("\\[(.+)]:(\\d{1,5})").matcher(v6);
+                java.util.regex.Matcher m4 = java.util.regex.Pattern.compile("([0-9.]+):(\\d{1,5})").matcher(v4);
+                if (!m6.matches()) {
+                    throw new IllegalArgumentException("ipv6 must be \"[address]:port\", got \"" + v6 + "\"");
+                }
+                if (!m4.matches()) {
+                    throw new IllegalArgumentException("ipv4 must be \"address:port\", got \"" + v4 + "\"");
+                }
+                byte[] a6 = IpNetwork.parseAddress(m6.group(1), v6);
+                byte[] a4 = IpNetwork.parseAddress(m4.group(1), v4);
+                if (a6.length != 16 || a4.length != 4) {
+                    throw new IllegalArgumentException("ipv6 needs an IPv6 address, ipv4 an IPv4 one");
+                }
+                StaticBinding b = new StaticBinding(proto, a6, Integer.parseInt(m6.group(2)), Bytes.i32(a4, 0),
+                        Integer.parseInt(m4.group(2)));
+                b.addTo(check); // the same checks as at start: inside pool4, ports, no two on one address
+                out.add(b);
+            } catch (ConfigException | IllegalArgumentException ex) {
+                throw new ConfigError(where + "invalid value for 'bib': " + ex.getMessage());
+            }
+        }
+        return out;
     }
 
     /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */
