@@ -205,7 +205,8 @@ public final class Nat64Prefix {
     /** RFC 5952 text for a 16-byte address (Java prints it uncompressed). */
     public static String format(byte[] ipv6) {
         try {
-            return compress(InetAddress.getByAddress(ipv6).getHostAddress());
+            // Inet6Address directly: InetAddress.getByAddress turns ::ffff:a.b.c.d into an IPv4 address
+            return compress(java.net.Inet6Address.getByAddress(null, ipv6, -1).getHostAddress());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,5 +1,6 @@
 package net.gate64.common;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ class NetworkSetTest {
     void mappedNetworkStaysIpv6() {
         IpNetwork n = IpNetwork.parse("::ffff:0:0/96");
         assertFalse(n.isIpv4());
+        assertEquals("::ffff:0:0/96", n.toString(), "printed as written, not as the IPv4 0.0.0.0");
         assertTrue(n.contains(IpNetwork.parseAddress("::ffff:192.0.2.1", "test")));
     }
 

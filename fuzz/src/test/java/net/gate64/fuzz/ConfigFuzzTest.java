@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.gate64.resolver.config.ConfigError;
+import net.gate64.config.ConfigError;
 import net.gate64.resolver.config.SettingsLoader;
 import net.gate64.resolver.resolve.RootHints;
 
@@ -71,7 +71,7 @@ class ConfigFuzzTest {
         write(data);
         try {
             net.gate64.nat64.config.SettingsLoader.load(FILE, List.of());
-        } catch (net.gate64.nat64.config.ConfigError refused) {
+        } catch (ConfigError refused) {
             // expected
         }
     }

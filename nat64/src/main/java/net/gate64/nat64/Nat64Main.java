@@ -1,73 +1,109 @@
 package net.gate64.nat64;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.gate64.nat64.config.ConfigError;
+import java.util.concurrent.Callable;
+import net.gate64.common.ListenError;
+import net.gate64.config.Build;
+import net.gate64.config.Cli;
+import net.gate64.config.ConfigOptions;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.config.SettingsLoader;
 import net.gate64.nat64.log.EventLog;
+import net.gate64.nat64.ra.RouterAdvertiser;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--help]}. */
-public final class Nat64Main {
+/**
+ * {@code ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--ra-only]}: the gateway, with the same
+ * command-line conventions as the recursor (picocli; unknown options and stray arguments are errors with the usage
+ * line). {@code ./gate64 ra} is {@code --ra-only}: only the Router Advertisements of the same configuration, no TUN
+ * and no translation.
+ */
+@Command(name = "gate64 nat64", mixinStandardHelpOptions = true, versionProvider = Nat64Main.Version.class,
+        description = {"Userspace NAT64 gateway on a Linux TUN device: stateful NAT64 (RFC 6146) or stateless SIIT "
+                + "(RFC 7915 + EAM, RFC 7757). Needs root (or CAP_NET_ADMIN) and /dev/net/tun.",
+            "Settings are documented with their defaults in conf/nat64.conf; -Dkey=value overrides one."},
+        footer = {"", "Unless configure-interface = true, bring the interface up and route the prefixes yourself, e.g.:",
+            "  ip link set dev nat64 mtu 1500 up",
+            "  ip -6 route replace 64:ff9b::/96 dev nat64",
+            "  ip -4 route replace 192.0.2.0/24 dev nat64",
+            "Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: /sessions, probes: /health, /ready",
+            "Guide: docs/nat64.md"})
+public final class Nat64Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--check", description = "validate the settings, print the `ip` commands for the interface, exit")
+    boolean check;
+
+    @Option(names = "--ra-only", description = "only send the Router Advertisements (PREF64, RDNSS) of ra-interfaces: "
+            + "no TUN, no translation (what ./gate64 ra runs)")
+    boolean raOnly;
+
+    /** The version of this build, for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gate64 nat64 " + Build.version()};
+        }
+    }
+
     private Nat64Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        Path config = null;
-        boolean check = false;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                usage(out);
-                return 0;
-            } else if (a.equals("--config") && i + 1 < args.length) {
-                config = Path.of(args[++i]);
-            } else if (a.startsWith("--config=")) {
-                config = Path.of(a.substring("--config=".length()));
-            } else if (a.startsWith("-D") && a.length() > 2) {
-                overrides.add(a.substring(2));
-            } else if (a.equals("--check")) {
-                check = true;
-            } else {
-                err.println("gate64 nat64: unknown argument '" + a + "' (see --help)");
-                return 2;
-            }
-        }
-        Nat64Settings settings;
-        try {
-            settings = SettingsLoader.load(config, overrides);
-        } catch (ConfigError e) {
-            err.println("gate64 nat64: configuration error: " + e.getMessage());
-            return 2;
+    static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+        CommandLine cl = Cli.commandLine(new Nat64Main(), SettingsLoader.SCHEMA.keys());
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Nat64Settings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (raOnly) {
+            return advertiseOnly(settings, out, err);
         }
         if (check) {
             out.println("configuration OK; interface commands:");
             for (List<String> cmd : InterfaceSetup.commands(settings)) {
                 out.println("  " + String.join(" ", cmd));
             }
-            return 0;
+            return Cli.OK;
         }
         Nat64Service service;
         try {
             service = new Nat64Service(settings, System::nanoTime, EventLog.open(settings.sessionLog(), settings.pool6()));
         } catch (IOException e) {
-            err.println("gate64 nat64: cannot open the session log: " + e.getMessage());
-            return 1;
+            err.println("gate64 nat64: cannot open the session log: " + Cli.describe(e));
+            return Cli.FAILED;
         }
         try {
             service.start();
+        } catch (ListenError e) {
+            err.println("gate64 nat64: " + e.getMessage());
+            service.close();
+            return Cli.FAILED;
         } catch (Exception e) {
-            err.println("gate64 nat64: cannot start: " + e.getMessage()
+            err.println("gate64 nat64: cannot start: " + Cli.describe(e)
                     + " (needs root or CAP_NET_ADMIN and /dev/net/tun)");
             service.close();
-            return 1;
+            return Cli.FAILED;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "nat64-shutdown"));
         try {
@@ -75,26 +111,32 @@ public final class Nat64Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 1; // workers only end on a fatal TUN error
+        return Cli.FAILED; // workers only end on a fatal TUN error
     }
 
-    private static void usage(PrintStream out) {
-        out.println("""
-                usage: ./gate64 nat64 [--config FILE] [-Dkey=value ...] [--check] [--help]
-
-                Userspace NAT64 gateway on a Linux TUN device: stateful NAT64 (RFC 6146) or stateless SIIT
-                (RFC 7915 + EAM, RFC 7757). Needs root (or CAP_NET_ADMIN) and /dev/net/tun.
-
-                  --config FILE   HOCON settings (conf/nat64.conf documents every key and its default)
-                  -Dkey=value     override one setting, e.g. -Dthreads=2 -Dpool4=\\"192.0.2.0/24\\"
-                  --check         validate the settings, print the `ip` commands for the interface, exit
-                  --help          this text
-
-                Unless configure-interface = true, bring the interface up and route the prefixes yourself, e.g.:
-                  ip link set dev nat64 mtu 1500 up
-                  ip -6 route replace 64:ff9b::/96 dev nat64
-                  ip -4 route replace 192.0.2.0/24 dev nat64
-                Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: /sessions, probes: /health, /ready
-                Guide: docs/nat64.md""");
+    /** {@code ./gate64 ra}: Router Advertisements until stopped; the last one withdraws the prefix. */
+    private int advertiseOnly(Nat64Settings settings, PrintWriter out, PrintWriter err) {
+        if (!settings.ra().enabled()) {
+            err.println("gate64 ra: ra-interfaces is empty: no interface to advertise on");
+            return Cli.USAGE;
+        }
+        if (check) {
+            out.println("configuration OK; advertising " + settings.ra().pref64() + " on " + settings.ra().interfaces());
+            return Cli.OK;
+        }
+        RouterAdvertiser ra;
+        try {
+            ra = RouterAdvertiser.start(settings.ra());
+        } catch (IOException e) {
+            err.println("gate64 ra: cannot start: " + Cli.describe(e));
+            return Cli.FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(ra::close, "nat64-ra-shutdown"));
+        try {
+            ra.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Cli.OK;
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import net.gate64.nat64.config.Nat64Settings;
 import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
+import net.gate64.nat64.ra.RouterAdvertiser;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.siit.Rfc6791Pool;
@@ -63,6 +64,7 @@ public final class Nat64Service implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile boolean running = true;
     private final EventLog eventLog;
+    private RouterAdvertiser advertiser;
     private TunDevice tun;
     private ObservabilityServer http;
 
@@ -130,6 +132,9 @@ public final class Nat64Service implements AutoCloseable {
         if (sweeper != null) {
             lastSweep = clock.getAsLong();
             sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        }
+        if (settings.ra().enabled()) {
+            advertiser = RouterAdvertiser.start(settings.ra());
         }
         if (settings.httpAddress() != null) {
             http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
@@ -316,6 +321,11 @@ public final class Nat64Service implements AutoCloseable {
         return settings;
     }
 
+    /** Null unless ra-interfaces names interfaces. */
+    public RouterAdvertiser routerAdvertiser() {
+        return advertiser;
+    }
+
     /** Null when session logging is off. */
     public EventLog eventLog() {
         return eventLog;
@@ -348,6 +358,9 @@ public final class Nat64Service implements AutoCloseable {
             return;
         }
         running = false;
+        if (advertiser != null) {
+            advertiser.close(); // first: the last advertisement withdraws the prefix from the hosts
+        }
         if (http != null) {
             http.stop();
         }

@@ -259,6 +259,16 @@ class KubernetesManifestsTest {
         assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/dev/net/tun")));
         assertEquals("spec.nodeName", c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst()
                 .orElseThrow().getValueFrom().getFieldRef().getFieldPath());
+        // Probes on the gateway's health endpoints (nat64/http), on the node's loopback where http-address listens.
+        assertEquals("/health", c.getStartupProbe().getHttpGet().getPath());
+        assertEquals("/health", c.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath());
+        java.net.InetSocketAddress http = net.gate64.nat64.config.SettingsLoader.load(K8S.resolve("base/nat64.conf"),
+                List.of()).httpAddress();
+        for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+            assertEquals(http.getAddress().getHostAddress(), p.getHttpGet().getHost());
+            assertEquals(http.getPort(), p.getHttpGet().getPort().getIntVal());
+        }
         checkPodReferences(pod, all);
         ConfigMap cm = one(all, ConfigMap.class, "gate64-nat64");
         assertTrue(cm.getData().keySet().containsAll(List.of("nat64.conf", "pools", "start-nat64.sh")));

@@ -23,11 +23,19 @@ import net.gate64.resolver.resolve.ServerSelection;
 import net.gate64.resolver.resolve.ResponseReader;
 import net.gate64.resolver.server.DnsServer;
 import net.gate64.resolver.server.Frontend;
+import net.gate64.resolver.health.HealthChecks;
+import net.gate64.resolver.health.Primer;
+import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.server.MemoryBudget;
 import net.gate64.resolver.server.QueryCounters;
+import net.gate64.resolver.stats.Control;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.stats.WebServer;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /** A running recursor: caches, resolver, pipeline, listeners and the web endpoint, built from one settings snapshot. */
 public final class Recursor implements AutoCloseable {
@@ -41,6 +49,7 @@ public final class Recursor implements AutoCloseable {
     private final WebServer web;
     private final ScriptStage scripts;
     private final Validator validator;
+    private final HealthChecks health;
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
@@ -92,8 +101,63 @@ public final class Recursor implements AutoCloseable {
         if (s.allowFrom().isEmpty()) {
             LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
         }
-        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), metrics, this) : null;
+        health = new HealthChecks(s.health(), server.loops(), () -> metrics.value("gate64_queries_in_flight"),
+                s.maxMThreads(), primer(s, forwarding, iterator, server.loops().get(0)), System::nanoTime, metrics);
+        web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), new Controls()) : null;
         registerCacheMetrics();
+    }
+
+    /**
+     * Asks for ". NS" as a client query would, on an event loop: through the iterator (which primes the root from the
+     * hints, RFC 8109) or, when "." is a forward zone, from its forwarders. Ready once that worked.
+     */
+    private static Primer primer(RecursorSettings s, ForwardingFetcher forwarding, IteratingFetcher iterator, EventLoop loop) {
+        boolean forwardOnly = s.forwardZones().containsKey(Name.root);
+        return new Primer(() -> {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            loop.execute(() -> {
+                QueryBudget budget = new QueryBudget(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(),
+                        s.maxNsAddressQueries(), s.maxRecursionDepth(), loop);
+                forwarding.fetch(Name.root, Type.NS, budget).whenComplete((f, e) -> done.complete(e == null
+                        && (forwardOnly ? f != null && f.response().getRcode() == Rcode.NOERROR : iterator.primed())));
+            });
+            return done;
+        }, loop::schedule, forwardOnly ? "a forwarder of \".\" to answer \". NS\"" : "the root to be primed from the hints");
+    }
+
+    /** What the web server may do with this recursor. */
+    private final class Controls implements Control {
+        @Override
+        public String metricsText() {
+            return metrics.prometheusText();
+        }
+
+        @Override
+        public Status health() {
+            return health.health();
+        }
+
+        @Override
+        public Status readiness() {
+            return health.readiness();
+        }
+
+        @Override
+        public long wipeCache(Name name, boolean subtree) {
+            return Recursor.this.wipeCache(name, subtree);
+        }
+
+        @Override
+        public String reloadScript() throws Refused {
+            if (settings.script().file() == null) {
+                throw new Refused(400, "no script is configured (lua-dns-script is empty)");
+            }
+            try {
+                return Recursor.this.reloadScript(null);
+            } catch (net.gate64.scripting.ScriptLoadError e) {
+                throw new Refused(500, "reload failed, the previous script stays in service: " + e.getMessage());
+            }
+        }
     }
 
     /** Starts listening; returns once every socket is bound. */
@@ -106,14 +170,21 @@ public final class Recursor implements AutoCloseable {
         try {
             hints = RootHints.load(settings.hintFile());
         } catch (java.io.IOException e) {
-            throw new net.gate64.resolver.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
+            throw new net.gate64.config.ConfigError("invalid value for 'hint-file': " + e.getMessage());
         }
-        Recursor r = new Recursor(settings, ticker, hints);
+        Recursor r;
         try {
-            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
+            r = new Recursor(settings, ticker, hints);
+        } catch (net.gate64.scripting.ScriptLoadError e) {
+            throw new net.gate64.config.ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        }
+        try {
+            r.health.start(); // priming and the watchdog; /ready says what it waits for from the first request on
             if (r.web != null) {
                 r.web.start();
             }
+            r.server.start(settings.localAddresses(), settings.eventLoopThreads());
+            r.health.listening();
         } catch (Exception e) {
             r.close();
             throw e;
@@ -177,8 +248,23 @@ public final class Recursor implements AutoCloseable {
         return web == null ? null : web.address();
     }
 
+    /** The probes' verdicts, as /health and /ready give them. */
+    public Control.Status health() {
+        return health.health();
+    }
+
+    public Control.Status readiness() {
+        return health.readiness();
+    }
+
+    /** Completes once the root is primed from the hints, or a forwarder of "." answered (never, if none does). */
+    public CompletableFuture<Void> primed() {
+        return health.whenPrimed();
+    }
+
     @Override
     public void close() {
+        health.close();
         if (web != null) {
             web.close();
         }

@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import net.gate64.resolver.config.ConfigError;
+import net.gate64.config.ConfigError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Assertions;
@@ -182,7 +182,7 @@ class ControlPlaneTest {
             assertTrue(noKey.out().contains("api-key"), noKey.out());
             Cli wrong = cli(address, "--api-key=nope", "reload-lua-script");
             assertEquals(1, wrong.code(), wrong.out());
-            assertTrue(wrong.out().contains("refused: HTTP 401"), wrong.out());
+            assertTrue(wrong.out().contains(" refused: ") && wrong.out().contains("(HTTP 401)"), wrong.out());
             Cli file = cli(address, "--api-key=" + KEY, "reload-lua-script", "/tmp/other.lua");
             assertEquals(2, file.code(), file.out());
             Cli stats = cli(address, "stats");

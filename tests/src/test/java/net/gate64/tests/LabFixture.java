@@ -41,11 +41,24 @@ public final class LabFixture implements AutoCloseable {
         o.add("webserver=false");
         o.add("dnssec=off"); // the demo lab is unsigned: with the root anchors every answer would be Bogus
         o.add("threads=1");
-        o.add("forward-zones=" + lab.forwardZonesSetting());
+        o.add("forward-zones=" + lab.forwardZonesSetting()); // "." included: the lab serves the demo's root zone
+        // Forwarding reaches the lab; iteration must reach nothing at all (a test that replaces forward-zones would
+        // otherwise iterate from the IANA root hints, and the recursor primes the root at start).
+        o.add("dont-query=[\"0.0.0.0/0\", \"::/0\"]");
         o.addAll(List.of(overrides));
+        Recursor recursor = null;
         try {
-            return new LabFixture(lab, Recursor.start(SettingsLoader.load(null, o)));
+            recursor = Recursor.start(SettingsLoader.load(null, o));
+            if (o.stream().filter(s -> s.startsWith("forward-zones=")).count() == 1) {
+                // the lab answers the priming ". NS": wait for it, then forget it, so tests see only their own queries
+                recursor.primed().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                lab.clearReceived();
+            }
+            return new LabFixture(lab, recursor);
         } catch (Exception e) {
+            if (recursor != null) {
+                recursor.close();
+            }
             lab.close();
             throw e;
         }

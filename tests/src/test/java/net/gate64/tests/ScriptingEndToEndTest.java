@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.resolver.config.ConfigError;
+import net.gate64.config.ConfigError;
 import net.gate64.scripting.ScriptLoadError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -37,6 +37,7 @@ public record Nat64Settings(
         TranslatorConfig translator,
         IpNetwork rfc6791v4,
         IpNetwork rfc6791v6,
+        RaSettings ra,
         Stateful stateful) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */

@@ -1,23 +1,21 @@
 package net.gate64.nat64.config;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.Set;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
+import net.gate64.common.NetworkSet;
+import net.gate64.common.web.Secret;
+import net.gate64.common.web.WebAccess;
+import net.gate64.config.ConfigError;
+import net.gate64.config.ConfigLoader;
+import net.gate64.config.ConfigReader;
+import net.gate64.config.ConfigSchema;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.state.Bib;
@@ -30,63 +28,45 @@ import net.gate64.nat64.state.Timeouts;
 import net.gate64.nat64.translate.TranslatorConfig;
 
 /**
- * Reads the gateway's HOCON settings: built-in defaults ({@code gate64-nat64.conf}), the operator's file, then
- * {@code -Dkey=value} overrides. Every key is checked against the defaults and every value turned into a typed
- * {@link Nat64Settings} here; mistakes become a {@link ConfigError} naming the key and its file position. (The same
- * approach as the resolver's loader; the gateway does not depend on the resolver module.)
+ * The gateway's settings: loaded by the shared kernel ({@link ConfigLoader}: built-in defaults
+ * {@code gate64-nat64.conf} ← the operator's file ← {@code -Dkey=value}) and turned here into a typed
+ * {@link Nat64Settings}; mistakes are {@link ConfigError}s naming the key and its position.
  */
 public final class SettingsLoader {
-    private static final String DEFAULTS = "gate64-nat64.conf";
-    private final Config merged;
+    /** Every gateway setting, with its default; documented in conf/nat64.conf. */
+    public static final ConfigSchema SCHEMA =
+            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-nat64.conf", "conf/nat64.conf");
+    private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
-    private SettingsLoader(Config merged) {
-        this.merged = merged;
+    private final ConfigReader c;
+
+    private SettingsLoader(ConfigReader c) {
+        this.c = c;
     }
 
     public static Nat64Settings load(Path file, List<String> overrides) {
-        Config defaults = parse(() -> ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), DEFAULTS,
-                ConfigParseOptions.defaults().setAllowMissing(false)));
-        Config user = ConfigFactory.empty();
-        if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigError("config file " + file + " does not exist or is not a file");
-            }
-            user = parse(() -> ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
-        }
-        for (String o : overrides) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigError("override '-D" + o + "' is not key=value");
-            }
-            String key = o.substring(0, eq).trim();
-            String text = "\"" + key.replace("\"", "") + "\" = " + o.substring(eq + 1);
-            Config one = parse(() -> ConfigFactory.parseString(text,
-                    ConfigParseOptions.defaults().setOriginDescription("command line -D" + key)));
-            user = one.withFallback(user);
-        }
-        for (Map.Entry<String, ConfigValue> e : user.root().entrySet()) {
-            if (!defaults.root().containsKey(e.getKey())) {
-                throw new ConfigError(where(e.getValue()) + "unknown setting '" + e.getKey() + "'");
-            }
-        }
-        Config layered = user;
-        return new SettingsLoader(parse(() -> layered.withFallback(defaults).resolve())).settings();
+        return read(ConfigLoader.load(SCHEMA, file, overrides));
+    }
+
+    public static Nat64Settings read(ConfigReader c) {
+        return new SettingsLoader(c).settings();
     }
 
     private Nat64Settings settings() {
-        String tun = value("tun-name", s -> {
+        String tun = c.value("tun-name", s -> {
             if (s.isEmpty() || s.length() > 15 || !s.matches("[A-Za-z0-9_.-]+")) {
                 throw new IllegalArgumentException("must be 1-15 characters of letters, digits, '_', '.', '-'");
             }
             return s;
         });
-        Nat64Settings.Mode mode = value("mode", s -> switch (s) {
+        Nat64Settings.Mode mode = c.value("mode", s -> switch (s) {
             case "stateful" -> Nat64Settings.Mode.STATEFUL;
             case "siit" -> Nat64Settings.Mode.SIIT;
             default -> throw new IllegalArgumentException("must be \"stateful\" or \"siit\"");
         });
-        List<Nat64Prefix> pool6 = list("pool6", Nat64Prefix::parse);
-        IpNetwork pool4 = value("pool4", s -> {
+        List<Nat64Prefix> pool6 = c.list("pool6", Nat64Prefix::parse);
+        IpNetwork pool4 = c.value("pool4", s -> {
             if (s.isBlank()) {
                 return null;
             }
@@ -96,19 +76,19 @@ public final class SettingsLoader {
             }
             return n;
         });
-        int[] ports = value("pool4-ports", SettingsLoader::portRange);
+        int[] ports = c.value("pool4-ports", SettingsLoader::portRange);
         List<EamTable.Entry> eam = eam();
         if (mode == Nat64Settings.Mode.STATEFUL) {
             if (pool4 == null) {
-                throw invalid("pool4", "stateful mode needs an IPv4 pool, e.g. pool4 = \"192.0.2.0/24\"");
+                throw c.invalid("pool4", "stateful mode needs an IPv4 pool, e.g. pool4 = \"192.0.2.0/24\"");
             }
             if (pool6.isEmpty()) {
-                throw invalid("pool6", "stateful mode needs at least one prefix, e.g. pool6 = \"64:ff9b::/96\"");
+                throw c.invalid("pool6", "stateful mode needs at least one prefix, e.g. pool6 = \"64:ff9b::/96\"");
             }
         } else if (pool6.isEmpty() && eam.isEmpty()) {
-            throw invalid("pool6", "siit mode needs pool6 or eam entries");
+            throw c.invalid("pool6", "siit mode needs pool6 or eam entries");
         }
-        int ipv4 = value("ipv4-address", s -> {
+        int ipv4 = c.value("ipv4-address", s -> {
             if (s.isBlank()) {
                 if (pool4 == null) {
                     throw new IllegalArgumentException("must be set in siit mode (the source of the gateway's ICMPv4 errors)");
@@ -121,7 +101,7 @@ public final class SettingsLoader {
             }
             return Bytes.i32(b, 0);
         });
-        byte[] ipv6 = value("ipv6-address", s -> {
+        byte[] ipv6 = c.value("ipv6-address", s -> {
             if (s.isBlank()) {
                 if (pool6.isEmpty()) {
                     throw new IllegalArgumentException("must be set when pool6 is empty");
@@ -136,64 +116,61 @@ public final class SettingsLoader {
             }
             return b;
         });
-        int mtu = (int) longIn("mtu", 1280, 65535);
-        int threads = (int) longIn("threads", 0, 256);
+        int mtu = (int) c.number("mtu", 1280, 65535, "bytes");
+        int threads = (int) c.number("threads", 0, 256);
         if (threads == 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
-        Limits limits = new Limits((int) longIn("max-sessions", 0, Integer.MAX_VALUE),
-                (int) longIn("max-sessions-per-client", 0, Integer.MAX_VALUE));
-        Duration synHold = duration("tcp-incoming-syn-timeout");
-        if (synHold.compareTo(Duration.ofSeconds(6)) < 0) {
-            throw invalid("tcp-incoming-syn-timeout", "RFC 6146 section 3.5.2.2 holds an unsolicited SYN at least 6 s");
-        }
+        Limits limits = new Limits((int) c.number("max-sessions", 0, Integer.MAX_VALUE),
+                (int) c.number("max-sessions-per-client", 0, Integer.MAX_VALUE));
         Timeouts timeouts = new Timeouts(duration("tcp-established-timeout"), duration("tcp-transitory-timeout"),
-                duration("udp-timeout"), duration("icmp-timeout"), synHold);
-        double icmpRate = longIn("icmp-errors-per-second", 0, 1_000_000);
-        InetSocketAddress http = value("http-address", SettingsLoader::hostPort);
-        net.gate64.common.web.WebAccess httpAccess = new net.gate64.common.web.WebAccess(
-                networks("http-allow-from"),
-                value("api-key", net.gate64.common.web.Secret::parse),
-                value("http-password", net.gate64.common.web.Secret::parse),
-                list("http-hostnames", x -> x));
-        boolean decrement = bool("decrement-hop-limit");
+                duration("udp-timeout"), duration("icmp-timeout"),
+                // RFC 6146 §3.5.2.2: an unsolicited SYN is held at least 6 s
+                c.duration("tcp-incoming-syn-timeout", Duration.ofSeconds(6), MAX_TIMEOUT));
+        double icmpRate = c.number("icmp-errors-per-second", 0, 1_000_000);
+        InetSocketAddress http = c.value("http-address", SettingsLoader::hostPort);
+        WebAccess httpAccess = new WebAccess(c.all("http-allow-from", NetworkSet::of),
+                c.value("api-key", Secret::parse),
+                c.value("http-password", Secret::parse),
+                c.list("http-hostnames", x -> x));
+        boolean decrement = c.bool("decrement-hop-limit");
         TranslatorConfig translator = translator(mtu, decrement, ipv4, ipv6);
         IpNetwork rfc6791v4 = optionalNetwork("rfc6791v4-prefix", true);
         IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
         PortPlan plan = portPlan(pool4, ports);
-        Nat64Settings.Stateful stateful = new Nat64Settings.Stateful(plan, bool("address-dependent-filtering"),
-                (int) longIn("max-held-syns", 0, 65536), staticBib(mode, pool4, plan, ports));
+        Nat64Settings.Stateful stateful = new Nat64Settings.Stateful(plan, c.bool("address-dependent-filtering"),
+                (int) c.number("max-held-syns", 0, 65536), staticBib(mode, pool4, plan, ports));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
-                decrement, bool("allow-non-global"), limits, timeouts, icmpRate,
-                bool("configure-interface"), bool("offload"), http, httpAccess, sessionLog(mode), translator,
-                rfc6791v4, rfc6791v6, stateful);
+                decrement, c.bool("allow-non-global"), limits, timeouts, icmpRate,
+                c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode), translator,
+                rfc6791v4, rfc6791v6, ra(pool6), stateful);
     }
 
     /** How ports are handed out: per client prefix, preserved, one by one, in dynamic blocks or deterministic. */
     private PortPlan portPlan(IpNetwork pool4, int[] ports) {
-        int clientLength = (int) longIn("client-prefix-length", 1, 128);
-        int blockSize = (int) longIn("port-block-size", 0, 65535);
+        int clientLength = (int) c.number("client-prefix-length", 1, 128, "bits");
+        int blockSize = (int) c.number("port-block-size", 0, 65535, "ports");
         if (blockSize != 0 && blockSize < PortPlan.MINIMUM_BLOCK) {
-            throw invalid("port-block-size", "must be 0 (no blocks) or at least " + PortPlan.MINIMUM_BLOCK);
+            throw c.invalid("port-block-size", "must be 0 (no blocks) or at least " + PortPlan.MINIMUM_BLOCK);
         }
-        int perClient = (int) longIn("port-blocks-per-client", 1, 65535);
+        int perClient = (int) c.number("port-blocks-per-client", 1, 65535, "blocks");
         IpNetwork deterministic = optionalNetwork("deterministic-prefix", false);
         if (deterministic != null && blockSize == 0) {
-            throw invalid("deterministic-prefix", "deterministic ranges are made of port blocks: set port-block-size");
+            throw c.invalid("deterministic-prefix", "deterministic ranges are made of port blocks: set port-block-size");
         }
         if (deterministic != null && deterministic.bits() > clientLength) {
-            throw invalid("deterministic-prefix", "is longer than client-prefix-length /" + clientLength);
+            throw c.invalid("deterministic-prefix", "is longer than client-prefix-length /" + clientLength);
         }
         if (deterministic != null && clientLength - deterministic.bits() > 28) {
-            throw invalid("deterministic-prefix", "holds more than 2^28 clients of /" + clientLength);
+            throw c.invalid("deterministic-prefix", "holds more than 2^28 clients of /" + clientLength);
         }
-        PortPlan plan = new PortPlan(clientLength, bool("port-preservation"), blockSize, blockSize == 0 ? 0 : perClient,
+        PortPlan plan = new PortPlan(clientLength, c.bool("port-preservation"), blockSize, blockSize == 0 ? 0 : perClient,
                 deterministic);
         if (pool4 != null && plan.blocks()) {
             try { // the geometry and the deterministic capacity are checked against the pool here, not at start
                 new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
             } catch (IllegalArgumentException e) {
-                throw invalid(deterministic != null ? "deterministic-prefix" : "port-blocks-per-client", e.getMessage());
+                throw c.invalid(deterministic != null ? "deterministic-prefix" : "port-blocks-per-client", e.getMessage());
             }
         }
         return plan;
@@ -202,73 +179,104 @@ public final class SettingsLoader {
     /** {@code bib = [ { protocol = "tcp", ipv6 = "[2001:db8::5]:80", ipv4 = "192.0.2.1:8080" } ]} */
     private List<StaticBinding> staticBib(Nat64Settings.Mode mode, IpNetwork pool4, PortPlan plan, int[] ports) {
         List<StaticBinding> out = new ArrayList<>();
-        List<? extends Config> entries = typed("bib", () -> merged.getConfigList("bib"));
+        List<ConfigReader> entries = c.objects("bib", Set.of("protocol", "ipv6", "ipv4"));
         if (!entries.isEmpty() && mode != Nat64Settings.Mode.STATEFUL) {
-            throw invalid("bib", "static bindings exist in stateful mode only");
+            throw c.invalid("bib", "static bindings exist in stateful mode only");
         }
         Bib check = entries.isEmpty() ? null : new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
-        for (Config e : entries) {
-            String where = where(e.root());
-            for (String key : e.root().keySet()) {
-                if (!key.equals("protocol") && !key.equals("ipv6") && !key.equals("ipv4")) {
-                    throw new ConfigError(where + "bib: unknown key '" + key + "' (expected protocol, ipv6, ipv4)");
-                }
-            }
+        for (ConfigReader e : entries) {
+            int proto = e.value("protocol", v -> switch (v) {
+                case "tcp" -> 6;
+                case "udp" -> 17;
+                case "icmp" -> 1;
+                default -> throw new IllegalArgumentException("must be \"tcp\", \"udp\" or \"icmp\"");
+            });
+            byte[][] six = new byte[1][];
+            int port6 = e.value("ipv6", v -> transport(v, true, six));
+            byte[][] four = new byte[1][];
+            int port4 = e.value("ipv4", v -> transport(v, false, four));
+            StaticBinding b = new StaticBinding(proto, six[0], port6, Bytes.i32(four[0], 0), port4);
             try {
-                int proto = switch (e.getString("protocol").trim()) {
-                    case "tcp" -> 6;
-                    case "udp" -> 17;
-                    case "icmp" -> 1;
-                    default -> throw new IllegalArgumentException("protocol must be \"tcp\", \"udp\" or \"icmp\"");
-                };
-                String v6 = e.getString("ipv6").trim();
-                String v4 = e.getString("ipv4").trim();
-                java.util.regex.Matcher m6 = java.util.regex.Pattern.compile("\\[(.+)]:(\\d{1,5})").matcher(v6);
-                java.util.regex.Matcher m4 = java.util.regex.Pattern.compile("([0-9.]+):(\\d{1,5})").matcher(v4);
-                if (!m6.matches()) {
-                    throw new IllegalArgumentException("ipv6 must be \"[address]:port\", got \"" + v6 + "\"");
-                }
-                if (!m4.matches()) {
-                    throw new IllegalArgumentException("ipv4 must be \"address:port\", got \"" + v4 + "\"");
-                }
-                byte[] a6 = IpNetwork.parseAddress(m6.group(1), v6);
-                byte[] a4 = IpNetwork.parseAddress(m4.group(1), v4);
-                if (a6.length != 16 || a4.length != 4) {
-                    throw new IllegalArgumentException("ipv6 needs an IPv6 address, ipv4 an IPv4 one");
-                }
-                StaticBinding b = new StaticBinding(proto, a6, Integer.parseInt(m6.group(2)), Bytes.i32(a4, 0),
-                        Integer.parseInt(m4.group(2)));
-                b.addTo(check); // the same checks as at start: inside pool4, ports, no two on one address
-                out.add(b);
-            } catch (ConfigException | IllegalArgumentException ex) {
-                throw new ConfigError(where + "invalid value for 'bib': " + ex.getMessage());
+                b.addTo(check); // the same checks as at start: inside pool4, no two on one transport address
+            } catch (IllegalArgumentException ex) {
+                throw e.invalid("ipv4", ex.getMessage());
             }
+            out.add(b);
         }
         return out;
     }
 
+    /** "[2001:db8::5]:80" (ipv6) or "192.0.2.1:80": the port, the address into {@code address[0]}. */
+    private static int transport(String text, boolean ipv6, byte[][] address) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(ipv6 ? "\\[(.+)]:(\\d{1,5})" : "([0-9.]+):(\\d{1,5})")
+                .matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(ipv6 ? "must be \"[IPv6 address]:port\"" : "must be \"IPv4 address:port\"");
+        }
+        byte[] a = IpNetwork.parseAddress(m.group(1), text);
+        if (a.length != (ipv6 ? 16 : 4)) {
+            throw new IllegalArgumentException("needs an " + (ipv6 ? "IPv6" : "IPv4") + " address");
+        }
+        int port = Integer.parseInt(m.group(2));
+        if (port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535");
+        }
+        address[0] = a;
+        return port;
+    }
+
+    private RaSettings ra(List<Nat64Prefix> pool6) {
+        List<String> interfaces = c.list("ra-interfaces", n -> {
+            if (n.isEmpty() || n.length() > 15 || n.contains("/") || n.contains(" ")) {
+                throw new IllegalArgumentException("'" + n + "' is not an interface name");
+            }
+            return n;
+        });
+        // RFC 4861 MaxRtrAdvInterval
+        Duration interval = c.duration("ra-interval", Duration.ofSeconds(4), Duration.ofSeconds(1800));
+        Duration lifetime = c.duration("ra-router-lifetime", Duration.ZERO, Duration.ofSeconds(9000));
+        if (!lifetime.isZero() && lifetime.compareTo(interval) < 0) {
+            throw c.invalid("ra-router-lifetime", "must be 0 (not a default router) or from ra-interval to 9000s (RFC 4861)");
+        }
+        List<Nat64Prefix> pref64 = c.list("ra-pref64", Nat64Prefix::parse);
+        if (pref64.isEmpty()) {
+            pref64 = pool6;
+        }
+        List<byte[]> rdnss = c.list("ra-rdnss", a -> {
+            byte[] b = IpNetwork.parseAddress(a, a);
+            if (b.length != 16 || (b[0] & 0xff) == 0xff || java.util.Arrays.equals(b, new byte[16])) {
+                throw new IllegalArgumentException("'" + a + "' is not a unicast IPv6 address");
+            }
+            return b;
+        });
+        if (!interfaces.isEmpty() && pref64.isEmpty()) {
+            throw c.invalid("ra-pref64", "nothing to advertise: pool6 is empty, name the prefixes here");
+        }
+        return new RaSettings(interfaces, interval, lifetime, pref64, rdnss);
+    }
+
     /** RFC 7915 §4.1/§5.1 knobs: the two next-hop MTUs (0 = the TUN mtu), lowest-ipv6-mtu, TOS, zero checksums. */
     private TranslatorConfig translator(int mtu, boolean decrement, int ipv4, byte[] ipv6) {
-        int ipv4Mtu = (int) longIn("ipv4-mtu", 0, 65535);
+        int ipv4Mtu = (int) c.number("ipv4-mtu", 0, 65535, "bytes");
         ipv4Mtu = ipv4Mtu == 0 ? mtu : ipv4Mtu;
         if (ipv4Mtu < TranslatorConfig.IPV4_MINIMUM_MTU) {
-            throw invalid("ipv4-mtu", "must be 0 (the mtu) or 68..65535");
+            throw c.invalid("ipv4-mtu", "must be 0 (the mtu) or 68..65535");
         }
-        int ipv6Mtu = (int) longIn("ipv6-mtu", 0, 65535);
+        int ipv6Mtu = (int) c.number("ipv6-mtu", 0, 65535, "bytes");
         ipv6Mtu = ipv6Mtu == 0 ? mtu : ipv6Mtu;
         if (ipv6Mtu < TranslatorConfig.IPV6_MINIMUM_MTU) {
-            throw invalid("ipv6-mtu", "must be 0 (the mtu) or 1280..65535");
+            throw c.invalid("ipv6-mtu", "must be 0 (the mtu) or 1280..65535");
         }
-        int lowest = (int) longIn("lowest-ipv6-mtu", TranslatorConfig.IPV6_MINIMUM_MTU, 65535);
+        int lowest = (int) c.number("lowest-ipv6-mtu", TranslatorConfig.IPV6_MINIMUM_MTU, 65535, "bytes");
         if (lowest > ipv6Mtu) {
-            throw invalid("lowest-ipv6-mtu", lowest + " is larger than the IPv6 MTU " + ipv6Mtu);
+            throw c.invalid("lowest-ipv6-mtu", lowest + " is larger than the IPv6 MTU " + ipv6Mtu);
         }
-        return new TranslatorConfig(ipv4Mtu, ipv6Mtu, lowest, decrement, ipv4, ipv6, bool("zeroize-traffic-class"),
-                (int) longIn("override-tos", -1, 255), bool("amend-udp-checksum-zero"));
+        return new TranslatorConfig(ipv4Mtu, ipv6Mtu, lowest, decrement, ipv4, ipv6, c.bool("zeroize-traffic-class"),
+                (int) c.number("override-tos", -1, 255), c.bool("amend-udp-checksum-zero"));
     }
 
     private IpNetwork optionalNetwork(String key, boolean ipv4) {
-        return value(key, s -> {
+        return c.value(key, s -> {
             if (s.isBlank()) {
                 return null;
             }
@@ -281,19 +289,19 @@ public final class SettingsLoader {
     }
 
     private SessionLogSettings sessionLog(Nat64Settings.Mode mode) {
-        String json = typed("session-log", () -> merged.getString("session-log")).trim();
-        InetSocketAddress ipfix = value("ipfix-collector", SettingsLoader::hostPort);
+        String json = c.string("session-log").trim();
+        InetSocketAddress ipfix = c.value("ipfix-collector", SettingsLoader::hostPort);
         if (ipfix != null && ipfix.getPort() == 0) {
-            throw invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
+            throw c.invalid("ipfix-collector", "needs a port, e.g. \"192.0.2.9:4739\"");
         }
         Duration refresh = duration("ipfix-template-refresh");
-        long domain = longIn("ipfix-observation-domain", 0, 0xffffffffL);
-        int queue = (int) longIn("session-log-queue", 1, 1 << 24);
+        long domain = c.number("ipfix-observation-domain", 0, 0xffffffffL);
+        int queue = (int) c.number("session-log-queue", 1, 1 << 24, "events");
         boolean stdout = json.equals("-");
         SessionLogSettings s = new SessionLogSettings(json.isEmpty() || stdout ? null : Path.of(json), stdout, ipfix,
                 refresh, domain, queue);
         if (s.enabled() && mode == Nat64Settings.Mode.SIIT) {
-            throw invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
+            throw c.invalid(json.isEmpty() ? "ipfix-collector" : "session-log", "siit mode keeps no sessions to log");
         }
         return s;
     }
@@ -340,98 +348,19 @@ public final class SettingsLoader {
 
     private List<EamTable.Entry> eam() {
         List<EamTable.Entry> out = new ArrayList<>();
-        List<? extends Config> entries = typed("eam", () -> merged.getConfigList("eam"));
-        for (Config e : entries) {
-            String where = where(e.root());
-            for (String key : e.root().keySet()) {
-                if (!key.equals("ipv4") && !key.equals("ipv6")) {
-                    throw new ConfigError(where + "eam: unknown key '" + key + "' (expected ipv4, ipv6)");
-                }
-            }
+        for (ConfigReader e : c.objects("eam", Set.of("ipv4", "ipv6"))) {
+            IpNetwork v4 = e.value("ipv4", IpNetwork::parse);
+            IpNetwork v6 = e.value("ipv6", IpNetwork::parse);
             try {
-                out.add(new EamTable.Entry(IpNetwork.parse(e.getString("ipv4")), IpNetwork.parse(e.getString("ipv6"))));
-            } catch (ConfigException | IllegalArgumentException ex) {
-                throw new ConfigError(where + "invalid value for 'eam': " + ex.getMessage());
+                out.add(new EamTable.Entry(v4, v6));
+            } catch (IllegalArgumentException ex) {
+                throw e.invalid("ipv6", ex.getMessage());
             }
         }
         return out;
-    }
-
-    private static Config parse(Supplier<Config> parser) {
-        try {
-            return parser.get();
-        } catch (ConfigException e) {
-            throw new ConfigError(e.getMessage());
-        }
-    }
-
-    static String where(ConfigValue v) {
-        String d = v.origin().description();
-        return d == null || d.isEmpty() ? "" : d + ": ";
-    }
-
-    private ConfigError invalid(String key, String why) {
-        return new ConfigError(where(merged.getValue(key)) + "invalid value for '" + key + "': " + why);
-    }
-
-    private boolean bool(String key) {
-        return typed(key, () -> merged.getBoolean(key));
-    }
-
-    private long longIn(String key, long min, long max) {
-        long v = typed(key, () -> merged.getLong(key));
-        if (v < min || v > max) {
-            throw invalid(key, v + " is outside " + min + ".." + max);
-        }
-        return v;
     }
 
     private Duration duration(String key) {
-        Duration d = typed(key, () -> merged.getDuration(key));
-        if (d.isNegative() || d.isZero()) {
-            throw invalid(key, "must be positive");
-        }
-        return d;
-    }
-
-    private <T> T value(String key, Function<String, T> parser) {
-        String s = typed(key, () -> merged.getString(key)).trim();
-        try {
-            return parser.apply(s);
-        } catch (IllegalArgumentException e) {
-            throw invalid(key, e.getMessage());
-        }
-    }
-
-    private net.gate64.common.NetworkSet networks(String key) {
-        List<String> texts = list(key, x -> x);
-        try {
-            return net.gate64.common.NetworkSet.of(texts);
-        } catch (IllegalArgumentException e) {
-            throw invalid(key, e.getMessage());
-        }
-    }
-
-    private <T> List<T> list(String key, Function<String, T> parser) {
-        List<String> texts = typed(key, () -> merged.getValue(key).valueType() == ConfigValueType.STRING
-                ? (merged.getString(key).isBlank() ? List.<String>of() : List.of(merged.getString(key)))
-                : merged.getStringList(key));
-        List<T> out = new ArrayList<>();
-        for (String t : texts) {
-            try {
-                out.add(parser.apply(t.trim()));
-            } catch (IllegalArgumentException e) {
-                throw invalid(key, e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static <T> T typed(String key, Supplier<T> getter) {
-        try {
-            return getter.get();
-        } catch (ConfigException e) {
-            throw new ConfigError(e.getMessage());
-        }
+        return c.duration(key, MIN_TIMEOUT, MAX_TIMEOUT);
     }
 }

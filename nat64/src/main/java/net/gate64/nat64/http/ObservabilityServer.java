@@ -30,7 +30,11 @@ public final class ObservabilityServer {
 
     public ObservabilityServer(InetSocketAddress address, WebAccess access, Nat64Service service) throws IOException {
         this.service = service;
-        this.server = HttpServer.create(address, 16);
+        try {
+            this.server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw net.gate64.common.ListenError.of("http-address", address, e);
+        }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("nat64-http").unstarted(r)));
         server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ, this::metrics));
         server.createContext("/sessions", HttpGuard.guard(access, WebAccess.Kind.READ, this::sessions));
@@ -153,6 +157,9 @@ public final class ObservabilityServer {
             }
             if (service.eventLog() != null) {
                 service.eventLog().appendMetrics(sb);
+            }
+            if (service.routerAdvertiser() != null) {
+                service.routerAdvertiser().appendMetrics(sb);
             }
             return sb.toString();
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.gate64.config.ConfigError;
 import net.gate64.nat64.packet.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,23 @@ class SettingsLoaderTest {
         assertEquals(Duration.ofSeconds(60), s.sessionLog().templateRefresh());
         assertEquals(1, s.sessionLog().observationDomain());
         assertEquals(65536, s.sessionLog().queue());
+    }
+
+    @Test
+    void routerAdvertisementsDefaultToPool6() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\npool6 = [\"2001:db8:64::/96\", \"64:ff9b::/96\"]\n"
+                + "ra-interfaces = [\"eth1\"]\nra-rdnss = [\"2001:db8:1::53\"]\n");
+        RaSettings ra = SettingsLoader.load(p, List.of()).ra();
+        assertTrue(ra.enabled());
+        assertEquals("[2001:db8:64::/96, 64:ff9b::/96]", ra.pref64().toString());
+        assertEquals(Duration.ofSeconds(600), ra.interval());
+        assertEquals(Duration.ofSeconds(1800), ra.optionLifetime());
+        assertEquals(Duration.ZERO, ra.routerLifetime());
+        assertEquals(1, ra.rdnss().size());
+        RaSettings own = SettingsLoader.load(p, List.of("ra-pref64=\"2001:db8:ab00::/40\"", "ra-router-lifetime=1800s")).ra();
+        assertEquals("[2001:db8:ab00::/40]", own.pref64().toString());
+        assertEquals(Duration.ofSeconds(1800), own.routerLifetime());
+        assertFalse(SettingsLoader.load(Path.of("../conf/nat64.conf"), List.of()).ra().enabled());
     }
 
     @Test
@@ -124,12 +142,33 @@ class SettingsLoaderTest {
             {"pool4 = \"192.0.2.0/24\"\nsession-log-queue = 0", "session-log-queue"},
             {"pool4 = \"192.0.2.0/24\"\nipfix-observation-domain = -1", "ipfix-observation-domain"},
             {"mode = \"siit\"\npool6 = \"2001:db8:64::/96\"\nipv4-address = \"192.0.2.1\"\nsession-log = \"-\"", "session-log"},
+            {"pool4 = \"192.0.2.0/24\"\nra-interval = 2s", "ra-interval"},
+            {"pool4 = \"192.0.2.0/24\"\nra-router-lifetime = 10s", "ra-router-lifetime"},
+            {"pool4 = \"192.0.2.0/24\"\nra-pref64 = [\"64:ff9b::/72\"]", "ra-pref64"},
+            {"pool4 = \"192.0.2.0/24\"\nra-rdnss = [\"192.0.2.53\"]", "ra-rdnss"},
+            {"pool4 = \"192.0.2.0/24\"\nra-rdnss = [\"ff02::1\"]", "ra-rdnss"},
         };
         for (String[] c : cases) {
             Path p = write(c[0]);
             ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()), c[0]);
             assertTrue(e.getMessage().contains("'" + c[1] + "'"), c[0] + " → " + e.getMessage());
         }
+    }
+
+    @Test
+    void missingPool4PointsAtTheOperatorsFileNotTheBuiltInDefaults() throws IOException {
+        Path p = write("mode = \"stateful\"\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertEquals(p.toString(), e.source(), e.getMessage());
+        assertTrue(e.getMessage().contains("'pool4' is not set"), e.getMessage());
+        assertFalse(e.getMessage().contains("target") || e.getMessage().contains("gate64-nat64.conf"), e.getMessage());
+    }
+
+    @Test
+    void durationsWithoutAUnitAreRefused() throws IOException {
+        Path p = write("pool4 = \"192.0.2.0/24\"\nudp-timeout = 300\n");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(p, List.of()));
+        assertTrue(e.getMessage().contains(": 2: invalid value for 'udp-timeout': 300 has no unit"), e.getMessage());
     }
 
     @Test

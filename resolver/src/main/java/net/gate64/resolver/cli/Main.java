@@ -1,28 +1,85 @@
 package net.gate64.resolver.cli;
 
 import java.io.PrintStream;
-import java.net.BindException;
-import net.gate64.resolver.config.ConfigError;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import net.gate64.config.Build;
+import net.gate64.config.Cli;
+import net.gate64.resolver.config.SettingsLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
- * {@code gate64 <command>}: the entry point behind the {@code ./gate64} launcher. User mistakes (bad config, a port
- * in use, a wrong argument) end with one line on stderr and a non-zero exit, never a stack trace.
+ * {@code gate64 <command>}: the entry point behind the {@code ./gate64} launcher. Every subcommand is a picocli
+ * command, so its {@code --help}, its usage line and its parsing come from one set of definitions; an unknown option
+ * or a stray argument is an error with the usage line (exit 2). Start-up failures (a bad setting, a port that cannot
+ * be bound, a script that does not load) end with one line saying what, where and what to do, and exit 1.
  */
-public final class Main {
-    static final String USAGE = """
-            usage: gate64 <command> [options]
+@Command(name = "gate64", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "A DNS64 recursor and a NAT64 gateway for IPv6-only networks.",
+        subcommands = {RecursorCommand.class, DemoCommand.class, ControlCommand.class, LabCommand.class,
+            Main.Nat64.class, Main.Test.class, CommandLine.HelpCommand.class},
+        footer = {"", "Each command takes --help, e.g. gate64 recursor --help. Documentation: README.md and docs/."})
+public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-            commands:
-              recursor   run the DNS64 recursor          (gate64 recursor --config conf/recursor.conf)
-              demo       run the recursor against an embedded lab of demo zones on 127.0.0.1:5300
-              control    talk to a running recursor     (gate64 control stats | ping | wipe-cache NAME[$])
-              lab        serve zone files authoritatively (for tests and experiments)
-              nat64      run the NAT64 gateway           (gate64 nat64 --config conf/nat64.conf)
+    /** The version of this build, for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gate64 " + Build.version()};
+        }
+    }
 
-            Each command takes --help.
-            """;
+    /** Listed in the help; {@code ./gate64 nat64} runs the gateway's own program (net.gate64.nat64.Nat64Main). */
+    @Command(name = "nat64", description = "run the NAT64 gateway (gate64 nat64 --config conf/nat64.conf; see gate64 nat64 --help)")
+    static final class Nat64 implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Unmatched
+        List<String> ignored;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("gate64 nat64: the gateway is its own program: run it as ./gate64 nat64 (the launcher "
+                    + "starts net.gate64.nat64.Nat64Main)");
+            return Cli.USAGE;
+        }
+    }
+
+    /** Listed in the help; {@code ./gate64 test} is handled by the launcher itself (it runs Maven). */
+    @Command(name = "test", description = "run every test: unit, end-to-end on loopback, dig, network namespaces "
+            + "(installs dig/ip/ping/python3 as root; see ./gate64 test --help)")
+    static final class Test implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Unmatched
+        List<String> ignored;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("gate64 test: run it as ./gate64 test (the launcher installs the test tools and runs Maven)");
+            return Cli.USAGE;
+        }
+    }
 
     private Main() {}
+
+    @Override
+    public Integer call() {
+        // no command: the list of commands, as an error
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Cli.USAGE;
+    }
 
     public static void main(String[] argv) {
         // On one CPU the common pool has parallelism 1, and CompletableFuture then starts a new platform thread for
@@ -34,37 +91,11 @@ public final class Main {
         System.exit(run(argv, System.out, System.err));
     }
 
+    /** Runs one command line; returns the exit status (0 done, 1 failed, 2 wrong command line). */
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
-            out.print(USAGE);
-            return argv.length == 0 ? 2 : 0;
-        }
-        try {
-            Args args = Args.parse(argv, 1);
-            return switch (argv[0]) {
-                case "recursor" -> RecursorCommand.run(args, out);
-                case "demo" -> DemoCommand.run(args, out);
-                case "control" -> ControlCommand.run(args, out, err);
-                case "lab" -> LabCommand.run(args, out);
-                default -> {
-                    err.println("gate64: unknown command '" + argv[0] + "'");
-                    err.print(USAGE);
-                    yield 2;
-                }
-            };
-        } catch (ConfigError e) {
-            err.println("gate64: configuration error: " + e.getMessage());
-            return 1;
-        } catch (Args.UsageError e) {
-            err.println("gate64: " + e.getMessage());
-            return 2;
-        } catch (BindException e) {
-            err.println("gate64: cannot listen: " + e.getMessage()
-                    + " (port in use, or below 1024 without root/CAP_NET_BIND_SERVICE?)");
-            return 1;
-        } catch (Exception e) {
-            err.println("gate64: " + e);
-            return 1;
-        }
+        CommandLine cl = Cli.commandLine(new Main(), SettingsLoader.SCHEMA.keys());
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cl.execute(argv);
     }
 }

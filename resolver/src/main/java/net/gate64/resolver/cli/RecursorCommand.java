@@ -1,29 +1,33 @@
 package net.gate64.resolver.cli;
 
-import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
+import net.gate64.config.ConfigOptions;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code gate64 recursor [--config FILE] [-Dkey=value ...]}: runs until SIGINT/SIGTERM. */
-final class RecursorCommand {
-    private RecursorCommand() {}
+@Command(name = "recursor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Runs the DNS64 recursor until stopped (SIGINT/SIGTERM); SIGHUP reloads the hook script.",
+            "Settings are documented with their defaults in conf/recursor.conf; -Dkey=value overrides one "
+                    + "(HOCON value syntax), after the --config file."},
+        footer = {"", "Examples:",
+            "  gate64 recursor --config conf/recursor.conf",
+            "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
+final class RecursorCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
 
-    static int run(Args args, PrintStream out) throws Exception {
-        if (args.help) {
-            out.print("""
-                    usage: gate64 recursor [--config FILE] [-Dkey=value ...]
-
-                    Runs the recursor. Settings are documented in conf/recursor.conf; -Dkey=value overrides a
-                    setting (HOCON value syntax, e.g. -Dlocal-address='["127.0.0.1:5300"]').
-                    """);
-            return 0;
-        }
-        RecursorSettings settings = SettingsLoader.load(args.config, args.overrides);
+    @Override
+    public Integer call() throws Exception {
+        RecursorSettings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         Recursor recursor = Recursor.start(settings);
+        StartupSummary.log(recursor, config.file());
         reloadScriptOnSighup(recursor);
         runUntilStopped(recursor);
         return 0;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import net.gate64.common.NetworkSet;
 import net.gate64.resolver.dns64.Dns64Settings;
+import net.gate64.resolver.resolve.ForwardZone;
 import org.xbill.DNS.Name;
 
 /**
@@ -37,6 +38,7 @@ public record RecursorSettings(
         boolean webserver,
         InetSocketAddress webserverAddress,
         net.gate64.common.web.WebAccess webserverAccess,
+        net.gate64.resolver.health.HealthChecks.Settings health,
         net.gate64.common.log.LogLevel logLevel,
         net.gate64.common.log.LogFormat logFormat,
         List<InetSocketAddress> queryLocalAddresses,

@@ -152,6 +152,11 @@ public final class IteratingFetcher implements Fetcher {
         }
     }
 
+    /** Whether the root's NS set came from a hint server since start (RFC 8109 priming): readiness waits for it. */
+    public boolean primed() {
+        return primed;
+    }
+
     /** The root as the hints describe it. */
     Delegation hinted() {
         return new Delegation(Name.root, hints.names(), hints.addresses(options.ipv4, options.ipv6));

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
-import net.gate64.resolver.config.ConfigError;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.pipeline.ClientQuery;
 import net.gate64.resolver.pipeline.Transport;
@@ -47,19 +46,15 @@ public final class ScriptStage implements AutoCloseable {
     /**
      * Loads the configured script, if any.
      *
-     * @throws ConfigError naming file:line when the script does not load: the recursor refuses to start
+     * @throws ScriptLoadError naming file:line when the script does not load: the recursor refuses to start
      */
     public static ScriptStage start(ScriptSettings settings, Dns64 dns64, Metrics metrics) {
         ScriptMetrics m = new ScriptMetrics(metrics);
-        try {
-            ReloadableScript script = new ReloadableScript(settings.file(), settings.options(), m);
-            if (settings.file() != null) {
-                LOG.info("loaded hook script {}", script.description());
-            }
-            return new ScriptStage(script, new FollowUps(dns64), m);
-        } catch (ScriptLoadError e) {
-            throw new ConfigError("invalid value for 'lua-dns-script': " + e.getMessage());
+        ReloadableScript script = new ReloadableScript(settings.file(), settings.options(), m);
+        if (settings.file() != null) {
+            LOG.info("loaded hook script {}", script.description());
         }
+        return new ScriptStage(script, new FollowUps(dns64), m);
     }
 
     /**

@@ -1,10 +1,10 @@
 package net.gate64.resolver.server;
 
 import java.time.Duration;
-import net.gate64.resolver.config.SettingsLoader;
 
 /**
  * What one client may hold of the listeners (docs/security.md lists each with its counter and the attack it answers).
+ * A plain value, read by the config package.
  *
  * @param maxTcpClients            {@code max-tcp-clients}: open client TCP connections in all
  * @param maxTcpPerClient          {@code max-tcp-per-client}: open connections from one IPv4 address or IPv6 /64
@@ -20,14 +20,4 @@ import net.gate64.resolver.config.SettingsLoader;
  * @param maxInflightBytes         {@code max-inflight-bytes}: the {@link MemoryBudget} of all in-flight work
  */
 public record ClientLimits(int maxTcpClients, int maxTcpPerClient, Duration tcpTimeout, int maxRequestsPerConnection,
-                           int maxQueuedAnswerBytes, long maxInflightBytes) {
-    public static ClientLimits from(SettingsLoader loader) {
-        return new ClientLimits(
-                (int) loader.longIn("max-tcp-clients", 1, 1_000_000),
-                (int) loader.longIn("max-tcp-per-client", 0, 1_000_000),
-                Duration.ofSeconds(loader.longIn("client-tcp-timeout", 1, 3600)),
-                (int) loader.longIn("max-concurrent-requests-per-tcp-connection", 1, 65535),
-                (int) loader.longIn("max-tcp-queued-answer-bytes", 65537, 1 << 30),
-                loader.longIn("max-inflight-bytes", 1 << 20, Long.MAX_VALUE / 4));
-    }
-}
+                           int maxQueuedAnswerBytes, long maxInflightBytes) {}

@@ -65,7 +65,7 @@ public final class DnsServer implements AutoCloseable {
     /** Binds UDP and TCP on each address; a port of 0 picks a free one (see {@link #boundAddresses()}). */
     public void start(List<InetSocketAddress> addresses, int threads) throws InterruptedException {
         for (InetSocketAddress address : addresses) {
-            Channel tcp = new ServerBootstrap()
+            ServerBootstrap tcpBootstrap = new ServerBootstrap()
                     .group(group)
                     .channel(transport.server())
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -74,8 +74,8 @@ public final class DnsServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new TcpConnection(frontend, tcpClients, counters, memory, limits).handlers());
                         }
-                    })
-                    .bind(address).sync().channel();
+                    });
+            Channel tcp = bind(address, () -> tcpBootstrap.bind(address));
             channels.add(tcp);
             // TCP first so that port 0 resolves to one port shared by both transports.
             InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
@@ -93,10 +93,31 @@ public final class DnsServer implements AutoCloseable {
                 }
                 b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_QUEUE);
-                channels.add(b.bind(bound).sync().channel());
+                channels.add(bind(bound, () -> b.bind(bound)));
             }
             LOG.info("listening on {} (udp x{}, tcp, {})", HostPort.format(bound), udpSockets, transport.name());
         }
+    }
+
+    /** Binds, turning Netty's "bind(..) failed with error(-13)" into an error naming the address and local-address. */
+    private static Channel bind(InetSocketAddress address, java.util.function.Supplier<io.netty.channel.ChannelFuture> bind)
+            throws InterruptedException {
+        try {
+            return bind.get().sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw net.gate64.common.ListenError.of("local-address", address, e);
+        }
+    }
+
+    /** The event loops, for work that must run on one (priming) and for the watchdog that checks they still run. */
+    public List<io.netty.channel.EventLoop> loops() {
+        List<io.netty.channel.EventLoop> out = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            out.add((io.netty.channel.EventLoop) e);
+        }
+        return out;
     }
 
     /** The TCP addresses actually bound, in the order given to {@link #start}. */

@@ -21,6 +21,7 @@ public final class Metrics {
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.DoubleSupplier> fractionalGauges = new ConcurrentHashMap<>();
 
     /** A counter series, e.g. {@code counter("gate64_queries_total", "Client queries", "transport", "udp")}. */
     public LongAdder counter(String name, String help, String... labels) {
@@ -32,6 +33,12 @@ public final class Metrics {
     public void gauge(String name, String help, LongSupplier value, String... labels) {
         register(name, help, "gauge");
         gauges.put(series(name, labels), value);
+    }
+
+    /** A gauge series in seconds (or any other fractional unit), read when exported. */
+    public void gaugeSeconds(String name, String help, java.util.function.DoubleSupplier value, String... labels) {
+        register(name, help, "gauge");
+        fractionalGauges.put(series(name, labels), value);
     }
 
     public Histogram histogram(String name, String help, double[] bucketsSeconds) {
@@ -95,6 +102,7 @@ public final class Metrics {
         Map<String, List<String>> lines = new TreeMap<>();
         counters.forEach((s, v) -> lines.computeIfAbsent(familyOf(s), k -> new ArrayList<>()).add(s + " " + v.sum()));
         gauges.forEach((s, v) -> lines.computeIfAbsent(familyOf(s), k -> new ArrayList<>()).add(s + " " + v.getAsLong()));
+        fractionalGauges.forEach((s, v) -> lines.computeIfAbsent(familyOf(s), k -> new ArrayList<>()).add(s + " " + v.getAsDouble()));
         lines.values().forEach(l -> l.sort(null));
         histograms.forEach((n, h) -> lines.computeIfAbsent(n, k -> new ArrayList<>()).addAll(h.lines(n)));
         StringBuilder sb = new StringBuilder();

@@ -11,38 +11,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import net.gate64.common.web.HttpGuard;
 import net.gate64.common.web.WebAccess;
-import net.gate64.resolver.Recursor;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health}, {@code /ready}, and the control
+ * The HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health} and {@code /ready} (200, or 503 with
+ * the reason: {@link Control#health()}, {@link Control#readiness()}), and the control
  * calls {@code ./gate64 control} makes ({@code POST /control/wipe-cache?name=example.org[&subtree=true]},
  * {@code POST /control/reload-lua-script}, which reloads the configured {@code lua-dns-script} and nothing else).
  * Every request passes {@link WebAccess}: the client in {@code webserver-allow-from}, the Host and Origin headers
  * naming this server; {@code /metrics} needs {@code webserver-password} when one is set; {@code /control/*} needs
- * POST with the {@code api-key} in an {@code X-API-Key} header.
+ * POST with the {@code api-key} in an {@code X-API-Key} header. It knows the recursor only through {@link Control}.
  */
 public final class WebServer implements AutoCloseable {
     private final HttpServer http;
     private final WebAccess access;
-    private final Metrics metrics;
-    private final Recursor recursor;
+    private final Control control;
 
-    public WebServer(InetSocketAddress address, WebAccess access, Metrics metrics, Recursor recursor) {
+    public WebServer(InetSocketAddress address, WebAccess access, Control control) {
         try {
             this.http = HttpServer.create(address, 16);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on webserver-address " + address + ": " + e.getMessage(), e);
+            throw net.gate64.common.ListenError.of("webserver-address", address, e);
         }
         this.access = access;
-        this.metrics = metrics;
-        this.recursor = recursor;
+        this.control = control;
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ,
-                ex -> reply(ex, 200, "text/plain; version=0.0.4", metrics.prometheusText())));
-        http.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> reply(ex, 200, "text/plain", "ok\n")));
-        http.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> reply(ex, 200, "text/plain", "ready\n")));
+                ex -> reply(ex, 200, "text/plain; version=0.0.4", control.metricsText())));
+        http.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.health(), "ok")));
+        http.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.readiness(), "ready")));
         http.createContext("/control/wipe-cache", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::wipeCache));
         http.createContext("/control/reload-lua-script", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::reloadScript));
         http.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
@@ -61,7 +59,7 @@ public final class WebServer implements AutoCloseable {
         String name = query(ex.getRequestURI(), "name");
         boolean subtree = "true".equals(query(ex.getRequestURI(), "subtree"));
         try {
-            long n = recursor.wipeCache(Name.fromString(name == null ? "." : name, Name.root), subtree);
+            long n = control.wipeCache(Name.fromString(name == null ? "." : name, Name.root), subtree);
             reply(ex, 200, "text/plain", "wiped " + n + " record and negative cache entries; packet cache cleared\n");
         } catch (TextParseException e) {
             reply(ex, 400, "text/plain", "bad name: " + e.getMessage() + "\n");
@@ -78,15 +76,19 @@ public final class WebServer implements AutoCloseable {
                     + "file or other parameter\n");
             return;
         }
-        if (recursor.settings().script().file() == null) {
-            reply(ex, 400, "text/plain", "no script is configured (lua-dns-script is empty)\n");
-            return;
-        }
         try {
-            String now = recursor.reloadScript(null);
-            reply(ex, 200, "text/plain", "reloaded " + now + "\n");
-        } catch (net.gate64.scripting.ScriptLoadError e) {
-            reply(ex, 500, "text/plain", "reload failed, the previous script stays in service: " + e.getMessage() + "\n");
+            reply(ex, 200, "text/plain", "reloaded " + control.reloadScript() + "\n");
+        } catch (Control.Refused e) {
+            reply(ex, e.status(), "text/plain", e.getMessage() + "\n");
+        }
+    }
+
+    /** 200 with {@code word}, or 503 with the reason: what a probe needs, and what an operator reads. */
+    private static void probe(HttpExchange ex, Control.Status status, String word) throws IOException {
+        if (status.ok()) {
+            reply(ex, 200, "text/plain", word + "\n");
+        } else {
+            reply(ex, 503, "text/plain", "not " + word + ": " + status.reason() + "\n");
         }
     }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.resolver.config.ConfigError;
+import net.gate64.config.ConfigError;
 import net.gate64.resolver.config.SettingsLoader;
 import org.junit.jupiter.api.Test;
 

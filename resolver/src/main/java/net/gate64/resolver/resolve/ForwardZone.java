@@ -1,4 +1,4 @@
-package net.gate64.resolver.config;
+package net.gate64.resolver.resolve;
 
 import java.net.InetSocketAddress;
 import java.util.List;
