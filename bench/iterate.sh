@@ -12,7 +12,8 @@
 # Environment: LAB=shared uses bench/lab/shared instead (one NSD on 127.0.56.1 serving the root, bench. and
 # wild.bench.: no referrals, QNAME minimisation meets NODATA on the way down); ONLY="gate64 unbound" picks resolvers;
 # THREADS=N gives each resolver N workers (and stops pinning it to one core: it gets CPU 0 and 1, dnsperf too).
-# For gate64 the table also shows outgoing queries per answer, from its gate64_outgoing_queries_total counter.
+# For gate64 the table also shows outgoing queries and heap bytes allocated per answer, from its
+# gate64_outgoing_queries_total and gate64_jvm_allocated_bytes_total metrics.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . bench/lib.sh
@@ -152,15 +153,20 @@ measure() { # tag label port -> one table row
     'BEGIN {printf "%d", n / ((b - a) / hz)}')
   # The lab's own CPU share: it must stay well below a core, or it, not the resolver, is what is measured.
   local labcpu; labcpu=$(awk -v a="$lab0" -v b="$lab1" -v s="$secs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%d", (b - a) / hz / s * 100}')
-  local per_answer=-; [[ -n "$out0" && -n "$out1" ]] && per_answer=$(awk -v a="$out0" -v b="$out1" -v n="$completed" 'BEGIN {printf "%.3f", (b - a) / n}')
+  local per_answer=- alloc=-
+  if [[ -n "$out0" && -n "$out1" ]]; then
+    per_answer=$(awk -v a="${out0% *}" -v b="${out1% *}" -v n="$completed" 'BEGIN {printf "%.3f", (b - a) / n}')
+    alloc=$(awk -v a="${out0#* }" -v b="${out1#* }" -v n="$completed" 'BEGIN {if (b > 0) printf "%.1f KB", (b - a) / n / 1024; else print "-"}')
+  fi
   local us; us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$completed" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / n * 1e6}')
-  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s | %s µs | %s | %s %% |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu" "$per_core" "$us" "$per_answer" "$labcpu"
+  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s | %s µs | %s | %s | %s %% |\n' "$label" "$qps" "$p50" "$p99" "$noerror" "$lost" "$cpu" "$per_core" "$us" "$per_answer" "$alloc" "$labcpu"
   echo "$qps $per_core" > "$work/$tag.qps"
 }
 
-outgoing() { # gate64's outgoing queries so far (UDP and TCP), from its metrics; empty for the others
+outgoing() { # gate64's "outgoing-queries allocated-bytes" so far, from its metrics; empty for the others
   [[ $1 == g ]] || return 0
-  curl -s "http://127.0.0.1:$gate_web/metrics" | awk '/^gate64_outgoing_queries_total/ {s += $2} END {printf "%d", s}'
+  curl -s "http://127.0.0.1:$gate_web/metrics" | awk '/^gate64_outgoing_queries_total/ {s += $2}
+    /^gate64_jvm_allocated_bytes_total/ {a = $2} END {printf "%d %d", s, a}'
 }
 
 stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
@@ -171,8 +177,8 @@ echo "cache-miss iteration, one worker each on CPU $resolver_cpu, dnsperf -q $ou
 echo
 echo "lab: bench/lab/${LAB:-iterate}, $threads worker(s) each"
 echo
-echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second | CPU per answer | outgoing per answer | lab (NSD) CPU |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| resolver | QPS | p50 | p99 | NOERROR answers | lost | resolver CPU | QPS per CPU-second | CPU per answer | outgoing per answer | heap allocated per answer | lab (NSD) CPU |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 [[ " $only " == *" gate64 "* ]] && { start_gate64; measure g gate64 $gate_port; stop; }
 [[ " $only " == *" unbound "* ]] && { start_unbound; measure u "unbound $(unbound -V | awk '/Version/ {print $2}')" $unbound_port; stop; }
 [[ " $only " == *" pdns "* ]] && { start_pdns; measure p "pdns-recursor $(pdns_recursor --version 2>&1 | grep -o 'Recursor [0-9.]*' | head -1 | cut -d' ' -f2)" $pdns_port; stop; }

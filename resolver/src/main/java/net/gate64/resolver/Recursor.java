@@ -205,6 +205,11 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
         metrics.gauge("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
         metrics.gauge("gate64_cache_entries", entries, negativeCache::size, "cache", "negative");
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()) {
+            metrics.gauge("gate64_jvm_allocated_bytes_total", "Bytes allocated on the heap by all threads so far",
+                    t::getTotalThreadAllocatedBytes);
+        }
     }
 
     /** Wipes a name (and with {@code subtree} everything below it) from the record and negative caches, and the

@@ -486,6 +486,55 @@ class ScriptingEndToEndTest {
         }
     }
 
+    /** A postresolve hook that stamps every A answer with {@code address}: which script version answered. */
+    static String stamping(String address) {
+        return """
+                function postresolve(dq)
+                  if dq.qtype ~= pdns.A then return false end
+                  local records = dq:getRecords()
+                  for _, r in ipairs(records) do
+                    if r.type == pdns.A then r:changeContent("%s") end
+                  end
+                  dq:setRecords(records)
+                  return true
+                end
+                """.formatted(address);
+    }
+
+    /**
+     * Issue 11: the script version is pinned when a query arrives. A reload while the query waits for its upstream
+     * answer does not hand its later hooks to the new script; the next query gets the new one.
+     */
+    @Test
+    void aReloadNeverSplitsAQueryBetweenTwoScriptVersions(@TempDir Path dir) throws Exception {
+        Path v1 = Files.writeString(dir.resolve("v1.lua"), stamping("192.0.2.101"));
+        Path v2 = Files.writeString(dir.resolve("v2.lua"), stamping("192.0.2.102"));
+        org.xbill.DNS.Name held = org.xbill.DNS.Name.fromConstantString("v4only.demo.test.");
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (LabFixture f = start(v1, "network-timeout=20000");
+             java.util.concurrent.ExecutorService client = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            f.lab.misbehave(q -> {
+                if (q.getQuestion() != null && q.getQuestion().getName().equals(held)) {
+                    arrived.countDown();
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS); // the upstream answer waits here
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return null; // then the normal answer
+            });
+            java.util.concurrent.Future<Message> pending = client.submit(() -> ask(f, "127.0.0.1", "v4only.demo.test.", Type.A));
+            assertTrue(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS), "the query reached the lab");
+            f.recursor.reloadScript(v2);
+            release.countDown();
+            assertEquals(List.of("192.0.2.101"), data(pending.get(30, java.util.concurrent.TimeUnit.SECONDS)),
+                    "answered by the script it arrived under");
+            assertEquals(List.of("192.0.2.102"), data(ask(f, "127.0.0.1", "v4only.demo.test.", Type.A)), "the next query");
+        }
+    }
+
     @Test
     void reloadSwapsScriptsAndKeepsTheOldOneWhenTheNewOneFails(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("live.lua");

@@ -72,7 +72,7 @@ public final class QueryPipeline {
     private final Dns64 dns64;
     private final PacketCache packetCache;
     private final ResponseBuilder builder;
-    private final Limits limits;
+    private volatile Limits limits; // swappable: a reloaded settings snapshot applies from the next query on
     private final PipelineMetrics metrics;
     private final ScriptStage scripts;
 
@@ -85,6 +85,11 @@ public final class QueryPipeline {
         this.limits = limits;
         this.metrics = new PipelineMetrics(metrics);
         this.scripts = scripts;
+    }
+
+    /** Replaces the work limits for queries that arrive from now on (queries in flight keep their budget). */
+    public void limits(Limits limits) {
+        this.limits = limits;
     }
 
     /**
@@ -124,8 +129,8 @@ public final class QueryPipeline {
         boolean adAsked = query.getHeader().getFlag(Flags.AD);
         boolean checkingDisabled = query.getHeader().getFlag(Flags.CD);
         Lookup lookup = dnssec.lookupFor(dnssecOk, adAsked, checkingDisabled);
-        QueryBudget budget = new QueryBudget(limits.maxOutgoingQueries(), limits.maxNanos(),
-                limits.maxNsAddressQueries(), limits.maxDepth(), loop);
+        Limits l = limits; // one snapshot for the whole query
+        QueryBudget budget = new QueryBudget(l.maxOutgoingQueries(), l.maxNanos(), l.maxNsAddressQueries(), l.maxDepth(), loop);
         return new QueryContext(q, query, question.getName(), question.getType(), dnssecOk, adAsked, checkingDisabled,
                 dns64.prefixesFor(q.remote().getAddress()), lookup, budget, scripts.begin(q.script(), q, query, lookup));
     }
@@ -241,7 +246,9 @@ public final class QueryPipeline {
     private Reply render(ClientQuery q, Message reply, PacketCache.Kind cacheKind) {
         int rcode = reply.getRcode();
         byte[] full = reply.toWire(65535);
-        if (cacheKind != null && q.cacheKey() != null) {
+        // not when the script was reloaded meanwhile: the reload emptied the packet cache, and an answer the old
+        // script shaped must not enter it afterwards
+        if (cacheKind != null && q.cacheKey() != null && q.script() == scripts.snapshot()) {
             packetCache.put(q.cacheKey(), full, cacheKind);
         }
         if (q.transport() == Transport.UDP && full.length > q.maxUdpAnswer()) {
