@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import net.gate64.common.ListenError;
+import net.gate64.common.systemd.ServiceNotifier;
 import net.gate64.config.Build;
 import net.gate64.config.Cli;
 import net.gate64.config.ConfigOptions;
@@ -105,7 +106,18 @@ public final class Nat64Main implements Callable<Integer> {
             service.close();
             return Cli.FAILED;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "nat64-shutdown"));
+        // systemd Type=notify (contrib/systemd): ready once the TUN device, routes and workers are up.
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+        java.net.InetSocketAddress web = settings.httpAddress();
+        notifier.ready("translating " + settings.pool6().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(" ")) + " on " + settings.tunName()
+                + (web == null ? "" : ", web on " + (web.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + web.getAddress().getHostAddress() + "]" : web.getAddress().getHostAddress())
+                        + ":" + web.getPort()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            notifier.stopping("stopping");
+            service.close();
+        }, "nat64-shutdown"));
         try {
             service.awaitWorkers();
         } catch (InterruptedException e) {

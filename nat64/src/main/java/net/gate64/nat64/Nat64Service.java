@@ -1,7 +1,6 @@
 package net.gate64.nat64;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -27,13 +26,11 @@ import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.StatefulMapper;
 import net.gate64.nat64.translate.AddressMapper;
 import net.gate64.nat64.translate.Counters;
-import net.gate64.nat64.translate.DropReason;
 import net.gate64.nat64.translate.IcmpRateLimiter;
 import net.gate64.nat64.translate.PacketHandler;
 import net.gate64.nat64.translate.Pool6;
 import net.gate64.nat64.translate.TranslatorConfig;
 import net.gate64.nat64.tun.TunDevice;
-import net.gate64.nat64.tun.VnetHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Nat64Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Nat64Service.class);
-    private static final int BUFFER = 65536;
-    private static final int POLL_MILLIS = 200;
-    /** Room for a 64 KB packet split into 1280-byte IPv6 fragments (48 bytes of headers each). */
-    private static final int OUT_BUFFER = BUFFER + 8192;
 
     private final Nat64Settings settings;
     private final LongSupplier clock;
@@ -59,6 +52,7 @@ public final class Nat64Service implements AutoCloseable {
     private final TranslatorConfig translatorConfig;
     private final List<Thread> workers = new ArrayList<>();
     private final List<GatewayHealth.Beat> beats = new ArrayList<>();
+    private final List<Worker> workerLoops = new ArrayList<>();
     private volatile long lastSweep = Long.MIN_VALUE;
     private volatile boolean started;
     private final ScheduledExecutorService sweeper;
@@ -119,11 +113,11 @@ public final class Nat64Service implements AutoCloseable {
             PacketHandler handler = new PacketHandler(newMapper(), translatorConfig,
                     new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
                             Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
-                    counters, OUT_BUFFER);
-            GatewayHealth.Beat beat = new GatewayHealth.Beat(clock.getAsLong());
-            Thread t = Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(() -> work(q, handler, beat));
-            workers.add(t);
-            beats.add(beat);
+                    counters, Worker.OUT_BUFFER);
+            Worker w = new Worker(i, q, tun.offload(), handler, counters, clock);
+            workers.add(Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(w));
+            workerLoops.add(w);
+            beats.add(w.beat);
         }
         if (eventLog != null) {
             eventLog.start();
@@ -140,8 +134,8 @@ public final class Nat64Service implements AutoCloseable {
             http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
             http.start();
         }
-        LOG.info("nat64 started: tun={} offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
-                settings.tunName(), tun.offload(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
+        LOG.info("nat64 started: tun={} offload={} udp-offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
+                settings.tunName(), tun.offload(), tun.udpOffload(), settings.mode().name().toLowerCase(), settings.pool6(), settings.pool4(),
                 settings.portMin(), settings.portMax(), settings.threads(), settings.mtu(),
                 Bytes.ipv4(settings.ipv4Address()), http == null ? "off" : http.address());
         started = true;
@@ -186,139 +180,21 @@ public final class Nat64Service implements AutoCloseable {
         }
     }
 
-    private void work(TunDevice.Queue queue, PacketHandler handler, GatewayHealth.Beat beat) {
-        try {
-            loop(queue, handler, beat);
-            beat.stopped = "closed";
-        } catch (IOException e) {
-            beat.stopped = e.getMessage();
-            if (running) {
-                LOG.error("worker stopped: {}", e.getMessage());
-            }
-        } catch (RuntimeException | Error e) {
-            beat.stopped = e.toString();
-            throw e;
-        }
-    }
-
-    private void loop(TunDevice.Queue queue, PacketHandler handler, GatewayHealth.Beat beat) throws IOException {
-        TunDevice.IoContext io = queue.io();
-        boolean vnet = tun.offload();
-        int h = vnet ? VnetHeader.LENGTH : 0;
-        byte[] raw = new byte[BUFFER + h];
-        byte[] in = vnet ? new byte[BUFFER] : raw;
-        byte[] out = new byte[OUT_BUFFER];
-        byte[] framed = vnet ? new byte[OUT_BUFFER + h] : null;
-        MemorySegment rawSeg = MemorySegment.ofArray(raw);
-        MemorySegment outSeg = MemorySegment.ofArray(out);
-        MemorySegment framedSeg = vnet ? MemorySegment.ofArray(framed) : null;
-        byte[] otherArray = null;
-        MemorySegment otherSeg = null;
-        int sinceBeat = 0;
-        try {
-            while (running) {
-                if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
-                    sinceBeat = 0;
-                    beat.at = clock.getAsLong();
-                    answerExpired(io, handler, out, framed, framedSeg, outSeg);
-                }
-                int n = io.read(rawSeg);
-                if (n == TunDevice.IoContext.AGAIN) {
-                    io.awaitReadable(POLL_MILLIS);
-                    beat.at = clock.getAsLong();
-                    answerExpired(io, handler, out, framed, framedSeg, outSeg);
-                    continue;
-                }
-                int len = n;
-                boolean gso = false;
-                boolean partial = false;
-                if (vnet) {
-                    if (n < h || !VnetHeader.supported(raw, 0)) {
-                        counters.drop(DropReason.UNSUPPORTED_OFFLOAD);
-                        continue;
-                    }
-                    gso = VnetHeader.gso(raw, 0);
-                    partial = VnetHeader.needsChecksum(raw, 0);
-                    len = n - h;
-                    System.arraycopy(raw, h, in, 0, len);
-                }
-                int m;
-                try {
-                    m = handler.handle(in, len, out, gso, partial);
-                } catch (RuntimeException e) {
-                    // A translator bug must cost one packet, never the worker: counted and logged.
-                    counters.handlerFailures.increment();
-                    LOG.warn("packet handling failed ({} bytes)", len, e);
-                    continue;
-                }
-                if (m <= 0) {
-                    continue;
-                }
-                byte[] o = handler.output();
-                int count = handler.packetCount();
-                for (int i = 0; i < count; i++) {
-                    int off = handler.packetOffset(i);
-                    int plen = handler.packetLength(i, m);
-                    boolean written;
-                    if (vnet) {
-                        if (handler.translated() && count == 1) {
-                            VnetHeader.writeTranslated(raw, 0, o, framed, 0);
-                        } else {
-                            VnetHeader.writePlain(framed, 0); // our ICMP errors and fragments: complete checksums
-                        }
-                        System.arraycopy(o, off, framed, h, plen);
-                        written = io.write(framedSeg, plen + h);
-                    } else if (count > 1) {
-                        written = io.write(MemorySegment.ofArray(o).asSlice(off, plen), plen);
-                    } else {
-                        MemorySegment seg = outSeg;
-                        if (o != out) {
-                            if (o != otherArray) {
-                                otherArray = o;
-                                otherSeg = MemorySegment.ofArray(o);
-                            }
-                            seg = otherSeg;
-                        }
-                        written = io.write(seg, plen);
-                    }
-                    if (!written) {
-                        counters.writeErrors.increment();
-                    }
-                }
-            }
-        } finally {
-            io.close();
-        }
-    }
-
-    /**
-     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
-     * SYNs nobody opened); the worker calls this when idle and every {@link GatewayHealth#BEAT_EVERY} packets.
-     */
-    private void answerExpired(TunDevice.IoContext io, PacketHandler handler, byte[] out, byte[] framed,
-                               MemorySegment framedSeg, MemorySegment outSeg) {
-        int m;
-        while ((m = handler.expired(out)) > 0) {
-            boolean written;
-            if (framed != null) {
-                VnetHeader.writePlain(framed, 0);
-                System.arraycopy(out, 0, framed, VnetHeader.LENGTH, m);
-                written = io.write(framedSeg, m + VnetHeader.LENGTH);
-            } else {
-                written = io.write(outSeg, m);
-            }
-            if (!written) {
-                counters.writeErrors.increment();
-            }
-        }
-    }
-
     public Counters counters() {
         return counters;
     }
 
     public Nat64Settings settings() {
         return settings;
+    }
+
+    /** Per worker: packets read, TCP and UDP super-packets among them, waits for an empty queue. */
+    public List<long[]> workerStats() {
+        List<long[]> out = new ArrayList<>();
+        for (Worker w : workerLoops) {
+            out.add(new long[] {w.stats.packets, w.stats.tcpSuperPackets, w.stats.udpSuperPackets, w.stats.waits});
+        }
+        return out;
     }
 
     /** Null unless ra-interfaces names interfaces. */
@@ -358,6 +234,7 @@ public final class Nat64Service implements AutoCloseable {
             return;
         }
         running = false;
+        workerLoops.forEach(Worker::stop);
         if (advertiser != null) {
             advertiser.close(); // first: the last advertisement withdraws the prefix from the hosts
         }

@@ -28,7 +28,11 @@ import net.gate64.resolver.health.Primer;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.server.MemoryBudget;
 import net.gate64.resolver.server.QueryCounters;
+import net.gate64.resolver.server.RecordingHandler;
 import net.gate64.resolver.stats.Control;
+import net.gate64.resolver.stats.GatewayStats;
+import net.gate64.resolver.stats.RecentQueries;
+import net.gate64.resolver.stats.StatsCollector;
 import net.gate64.resolver.stats.Metrics;
 import net.gate64.resolver.stats.WebServer;
 import io.netty.channel.EventLoop;
@@ -50,23 +54,26 @@ public final class Recursor implements AutoCloseable {
     private final ScriptStage scripts;
     private final Validator validator;
     private final HealthChecks health;
+    private final StatsCollector stats;
 
     private Recursor(RecursorSettings s, Ticker ticker, RootHints hints) {
         this.settings = s;
-        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheTtl(), ticker);
+        recordCache = new RecordCache(s.maxCacheEntries(), s.maxCacheBytes(), s.maxCacheTtl(), ticker);
         negativeCache = new NegativeCache(Math.max(1, s.maxCacheEntries() / 8), s.maxNegativeTtl(), ticker);
-        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
+        packetCache = new PacketCache(s.maxPacketCacheEntries(), s.maxPacketCacheBytes(), s.packetCacheTtl(), s.packetCacheNegativeTtl(),
                 s.packetCacheServfailTtl(), ticker);
         NettyUpstream transport = new NettyUpstream(s.networkTimeout(), s.ednsOutgoingBufsize(), s.queryLocalAddresses(),
                 io.netty.channel.epoll.Epoll.isAvailable(), metrics);
         boolean v4 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address);
         boolean v6 = s.queryLocalAddresses().stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet6Address);
         ResponseReader reader = new ResponseReader(recordCache, negativeCache, s.maxNegativeTtl());
+        ServerSelection<java.net.InetAddress> authorities = new ServerSelection<>();
+        ServerSelection<InetSocketAddress> forwarders = new ServerSelection<>();
         IteratingFetcher iterator = new IteratingFetcher(recordCache, negativeCache, reader, transport,
-                new ServerSelection<>(), hints,
+                authorities, hints,
                 new IteratingFetcher.Options(s.qnameMinimization(), v4, v6, s.dontQuery(), 53, s.maxReferrals()), metrics);
         ForwardingFetcher forwarding = new ForwardingFetcher(s.forwardZones(), transport, iterator,
-                new ServerSelection<>(), metrics);
+                forwarders, metrics);
         CachingResolver resolver = new CachingResolver(recordCache, negativeCache, reader,
                 new CoalescingFetcher(forwarding, metrics), s.maxCnamesFollowed(), metrics);
         iterator.resolveNsNamesWith(() -> resolver);
@@ -97,12 +104,16 @@ public final class Recursor implements AutoCloseable {
         MemoryBudget memory = new MemoryBudget(s.clientLimits().maxInflightBytes());
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger, memory);
-        server = new DnsServer(frontend, s.eventLoopThreads(), metrics, new QueryCounters(metrics), memory, s.clientLimits());
+        RecentQueries recent = new RecentQueries();
+        server = new DnsServer(new RecordingHandler(frontend, recent), s.eventLoopThreads(), metrics,
+                new QueryCounters(metrics), memory, s.clientLimits());
         if (s.allowFrom().isEmpty()) {
             LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
         }
         health = new HealthChecks(s.health(), server.loops(), () -> metrics.value("gate64_queries_in_flight"),
                 s.maxMThreads(), primer(s, forwarding, iterator, server.loops().get(0)), System::nanoTime, metrics);
+        stats = new StatsCollector(metrics, recent, () -> upstreams(authorities, forwarders),
+                s.nat64Stats() == null ? null : new GatewayStats(s.nat64Stats(), System::nanoTime), System::nanoTime);
         web = s.webserver() ? new WebServer(s.webserverAddress(), s.webserverAccess(), new Controls()) : null;
         registerCacheMetrics();
     }
@@ -125,6 +136,21 @@ public final class Recursor implements AutoCloseable {
         }, loop::schedule, forwardOnly ? "a forwarder of \".\" to answer \". NS\"" : "the root to be primed from the hints");
     }
 
+    /** The servers the iterator and the forwarders asked, with their smoothed RTT, for the stats page. */
+    private static List<StatsCollector.Upstream> upstreams(ServerSelection<java.net.InetAddress> authorities,
+                                                           ServerSelection<InetSocketAddress> forwarders) {
+        List<StatsCollector.Upstream> out = new java.util.ArrayList<>();
+        for (ServerSelection.Known<InetSocketAddress> k : forwarders.known(50)) {
+            out.add(new StatsCollector.Upstream("forwarder", net.gate64.resolver.config.HostPort.format(k.server()),
+                    k.srttMs(), k.timeouts(), k.throttled()));
+        }
+        for (ServerSelection.Known<java.net.InetAddress> k : authorities.known(50)) {
+            out.add(new StatsCollector.Upstream("authority", k.server().getHostAddress(), k.srttMs(), k.timeouts(),
+                    k.throttled()));
+        }
+        return out;
+    }
+
     /** What the web server may do with this recursor. */
     private final class Controls implements Control {
         @Override
@@ -140,6 +166,11 @@ public final class Recursor implements AutoCloseable {
         @Override
         public Status readiness() {
             return health.readiness();
+        }
+
+        @Override
+        public String statsJson() {
+            return stats.json(health.health(), health.readiness());
         }
 
         @Override
@@ -199,6 +230,10 @@ public final class Recursor implements AutoCloseable {
         metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
         metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
         metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
+        metrics.gauge("gate64_cache_bytes", "Heap bytes held by the packet cache (entries and table slots)",
+                packetCache::bytes, "cache", "packet");
+        metrics.gauge("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
+                packetCache::evictions, "cache", "packet");
         metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
         metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
         metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");

@@ -155,6 +155,24 @@ public final class ObservabilityServer {
                 simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
                 StatefulMetrics.render(sb, service.bib(), service.sessions());
             }
+            List<long[]> workers = service.workerStats();
+            counter(sb, "gate64_nat64_worker_packets_total", "Packets read from the TUN, by worker (one TUN queue each).");
+            for (int i = 0; i < workers.size(); i++) {
+                sb.append("gate64_nat64_worker_packets_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[0]).append('\n');
+            }
+            counter(sb, "gate64_nat64_super_packets_total", "Segmentation-offload super-packets read, by transport.");
+            long tcp = 0;
+            long udp = 0;
+            for (long[] w : workers) {
+                tcp += w[1];
+                udp += w[2];
+            }
+            sb.append("gate64_nat64_super_packets_total{proto=\"tcp\"} ").append(tcp).append('\n');
+            sb.append("gate64_nat64_super_packets_total{proto=\"udp\"} ").append(udp).append('\n');
+            counter(sb, "gate64_nat64_worker_waits_total", "Times a worker found its queue empty and waited, by worker.");
+            for (int i = 0; i < workers.size(); i++) {
+                sb.append("gate64_nat64_worker_waits_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[3]).append('\n');
+            }
             if (service.eventLog() != null) {
                 service.eventLog().appendMetrics(sb);
             }

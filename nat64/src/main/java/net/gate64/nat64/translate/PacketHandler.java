@@ -38,7 +38,12 @@ public final class PacketHandler {
 
     /** As {@link #handle(byte[], int, byte[])} for a packet with offload state (see {@link Translator6to4#offload}). */
     public int handle(byte[] in, int len, byte[] out, boolean gso, boolean partialChecksum) {
-        to4.offload(gso, partialChecksum);
+        return handle(in, len, out, gso, partialChecksum, 0);
+    }
+
+    /** As above, with the segment payload size of a super-packet ({@link Translator6to4#offload(boolean, boolean, int)}). */
+    public int handle(byte[] in, int len, byte[] out, boolean gso, boolean partialChecksum, int gsoSize) {
+        to4.offload(gso, partialChecksum, gsoSize);
         to6.offload(gso, partialChecksum);
         output = out;
         translated = false;

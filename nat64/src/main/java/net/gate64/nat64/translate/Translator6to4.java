@@ -44,6 +44,7 @@ public final class Translator6to4 {
     private int fragmentCount = 1;
     private boolean gso;
     private boolean partialChecksum;
+    private int gsoSize;
     private int nextId;
 
     public Translator6to4(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters) {
@@ -58,8 +59,18 @@ public final class Translator6to4 {
      * segment (no MTU check), {@code partial} = its transport checksum field holds only the pseudo-header sum.
      */
     public void offload(boolean gso, boolean partial) {
+        offload(gso, partial, 0);
+    }
+
+    /**
+     * As {@link #offload(boolean, boolean)}, with the payload size of each segment of a super-packet (the MSS, or a
+     * UDP GSO datagram's payload; 0 when unknown): the §5.1 DF rule then applies to the segments the kernel will put
+     * on the wire, not to the super-packet.
+     */
+    public void offload(boolean gso, boolean partial, int gsoSize) {
         this.gso = gso;
         this.partialChecksum = partial;
+        this.gsoSize = gso ? gsoSize : 0;
     }
 
     /** The flow of the last packet (its drop reason when {@link #translate} returned 0). */
@@ -192,7 +203,11 @@ public final class Translator6to4 {
         if (total > 65535) {
             return drop(f, DropReason.TOO_BIG); // a 64 KB IPv6 payload has no IPv4 equivalent
         }
-        boolean dontFragment = fragHeader < 0 && total > DF_THRESHOLD;
+        int onWire = total;
+        if (gsoSize > 0 && (nh == TCP || nh == UDP)) { // a segment: IPv4 + transport header + gso_size
+            onWire = Math.min(total, Ipv4Header.LENGTH + (nh == UDP ? 8 : (u8(in, l4 + 12) >>> 4) * 4) + gsoSize);
+        }
+        boolean dontFragment = fragHeader < 0 && onWire > DF_THRESHOLD;
         // The IPv4 MTU is not checked for super-packets (the kernel segments them) nor for hairpinned packets (they
         // never leave as IPv4; the IPv6 MTU applies on their way back).
         f.hairpin = mapper.isOwnIpv4(f.dst4);

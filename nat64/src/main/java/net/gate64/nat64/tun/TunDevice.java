@@ -20,6 +20,8 @@ public final class TunDevice implements AutoCloseable {
     private static final short IFF_VNET_HDR = 0x4000;
     /** TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN: partial checksums and TCP segmentation offload. */
     private static final long OFFLOADS = 0x01 | 0x02 | 0x04 | 0x08;
+    /** TUN_F_USO4 | TUN_F_USO6: UDP segmentation offload (kernel 6.2 and later; EINVAL before). */
+    private static final long UDP_OFFLOADS = 0x20 | 0x40;
     /** Size of struct virtio_net_hdr, which precedes every packet when offloads are on. */
     public static final int VNET_HDR_LEN = 10;
     private static final int IFNAMSIZ = 16;
@@ -27,17 +29,20 @@ public final class TunDevice implements AutoCloseable {
     private final String name;
     private final List<Queue> queues;
     private final boolean offload;
+    private final boolean udpOffload;
 
-    private TunDevice(String name, List<Queue> queues, boolean offload) {
+    private TunDevice(String name, List<Queue> queues, boolean offload, boolean udpOffload) {
         this.name = name;
         this.queues = queues;
         this.offload = offload;
+        this.udpOffload = udpOffload;
     }
 
     /**
      * Opens (creating if needed) interface {@code name} with {@code count} queues. With {@code offload}, IFF_VNET_HDR
      * and TUNSETOFFLOAD let the kernel hand over TCP super-packets of up to 64 KB with partial checksums (and
-     * accept them back), so one header translation covers dozens of wire packets; every packet then starts with a
+     * accept them back), so one header translation covers dozens of wire packets; on kernels that have it (6.2 and
+     * later) UDP super-packets from senders using UDP GSO too (TUN_F_USO4/6). Every packet then starts with a
      * {@link #VNET_HDR_LEN}-byte virtio_net_hdr.
      */
     public static TunDevice open(String name, int count, boolean offload) throws IOException {
@@ -45,6 +50,7 @@ public final class TunDevice implements AutoCloseable {
             throw new IOException("interface name '" + name + "' is longer than " + (IFNAMSIZ - 1) + " characters");
         }
         List<Queue> queues = new ArrayList<>();
+        boolean uso = offload;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoBuffer(arena);
             MemorySegment path = arena.allocateFrom("/dev/net/tun");
@@ -66,16 +72,22 @@ public final class TunDevice implements AutoCloseable {
                     closeAll(queues);
                     throw new IOException("TUNSETIFF " + name + " (queue " + i + "): " + Libc.strerror(e));
                 }
-                if (offload && Libc.ioctlValue(errno, fd, Libc.TUNSETOFFLOAD, OFFLOADS) < 0) {
-                    int e = Libc.errno(errno);
-                    Libc.close(fd);
-                    closeAll(queues);
-                    throw new IOException("TUNSETOFFLOAD " + name + ": " + Libc.strerror(e));
+                if (offload) {
+                    // UDP segmentation offload when the kernel has it (the same answer for every queue)
+                    if (uso && Libc.ioctlValue(errno, fd, Libc.TUNSETOFFLOAD, OFFLOADS | UDP_OFFLOADS) < 0) {
+                        uso = false;
+                    }
+                    if (!uso && Libc.ioctlValue(errno, fd, Libc.TUNSETOFFLOAD, OFFLOADS) < 0) {
+                        int e = Libc.errno(errno);
+                        Libc.close(fd);
+                        closeAll(queues);
+                        throw new IOException("TUNSETOFFLOAD " + name + ": " + Libc.strerror(e));
+                    }
                 }
                 queues.add(new Queue(fd));
             }
         }
-        return new TunDevice(name, List.copyOf(queues), offload);
+        return new TunDevice(name, List.copyOf(queues), offload, uso);
     }
 
     private static void closeAll(List<Queue> queues) {
@@ -90,6 +102,11 @@ public final class TunDevice implements AutoCloseable {
 
     public boolean offload() {
         return offload;
+    }
+
+    /** Whether the kernel also hands over (and takes back) UDP super-packets (TUN_F_USO4/6). */
+    public boolean udpOffload() {
+        return udpOffload;
     }
 
     public List<Queue> queues() {

@@ -71,4 +71,22 @@ class OffloadTest {
         assertNull(fx.to6.flow().drop);
         assertEquals(pseudo6(out, l4.length, 6) % 0xffff, u16(out, 56) % 0xffff);
     }
+
+    @Test
+    void udpSuperPacketDontFragmentFollowsItsSegmentsNotItsTotal() { // RFC 7915 §5.1 DF rule, per wire packet
+        byte[] l4 = udp(40000, 443, bytes(50 * 1200, 3));
+        byte[] in = ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 17, 64, 0, l4);
+        int partial = pseudo6(in, l4.length, 17);
+        in[46] = (byte) (partial >>> 8);
+        in[47] = (byte) partial;
+        fx.to4.offload(true, true, 1200);
+        byte[] out = fx.six2four(in);
+        assertNull(fx.to4.flow().drop);
+        assertEquals(20 + l4.length, out.length);
+        assertEquals(0, u16(out, 6) & 0x4000, "segments of 1228 bytes: DF clear");
+        assertEquals(pseudo4(out, l4.length, 17) % 0xffff, u16(out, 26) % 0xffff, "partial sum follows the addresses");
+        fx.to4.offload(true, true, 1400);
+        out = fx.six2four(in);
+        assertEquals(0x4000, u16(out, 6) & 0x4000, "segments of 1428 bytes: DF set");
+    }
 }

@@ -1,27 +1,27 @@
 package net.gate64.resolver.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.atomic.LongAdder;
+import net.gate64.resolver.wire.QueryView;
 import net.gate64.resolver.wire.ResponseWalker;
 
 /**
- * Whole answers in wire form. A hit is served by copying the stored bytes, patching in the query's ID and qname
- * spelling (0x20 case), and ageing every TTL by the time spent in the cache — no parsing, no DNS objects. The entry
- * lives for the smallest TTL in the answer, capped per kind (positive, negative, failure) as in PowerDNS.
+ * Whole answers in wire form. A hit is served by copying the stored bytes into a buffer from the channel's pooled
+ * allocator, patching in the query's ID and qname spelling (0x20 case), and ageing every TTL at offsets found when
+ * the answer was stored: no parsing, no DNS objects, no key object and no other allocation. The entry lives for the
+ * smallest TTL in the answer, capped per kind (positive, negative, failure) as in PowerDNS.
+ *
+ * <p>Storage is {@link PacketTable}: why not Caffeine is in docs/benchmarks.md (a Caffeine read records the access
+ * in a striped buffer, drained under a lock, and needs a key object; here a hit reads the query's own bytes and
+ * writes at most a reference bit).
  */
 public final class PacketCache {
-    /** A stored answer: bytes with ID zero, where its TTLs sit, when it was stored and for how long it lives. */
-    record Entry(byte[] wire, int[] ttlOffsets, long insertedNanos, long lifetimeSeconds) {}
-
     /** Which cap applies to an answer. */
     public enum Kind { POSITIVE, NEGATIVE, FAILURE }
 
-    private final Cache<PacketKey, Entry> cache;
+    private final PacketTable table; // null: max-packetcache-entries = 0, caching off
     private final Ticker ticker;
     private final long positiveTtl;
     private final long negativeTtl;
@@ -30,16 +30,16 @@ public final class PacketCache {
     private final LongAdder misses = new LongAdder();
 
     public PacketCache(long maxEntries, long positiveTtl, long negativeTtl, long failureTtl, Ticker ticker) {
+        this(maxEntries, 0, positiveTtl, negativeTtl, failureTtl, ticker);
+    }
+
+    /** @param maxBytes bound on the memory the cache holds ({@code max-packetcache-bytes}), 0 for none */
+    public PacketCache(long maxEntries, long maxBytes, long positiveTtl, long negativeTtl, long failureTtl, Ticker ticker) {
+        this.table = maxEntries == 0 ? null : new PacketTable(maxEntries, maxBytes);
         this.ticker = ticker;
         this.positiveTtl = positiveTtl;
         this.negativeTtl = negativeTtl;
         this.failureTtl = failureTtl;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .ticker(ticker)
-                .expireAfter(Expiry.<PacketKey, Entry>writing((k, e) -> java.time.Duration.ofSeconds(e.lifetimeSeconds)))
-                .executor(Runnable::run)
-                .build();
     }
 
     /**
@@ -48,6 +48,9 @@ public final class PacketCache {
      * @param wire the full, untruncated answer
      */
     public void put(PacketKey key, byte[] wire, Kind kind) {
+        if (table == null || wire.length > 65535) {
+            return; // TTL offsets are stored in 16 bits; no DNS message is longer
+        }
         int[] offsets = ResponseWalker.ttlOffsets(wire);
         long cap = switch (kind) {
             case POSITIVE -> positiveTtl;
@@ -58,50 +61,69 @@ public final class PacketCache {
         if (lifetime <= 0) {
             return;
         }
-        byte[] copy = wire.clone();
-        copy[0] = 0;
-        copy[1] = 0;
-        cache.put(key, new Entry(copy, offsets, ticker.read(), lifetime));
+        long now = ticker.read();
+        table.put(key, PacketEntry.create(key, wire, offsets, now, lifetime), now);
     }
 
     /**
      * Serves a hit for {@code query}, or returns null on a miss or when the answer is larger than {@code maxSize}
-     * (the caller then builds a truncated answer the slow way).
+     * (the caller then builds a truncated answer the slow way). Allocates nothing but the answer's buffer.
      *
-     * @param qnameEnd where the query's qname ends (the name starts at 12 in both messages)
+     * @param view      the query's view; its status must be {@link QueryView.Status#OK}
+     * @param tag       the client's view tag (DNS64 prefix choice)
+     * @param scriptTag what the script's gettag chose (0 without one)
      */
-    public ByteBuf serve(PacketKey key, ByteBuf query, int qnameEnd, int maxSize, ByteBufAllocator alloc) {
-        Entry e = cache.getIfPresent(key);
-        long now = ticker.read();
-        if (e == null || e.insertedNanos + e.lifetimeSeconds * 1_000_000_000L <= now) {
+    public ByteBuf serve(ByteBuf query, QueryView view, int tag, int scriptTag, int maxSize, ByteBufAllocator alloc) {
+        if (table == null) {
             misses.increment();
             return null;
         }
-        if (e.wire.length > maxSize) {
+        int base = query.readerIndex();
+        int nameLength = view.qnameEnd() - 12;
+        byte[] e = table.find(PacketKey.hash(query, view, tag, scriptTag), query, base + 12, nameLength,
+                PacketKey.typeClass(view), PacketKey.flags(view), PacketKey.tags(tag, scriptTag));
+        long now = ticker.read();
+        if (e == null || PacketEntry.expires(e) <= now) {
+            misses.increment();
+            return null;
+        }
+        int wireOffset = PacketEntry.wireOffset(e);
+        int length = e.length - wireOffset;
+        if (length > maxSize) {
             return null;
         }
         hits.increment();
-        long elapsed = (now - e.insertedNanos) / 1_000_000_000L;
-        ByteBuf out = alloc.buffer(e.wire.length);
-        out.writeBytes(e.wire);
-        int base = query.readerIndex();
+        ByteBuf out = alloc.buffer(length);
+        out.writeBytes(e, wireOffset, length);
         out.setShort(0, query.getUnsignedShort(base));
-        out.setBytes(12, query, base + 12, qnameEnd - 12);
+        out.setBytes(12, query, base + 12, nameLength);
+        long elapsed = (now - PacketEntry.inserted(e)) / 1_000_000_000L;
         if (elapsed > 0) {
-            for (int o : e.ttlOffsets) {
-                long ttl = ResponseWalker.readTtl(e.wire, o);
-                out.setInt(o, (int) Math.max(0, ttl - elapsed));
+            for (int i = 0, n = PacketEntry.ttlCount(e); i < n; i++) {
+                int o = PacketEntry.ttlOffset(e, i);
+                out.setInt(o, (int) Math.max(0, PacketEntry.storedTtl(e, wireOffset, o) - elapsed));
             }
         }
         return out;
     }
 
     public void clear() {
-        cache.invalidateAll();
+        if (table != null) {
+            table.clear();
+        }
     }
 
     public long size() {
-        return cache.estimatedSize();
+        return table == null ? 0 : table.size();
+    }
+
+    /** Bytes the cache holds: entries with their array headers, and the hash tables' slots. */
+    public long bytes() {
+        return table == null ? 0 : table.bytes();
+    }
+
+    public long evictions() {
+        return table == null ? 0 : table.evictions();
     }
 
     public long hits() {

@@ -3,6 +3,7 @@ package net.gate64.resolver.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,16 @@ public final class RecordCache {
             return n;
         }
 
+        /** Estimated heap bytes of this owner's entry, key and cache node included (see {@link HeapBytes}). */
+        long heapBytes(Name key) {
+            long n = HeapBytes.CACHE_NODE + 24 + HeapBytes.array(types.length, 4) + HeapBytes.array(entries.length, 4)
+                    + HeapBytes.name(key);
+            for (Entry e : entries) {
+                n += 48 + HeapBytes.records(e.records) + HeapBytes.records(e.signatures) + HeapBytes.records(e.proofs);
+            }
+            return n;
+        }
+
         long lastExpiry() {
             long last = Long.MIN_VALUE;
             for (Entry e : entries) {
@@ -87,19 +98,50 @@ public final class RecordCache {
     }
 
     private static final Owner EMPTY = new Owner(new int[0], new Entry[0]);
+    /** Weight units per RRset when bytes bound the cache too: the resolution of the byte share of a weight. */
+    private static final long BYTE_UNITS = 64;
+
+    /**
+     * One weigher for two bounds: an owner weighs the larger of its RRsets' share of {@code maxEntries} and its
+     * bytes' share of {@code maxBytes}, in units of 1/{@link #BYTE_UNITS} of an RRset. The total weight staying
+     * within {@code maxEntries * BYTE_UNITS} then keeps both the RRsets and the bytes within their bounds.
+     */
+    private static com.github.benmanes.caffeine.cache.Weigher<Name, Owner> bytesAndCount(long maxEntries, long maxBytes) {
+        double unitsPerByte = (double) maxEntries * BYTE_UNITS / maxBytes;
+        return (Name k, Owner o) -> {
+            double byBytes = Math.ceil(o.heapBytes(k) * unitsPerByte);
+            double byCount = (double) o.types.length * BYTE_UNITS;
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(byBytes, byCount));
+        };
+    }
 
     private final Cache<Name, Owner> cache;
     private final Ticker ticker;
     private final long maxTtl;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder rrsets = new LongAdder();
 
     public RecordCache(long maxEntries, long maxTtl, Ticker ticker) {
+        this(maxEntries, 0, maxTtl, ticker);
+    }
+
+    /**
+     * @param maxBytes bound on the heap the cached data takes ({@code max-cache-bytes}, estimated per RRset by
+     *                 {@link HeapBytes}), 0 for none; {@code maxEntries} bounds the RRsets either way
+     */
+    public RecordCache(long maxEntries, long maxBytes, long maxTtl, Ticker ticker) {
         this.ticker = ticker;
         this.maxTtl = maxTtl;
         this.cache = Caffeine.newBuilder()
-                .maximumWeight(maxEntries)
-                .weigher((Name k, Owner o) -> o.types.length)
+                .maximumWeight(maxBytes == 0 ? maxEntries
+                        : maxEntries > Long.MAX_VALUE / BYTE_UNITS ? Long.MAX_VALUE : maxEntries * BYTE_UNITS)
+                .weigher(maxBytes > 0 ? bytesAndCount(maxEntries, maxBytes) : (Name k, Owner o) -> o.types.length)
+                .removalListener((Name k, Owner o, RemovalCause cause) -> {
+                    if (o != null && cause != RemovalCause.REPLACED) {
+                        rrsets.add(-o.types.length);
+                    }
+                })
                 .ticker(ticker)
                 .expireAfter(Expiry.<Name, Owner>writing((k, o) ->
                         java.time.Duration.ofNanos(Math.max(0, o.lastExpiry() - ticker.read()))))
@@ -140,7 +182,9 @@ public final class RecordCache {
                 return owner;
             }
             stored[0] = true;
-            return o.with(type, fresh, now);
+            Owner updated = o.with(type, fresh, now);
+            rrsets.add(updated.types.length - o.types.length); // a removal of the whole owner is counted by the listener
+            return updated;
         });
         return stored[0];
     }
@@ -213,7 +257,13 @@ public final class RecordCache {
 
     public void remove(Name name, int type) {
         long now = ticker.read();
-        cache.asMap().computeIfPresent(name, (k, o) -> o.with(type, null, now));
+        cache.asMap().computeIfPresent(name, (k, o) -> {
+            Owner updated = o.with(type, null, now);
+            if (updated != null) {
+                rrsets.add(updated.types.length - o.types.length);
+            }
+            return updated;
+        });
     }
 
     /** Removes every RRset at or below {@code name} (PowerDNS wipe-cache name$) or only at it; returns how many. */
@@ -235,9 +285,14 @@ public final class RecordCache {
         cache.invalidateAll();
     }
 
-    /** RRsets held (the weight {@code max-cache-entries} bounds). */
+    /** RRsets held (what {@code max-cache-entries} bounds). */
     public long size() {
-        return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0L)).orElse(cache.estimatedSize());
+        return rrsets.sum();
+    }
+
+    /** Owner names held. */
+    public long names() {
+        return cache.estimatedSize();
     }
 
     public long hits() {

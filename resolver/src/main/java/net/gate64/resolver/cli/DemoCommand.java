@@ -128,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  dig " + at + " ipv4only.arpa AAAA        # RFC 7050 prefix discovery, answered locally");
         if (recursor.webAddress() != null) {
             out.println("  curl -s http://" + HostPort.format(recursor.webAddress()) + "/metrics | grep gate64_cache");
+            out.println("  the stats page: http://" + HostPort.format(recursor.webAddress()) + "/stats");
             out.println("  ./gate64 control stats                     # every counter, \"name value\"");
             out.println("  ./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # empty a subtree");
         }

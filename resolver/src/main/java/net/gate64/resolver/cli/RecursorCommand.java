@@ -3,6 +3,7 @@ package net.gate64.resolver.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
+import net.gate64.common.systemd.ServiceNotifier;
 import net.gate64.config.ConfigOptions;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Mixin;
             "  gate64 recursor --config conf/recursor.conf",
             "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
 final class RecursorCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecursorCommand.class);
+
     @Mixin
     ConfigOptions config;
 
@@ -28,27 +31,48 @@ final class RecursorCommand implements Callable<Integer> {
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         Recursor recursor = Recursor.start(settings);
         StartupSummary.log(recursor, config.file());
-        reloadScriptOnSighup(recursor);
-        runUntilStopped(recursor);
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(); // systemd Type=notify (contrib/systemd)
+        reloadScriptOnSighup(recursor, notifier);
+        notifier.ready(serving(recursor));
+        runUntilStopped(() -> notifier.stopping("stopping"), recursor);
         return 0;
+    }
+
+    /** The status line systemd shows: where it listens. */
+    static String serving(Recursor recursor) {
+        StringBuilder sb = new StringBuilder("serving DNS on");
+        recursor.dnsAddresses().forEach(a -> sb.append(' ').append(net.gate64.resolver.config.HostPort.format(a)));
+        if (recursor.webAddress() != null) {
+            sb.append(", web on ").append(net.gate64.resolver.config.HostPort.format(recursor.webAddress()));
+        }
+        return sb.toString();
     }
 
     /**
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
-     * outcome; a failing script leaves the old one in service. sun.misc.Signal is the JDK's only signal API.
+     * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
+     * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
+     * reload} sends it. sun.misc.Signal is the JDK's only signal API.
      */
     @SuppressWarnings("restriction")
-    private static void reloadScriptOnSighup(Recursor recursor) {
-        if (recursor.settings().script().file() == null) {
-            return;
-        }
+    private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                if (recursor.settings().script().file() == null) {
+                    LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
+                    notifier.reloading("reloading");
+                    notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
+                    return;
+                }
+                notifier.reloading("reloading " + recursor.settings().script().file());
+                String outcome;
                 try {
-                    recursor.reloadScript(null);
+                    outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
                 } catch (RuntimeException e) {
                     // already logged by the reload, with file:line
+                    outcome = "reload failed, the previous script stays in service; " + serving(recursor);
                 }
+                notifier.ready(outcome);
             });
         } catch (IllegalArgumentException e) {
             // no SIGHUP on this platform: control reload-lua-script remains

@@ -34,6 +34,7 @@ public final class ServerSelection<K> {
         volatile long throttledUntil;
         volatile boolean throttled;
         volatile boolean noEdns;
+        volatile boolean measured; // answered or timed out at least once
 
         Server(double srtt) {
             srttMs = srtt;
@@ -83,6 +84,7 @@ public final class ServerSelection<K> {
     public void answered(K a, long rttNanos) {
         Server s = of(a);
         s.srttMs = 0.7 * s.srttMs + 0.3 * (rttNanos / 1e6);
+        s.measured = true;
         s.timeouts = 0;
         s.throttled = false;
     }
@@ -90,6 +92,7 @@ public final class ServerSelection<K> {
     public void timedOut(K a) {
         Server s = of(a);
         s.srttMs = Math.max(s.srttMs * 2, TIMEOUT_PENALTY_MS);
+        s.measured = true;
         int n = ++s.timeouts;
         if (n >= THROTTLE_AFTER) {
             long backoff = THROTTLE_BASE_NANOS << Math.min(n - THROTTLE_AFTER, 4);
@@ -115,5 +118,21 @@ public final class ServerSelection<K> {
 
     public double srttMs(K a) {
         return of(a).srttMs;
+    }
+
+    /** What is known about one server, for the stats page and the control CLI. */
+    public record Known<K>(K server, double srttMs, int timeouts, boolean throttled) {}
+
+    /** Every server that answered or timed out so far (at most {@code max}, best SRTT first). */
+    public List<Known<K>> known(int max) {
+        long now = clock.getAsLong();
+        List<Known<K>> out = new ArrayList<>();
+        servers.forEach((k, s) -> {
+            if (s.measured) {
+                out.add(new Known<>(k, s.srttMs, s.timeouts, s.throttled && now - s.throttledUntil < 0));
+            }
+        });
+        out.sort(Comparator.comparingDouble(Known::srttMs));
+        return out.size() > max ? List.copyOf(out.subList(0, max)) : out;
     }
 }

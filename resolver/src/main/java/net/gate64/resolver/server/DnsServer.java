@@ -43,7 +43,7 @@ public final class DnsServer implements AutoCloseable {
     /** UDP answers Netty may hold when the kernel's send buffer is full; past it answers are dropped, not queued. */
     private static final WriteBufferWaterMark UDP_QUEUE = new WriteBufferWaterMark(1 << 20, 2 << 20);
 
-    private final Frontend frontend;
+    private final QueryHandler frontend;
     private final NettyTransport transport = NettyTransport.best();
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class DnsServer implements AutoCloseable {
     private final ClientLimits limits;
     private final TcpClients tcpClients;
 
-    public DnsServer(Frontend frontend, int threads, Metrics metrics, QueryCounters counters, MemoryBudget memory,
+    public DnsServer(QueryHandler frontend, int threads, Metrics metrics, QueryCounters counters, MemoryBudget memory,
                      ClientLimits limits) {
         this.frontend = frontend;
         this.group = transport.group(threads, "gate64-loop");
@@ -81,7 +81,15 @@ public final class DnsServer implements AutoCloseable {
             InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
             int udpSockets = transport.epoll() ? threads : 1;
             for (int i = 0; i < udpSockets; i++) {
-                Bootstrap b = new Bootstrap().group(group).channel(transport.datagram()).handler(new UdpHandler());
+                Bootstrap b = new Bootstrap().group(group).handler(new UdpHandler());
+                if (transport.epoll() && bound.getAddress() instanceof java.net.Inet4Address) {
+                    // An AF_INET socket for an IPv4 address: the kernel's send and receive paths skip the IPv6
+                    // socket layer that a dual-stack socket goes through for every IPv4 datagram.
+                    b.channelFactory(() -> new io.netty.channel.epoll.EpollDatagramChannel(
+                            io.netty.channel.socket.SocketProtocolFamily.INET));
+                } else {
+                    b.channel(transport.datagram());
+                }
                 if (transport.epoll()) {
                     // Several sockets share the port (one per loop thread); recvmmsg reads a batch of queries per
                     // system call into one buffer, and answers written during a read batch leave in one sendmmsg.
@@ -151,37 +159,69 @@ public final class DnsServer implements AutoCloseable {
 
         private record Answer(DatagramPacket packet, int rcode) {}
 
+        private ChannelHandlerContext ctx;
+        /** Answers the query being read now; reused for every query, so that a packet-cache hit allocates no responder. */
+        private final Current current = new Current();
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            InetSocketAddress sender = packet.sender();
+            current.sender = packet.sender();
             reading = true;
             try {
-                read(ctx, packet, sender);
+                frontend.onQuery(packet.content(), current.sender, packet.recipient(), Transport.UDP, ctx.alloc(),
+                        ctx.channel().eventLoop(), current);
             } finally {
                 reading = false;
+                current.sender = null;
             }
         }
 
-        private void read(ChannelHandlerContext ctx, DatagramPacket packet, InetSocketAddress sender) {
-            frontend.onQuery(packet.content(), sender, packet.recipient(), Transport.UDP, ctx.alloc(),
-                    ctx.channel().eventLoop(), new Responder() {
-                @Override
-                public void send(ByteBuf reply, int rcode) {
-                    if (reading && ctx.executor().inEventLoop()) {
-                        write(ctx, new DatagramPacket(reply, sender), rcode); // flushed once per read batch
-                    } else {
-                        resolved.add(new Answer(new DatagramPacket(reply, sender), rcode));
-                        if (drainScheduled.compareAndSet(false, true)) {
-                            ctx.executor().execute(() -> drain(ctx));
-                        }
-                    }
+        /** An answer to {@code sender}, now or from any thread later. */
+        private void send(InetSocketAddress sender, ByteBuf reply, int rcode) {
+            if (reading && ctx.executor().inEventLoop()) {
+                write(ctx, new DatagramPacket(reply, sender), rcode); // flushed once per read batch
+            } else {
+                resolved.add(new Answer(new DatagramPacket(reply, sender), rcode));
+                if (drainScheduled.compareAndSet(false, true)) {
+                    ctx.executor().execute(() -> drain(ctx));
                 }
+            }
+        }
 
-                @Override
-                public void drop(DropReason why) {
-                    counters.dropped(why);
-                }
-            });
+        /** The responder of the query in {@code channelRead0}; {@link #keep} pins its sender for a later answer. */
+        private final class Current implements Responder {
+            InetSocketAddress sender;
+
+            @Override
+            public void send(ByteBuf reply, int rcode) {
+                UdpHandler.this.send(sender, reply, rcode);
+            }
+
+            @Override
+            public void drop(DropReason why) {
+                counters.dropped(why);
+            }
+
+            @Override
+            public Responder keep() {
+                InetSocketAddress to = sender;
+                return new Responder() {
+                    @Override
+                    public void send(ByteBuf reply, int rcode) {
+                        UdpHandler.this.send(to, reply, rcode);
+                    }
+
+                    @Override
+                    public void drop(DropReason why) {
+                        counters.dropped(why);
+                    }
+                };
+            }
         }
 
         private void write(ChannelHandlerContext ctx, DatagramPacket p, int rcode) {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Frontend implements QueryHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Frontend.class);
+    private static final FastThreadLocal<QueryView> VIEWS = new FastThreadLocal<>() {
+        @Override
+        protected QueryView initialValue() {
+            return QueryView.reusable();
+        }
+    };
 
     /** The part of a query's cache key that depends on who asks (e.g. the client's DNS64 prefix choice). */
     public interface ViewTagger {
@@ -114,7 +121,7 @@ public final class Frontend implements QueryHandler {
                         ByteBufAllocator alloc, EventLoop loop, Responder respond) {
         long start = System.nanoTime();
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
-        QueryView view = QueryView.parse(query);
+        QueryView view = VIEWS.get().reset(query); // nothing keeps it past this call: one per thread, reused
         if (view.status() == QueryView.Status.NO_HEADER) {
             respond.drop(DropReason.SHORT);
             return;
@@ -133,14 +140,15 @@ public final class Frontend implements QueryHandler {
         ScriptHooks script = scriptTagger.snapshot();
         int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(script, query, view, remote, local, transport) : -1;
         if (scriptTag >= 0) {
-            key = PacketKey.of(query, view, tagger.tag(remote.getAddress(), view.qtype()), scriptTag);
-            ByteBuf hit = packetCache.serve(key, query, view.qnameEnd(), maxAnswer, alloc);
+            int viewTag = tagger.tag(remote.getAddress(), view.qtype());
+            ByteBuf hit = packetCache.serve(query, view, viewTag, scriptTag, maxAnswer, alloc); // allocates only the answer
             if (hit != null) {
                 int rcode = hit.getByte(hit.readerIndex() + 3) & 0x0F; // stored answers carry no extended rcode
                 respond.send(hit, rcode);
                 latency.observeNanos(System.nanoTime() - start);
                 return;
             }
+            key = PacketKey.of(query, view, viewTag, scriptTag); // for storing the answer the slow path builds
         }
         if (!inFlight.tryAcquire()) {
             respond.drop(DropReason.OVERLOAD);
@@ -153,6 +161,7 @@ public final class Frontend implements QueryHandler {
             return;
         }
         ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
+        Responder later = respond.keep(); // the one passed in may be reused for the next query once this returns
         CompletableFuture<QueryPipeline.Reply> reply;
         try {
             reply = pipeline.process(cq, loop);
@@ -160,18 +169,18 @@ public final class Frontend implements QueryHandler {
             memory.release(held);
             inFlight.release();
             LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-            respond.drop(DropReason.INTERNAL_ERROR);
+            later.drop(DropReason.INTERNAL_ERROR);
             return;
         }
         reply.whenComplete((r, e) -> {
             try {
                 if (e != null) {
                     LOG.error("query from {} failed unexpectedly", cq.remote(), e);
-                    respond.drop(DropReason.INTERNAL_ERROR);
+                    later.drop(DropReason.INTERNAL_ERROR);
                 } else if (r.wire() == null) {
-                    respond.drop(r.dropped());
+                    later.drop(r.dropped());
                 } else {
-                    respond.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
+                    later.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
                     latency.observeNanos(System.nanoTime() - cq.receivedNanos());
                 }
             } finally {

@@ -14,4 +14,13 @@ public interface Responder {
 
     /** No answer, for this reason. */
     void drop(DropReason why);
+
+    /**
+     * A responder for the same query that stays valid after {@code onQuery} returns, for a query that goes on to the
+     * slow path. A transport may hand {@code onQuery} a responder it reuses for every query (so that a cache hit
+     * allocates none); that one returns a fresh one here. The default is this responder itself.
+     */
+    default Responder keep() {
+        return this;
+    }
 }

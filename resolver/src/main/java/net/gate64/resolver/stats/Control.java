@@ -41,6 +41,9 @@ public interface Control {
     /** Readiness: listening, the root primed (or a forwarder of "." answered), and healthy. */
     Status readiness();
 
+    /** The stats page's data now, as JSON ({@link StatsCollector}). */
+    String statsJson();
+
     /** Removes a name (with {@code subtree}, everything below it) from the caches; returns the entries removed. */
     long wipeCache(Name name, boolean subtree);
 

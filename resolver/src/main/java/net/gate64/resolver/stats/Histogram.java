@@ -37,6 +37,27 @@ public final class Histogram {
         return count.sum();
     }
 
+    /** The upper bounds in seconds (the last bucket, +Inf, is implied). */
+    public double[] bounds() {
+        return bounds.clone();
+    }
+
+    /** Observations per bucket (not cumulative), one more than {@link #bounds()}: the last is above every bound. */
+    public long[] counts() {
+        long[] out = new long[bounds.length + 1];
+        long inBounds = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            out[i] = buckets[i].sum();
+            inBounds += out[i];
+        }
+        out[bounds.length] = Math.max(0, count.sum() - inBounds);
+        return out;
+    }
+
+    public double sumSeconds() {
+        return sumNanos.sum() / 1e9;
+    }
+
     List<String> lines(String name) {
         List<String> out = new ArrayList<>();
         long cumulative = 0;

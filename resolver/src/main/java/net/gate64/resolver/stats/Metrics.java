@@ -97,6 +97,20 @@ public final class Metrics {
         return brace < 0 ? series : series.substring(0, brace);
     }
 
+    /** The histogram of that name, or null when none was registered. */
+    public Histogram findHistogram(String name) {
+        return histograms.get(name);
+    }
+
+    /** Every counter and gauge series now, by series name ({@code gate64_answers_total{rcode="noerror"}}), sorted. */
+    public Map<String, Double> snapshot() {
+        Map<String, Double> out = new TreeMap<>();
+        counters.forEach((s, v) -> out.put(s, (double) v.sum()));
+        gauges.forEach((s, v) -> out.put(s, (double) v.getAsLong()));
+        fractionalGauges.forEach((s, v) -> out.put(s, v.getAsDouble()));
+        return out;
+    }
+
     /** Prometheus text exposition format 0.0.4. */
     public String prometheusText() {
         Map<String, List<String>> lines = new TreeMap<>();

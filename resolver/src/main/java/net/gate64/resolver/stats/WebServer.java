@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import net.gate64.common.web.HttpGuard;
 import net.gate64.common.web.WebAccess;
@@ -15,7 +16,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
- * The HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code /health} and {@code /ready} (200, or 503 with
+ * The HTTP endpoint: {@code GET /stats} (the stats page and its data, read only), {@code GET /metrics} (Prometheus text), {@code /health} and {@code /ready} (200, or 503 with
  * the reason: {@link Control#health()}, {@link Control#readiness()}), and the control
  * calls {@code ./gate64 control} makes ({@code POST /control/wipe-cache?name=example.org[&subtree=true]},
  * {@code POST /control/reload-lua-script}, which reloads the configured {@code lua-dns-script} and nothing else).
@@ -43,8 +44,15 @@ public final class WebServer implements AutoCloseable {
         http.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.readiness(), "ready")));
         http.createContext("/control/wipe-cache", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::wipeCache));
         http.createContext("/control/reload-lua-script", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::reloadScript));
-        http.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
-                ex -> reply(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n")));
+        http.createContext("/stats", HttpGuard.guard(access, WebAccess.Kind.READ, this::stats));
+        http.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> {
+            if (ex.getRequestURI().getPath().equals("/")) {
+                ex.getResponseHeaders().set("Location", "/stats");
+                reply(ex, 302, "text/plain", "the stats page is at /stats\n");
+            } else {
+                reply(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n");
+            }
+        }));
     }
 
     public void start() {
@@ -80,6 +88,54 @@ public final class WebServer implements AutoCloseable {
             reply(ex, 200, "text/plain", "reloaded " + control.reloadScript() + "\n");
         } catch (Control.Refused e) {
             reply(ex, e.status(), "text/plain", e.getMessage() + "\n");
+        }
+    }
+
+    /** The page's files, read once: no external assets, nothing inline (the CSP below forbids both). */
+    private static final Map<String, Asset> ASSETS = Map.of(
+            "/stats", Asset.load("stats.html", "text/html; charset=utf-8"),
+            "/stats/", Asset.load("stats.html", "text/html; charset=utf-8"),
+            "/stats/stats.js", Asset.load("stats.js", "text/javascript; charset=utf-8"),
+            "/stats/stats.css", Asset.load("stats.css", "text/css; charset=utf-8"),
+            "/stats/favicon.svg", Asset.load("favicon.svg", "image/svg+xml"));
+
+    private record Asset(byte[] bytes, String type) {
+        static Asset load(String file, String type) {
+            try (java.io.InputStream in = WebServer.class.getResourceAsStream("page/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("stats page file missing from the jar: " + file);
+                }
+                return new Asset(in.readAllBytes(), type);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * {@code GET /stats}: the stats page (live charts of {@code /stats/data.json}, drawn on canvas by stats.js), read
+     * only, behind the same checks as {@code /metrics}. The page may load its own files and fetch from this server,
+     * nothing else.
+     */
+    private void stats(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        var h = ex.getResponseHeaders();
+        h.set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        h.set("Referrer-Policy", "no-referrer");
+        if (path.equals("/stats/data.json")) {
+            reply(ex, 200, "application/json", control.statsJson());
+            return;
+        }
+        Asset a = ASSETS.get(path);
+        if (a == null) {
+            reply(ex, 404, "text/plain", "not found: " + path + "\n");
+            return;
+        }
+        h.set("Content-Type", a.type());
+        ex.sendResponseHeaders(200, a.bytes().length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(a.bytes());
         }
     }
 

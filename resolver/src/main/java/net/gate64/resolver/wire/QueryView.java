@@ -38,9 +38,25 @@ public final class QueryView {
     private QueryView() {}
 
     public static QueryView parse(ByteBuf buf) {
-        QueryView v = new QueryView();
-        v.status = v.read(buf, buf.readerIndex(), buf.readableBytes());
-        return v;
+        return new QueryView().reset(buf);
+    }
+
+    /** A view to {@link #reset} for each query, so that a hot path that keeps no view past a query allocates none. */
+    public static QueryView reusable() {
+        return new QueryView();
+    }
+
+    /** Reads {@code buf} into this view, forgetting the previous query; returns this view. */
+    public QueryView reset(ByteBuf buf) {
+        id = 0;
+        flags = 0;
+        qnameEnd = 0;
+        qtype = 0;
+        qclass = 0;
+        ednsPayload = -1;
+        dnssecOk = false;
+        status = read(buf, buf.readerIndex(), buf.readableBytes());
+        return this;
     }
 
     private Status read(ByteBuf b, int base, int len) {

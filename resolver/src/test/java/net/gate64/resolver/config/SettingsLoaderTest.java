@@ -89,6 +89,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void cacheByteBoundsTakeSizes() throws Exception {
+        RecursorSettings s = SettingsLoader.load(null, List.of("max-cache-bytes=268435456", "max-packetcache-bytes=65536"));
+        assertEquals(256L << 20, s.maxCacheBytes());
+        assertEquals(65536, s.maxPacketCacheBytes());
+        assertEquals(0, SettingsLoader.load(null, List.of()).maxCacheBytes(), "no byte bound by default");
+        ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(null, List.of("max-cache-bytes=-1")));
+        assertTrue(e.getMessage().contains("max-cache-bytes"), e.getMessage());
+    }
+
+    @Test
     void overrideOfUnknownKeyIsRefused() {
         ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.load(null, List.of("nosuch=1")));
         assertTrue(e.getMessage().contains("command line") && e.getMessage().contains("nosuch"), e.getMessage());
