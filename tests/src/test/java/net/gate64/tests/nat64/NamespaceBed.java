@@ -38,31 +38,6 @@ final class NamespaceBed implements AutoCloseable {
         return router6 == null ? List.of(client, gateway, server) : List.of(client, router6, gateway, router4, server);
     }
 
-    /** Why the bed cannot be built here, or null when it can. */
-    static String unavailable() {
-        try {
-            Result id = run(5, "id", "-u");
-            if (!id.out.trim().equals("0")) {
-                return "not root (network namespaces and TUN need root): skipping the NAT64 namespace tests";
-            }
-            if (!Files.exists(Path.of("/dev/net/tun"))) {
-                return "/dev/net/tun is missing: skipping the NAT64 namespace tests";
-            }
-            String probe = "g64p-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-            Result add = run(10, "ip", "netns", "add", probe);
-            run(10, "ip", "netns", "del", probe);
-            if (add.code != 0) {
-                return "`ip netns add` fails (" + add.out.trim() + "): skipping the NAT64 namespace tests";
-            }
-            if (run(5, "python3", "--version").code != 0) {
-                return "python3 is missing (used for the servers): skipping the NAT64 namespace tests";
-            }
-            return null;
-        } catch (IOException e) {
-            return "cannot run ip/id (" + e.getMessage() + "): skipping the NAT64 namespace tests";
-        }
-    }
-
     static NamespaceBed create() throws IOException {
         return created(new NamespaceBed(Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)), false));
     }
