@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * 4 per client, clients = the addresses of 2001:db8:1::/120. Client 2001:db8:1::2 is client number 2: always
  * 203.0.113.0 ports 1536-1791; client ::5 is 203.0.113.0 ports 2304-2559 (252 clients per address). The IPv4
  * server reports what it sees; a client outside the prefix is refused with ICMPv6 administratively prohibited.
- * Skipped with a message when not root, without /dev/net/tun, `ip netns` or python3.
  */
+@Requires(what = "the deterministic port-range namespace tests", root = true, tun = true, netns = true, tools = {"ip", "python3"})
 class DeterministicNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static NamespaceBed bed;
@@ -25,8 +25,6 @@ class DeterministicNamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
         dir = Files.createTempDirectory("g64-deterministic-test");
         bed = NamespaceBed.create();
         for (String a : new String[] {"2001:db8:1::5/64", "2001:db8:1::1:2/64"}) {

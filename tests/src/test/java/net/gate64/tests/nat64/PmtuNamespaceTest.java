@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  *   <li>IPv4 side 1400: the client's 1500-byte packets become 1480-byte IPv4 packets with DF, the kernel answers
  *       Fragmentation Needed 1400 towards the pool4 address, the translator turns it into Packet Too Big 1420.</li>
  * </ul>
- * 4 MB each way, checked by SHA-256. Skipped with a message when not root, without /dev/net/tun, netns or python3.
+ * 4 MB each way, checked by SHA-256.
  */
+@Requires(what = "the path MTU namespace tests", root = true, tun = true, netns = true, tools = {"ip", "python3"})
 class PmtuNamespaceTest {
     private static final String SERVER = "198.51.100.130";
     private static final String SERVER6 = "2001:db8:64::c633:6482";
@@ -39,8 +40,6 @@ class PmtuNamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
         dir = Files.createTempDirectory("g64-pmtu-test");
         bed = NamespaceBed.createRouted();
         Path conf = dir.resolve("nat64.conf");

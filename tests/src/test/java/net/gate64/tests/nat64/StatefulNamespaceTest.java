@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  *   <li>port blocks: a client's bindings stay inside its blocks, and the first one beyond them is refused with
  *       ICMPv6 Address Unreachable (RFC 6146 §3.5.1.1).</li>
  * </ul>
- * Skipped with a message when not root, without /dev/net/tun, `ip netns` or python3.
  */
+@Requires(what = "the stateful NAT64 namespace tests", root = true, tun = true, netns = true, tools = {"ip", "python3"})
 class StatefulNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static final String POOL = "203.0.113.1";
@@ -36,8 +36,6 @@ class StatefulNamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
         dir = Files.createTempDirectory("g64-stateful-test");
         bed = NamespaceBed.create();
         bed.must("ip", "-n", bed.client, "addr", "add", "2001:db8:1::3/64", "dev", "c0", "nodad");
