@@ -88,31 +88,26 @@ final class RecursorCommand implements Callable<Integer> {
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
      * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
      * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
-     * reload} sends it. sun.misc.Signal is the JDK's only signal API.
+     * reload} sends it. Without SIGHUP on the platform, control reload-lua-script remains.
      */
-    @SuppressWarnings("restriction")
     private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                if (recursor.settings().script().file() == null) {
-                    LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
-                    notifier.reloading("reloading");
-                    notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
-                    return;
-                }
-                notifier.reloading("reloading " + recursor.settings().script().file());
-                String outcome;
-                try {
-                    outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
-                } catch (RuntimeException e) {
-                    // already logged by the reload, with file:line
-                    outcome = "reload failed, the previous script stays in service; " + serving(recursor);
-                }
-                notifier.ready(outcome);
-            });
-        } catch (IllegalArgumentException e) {
-            // no SIGHUP on this platform: control reload-lua-script remains
-        }
+        Signals.on("HUP", () -> {
+            if (recursor.settings().script().file() == null) {
+                LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
+                notifier.reloading("reloading");
+                notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
+                return;
+            }
+            notifier.reloading("reloading " + recursor.settings().script().file());
+            String outcome;
+            try {
+                outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
+            } catch (RuntimeException e) {
+                // already logged by the reload, with file:line
+                outcome = "reload failed, the previous script stays in service; " + serving(recursor);
+            }
+            notifier.ready(outcome);
+        });
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
