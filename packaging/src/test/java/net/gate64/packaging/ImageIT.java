@@ -2,8 +2,8 @@ package net.gate64.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * network namespace of its own. The recursor binds port 53 there and dig asks it; the NAT64 gateway's entrypoint
  * checks its configuration. Skipped with the reason where root, umoci, runc, ip, dig or python3 are missing.
  */
+@Requires(what = "the image test", root = true, netns = true, tools = {"umoci", "runc", "ip", "dig", "python3", "tar"})
 class ImageIT {
     static final int IMAGE_UID = 64064;
     static Path work;
@@ -30,9 +31,6 @@ class ImageIT {
 
     @BeforeAll
     static void startContainer() throws Exception {
-        assumeTrue(Cmd.root(), "not root (runc and network namespaces need root): skipping the image test");
-        String why = Cmd.missing("the image test", "umoci", "runc", "ip", "dig", "python3", "tar");
-        assumeTrue(why == null, why);
         Path tar = Cmd.moduleDir().resolve("target/gate64-image.tar");
         assertTrue(Files.isRegularFile(tar), "the build did not make " + tar);
         System.out.printf("image archive %s: %.1f MiB%n", tar.getFileName(), Files.size(tar) / 1048576.0);

@@ -30,7 +30,8 @@ import org.xbill.DNS.TextParseException;
 public final class SettingsLoader {
     /** Every recursor setting, with its default; documented in conf/recursor.conf. */
     public static final ConfigSchema SCHEMA =
-            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-recursor.conf", "conf/recursor.conf");
+            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-recursor.conf", "conf/recursor.conf",
+                    "recursor");
 
     private SettingsLoader() {}
 
