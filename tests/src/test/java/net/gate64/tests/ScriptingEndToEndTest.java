@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import net.gate64.testing.Requires;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,14 +331,13 @@ class ScriptingEndToEndTest {
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @Requires(what = "the scripted DNSSEC tests (the signed lab on 127.0.58.x:53)", port53 = true)
     class Dnssec {
         net.gate64.resolver.lab.SignedLab lab;
         net.gate64.resolver.Recursor recursor;
 
         @BeforeAll
         void start() throws Exception {
-            org.junit.jupiter.api.Assumptions.assumeTrue(net.gate64.resolver.lab.LabHierarchy.canBindPort53(),
-                    "needs to bind 127.0.58.x:53 (root or CAP_NET_BIND_SERVICE): skipped");
             lab = net.gate64.resolver.lab.SignedLab.start("127.0.58", 53);
             Path hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
             recursor = net.gate64.resolver.Recursor.start(net.gate64.resolver.config.SettingsLoader.load(null, List.of(

@@ -2,8 +2,8 @@ package net.gate64.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Machine;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,8 @@ import org.xbill.DNS.Type;
  * The recursor program as systemd's {@code Type=notify} sees it: {@code NOTIFY_SOCKET} names a Unix datagram
  * socket this test listens on, and the program reports READY=1 once its listeners are bound (a query right after is
  * answered), RELOADING=1 and READY=1 around a SIGHUP reload whether the new script loads or not (then the status
- * says so and the old one keeps serving), and STOPPING=1 on SIGTERM.
+ * says so and the old one keeps serving), and STOPPING=1 on SIGTERM; without a script, SIGHUP reloads nothing and
+ * the recursor keeps serving.
  */
 class SystemdNotifyEndToEndTest {
     @TempDir
@@ -34,7 +35,7 @@ class SystemdNotifyEndToEndTest {
     @Test
     void readyAfterBindingReloadOnSighupStoppingOnTerm() throws Exception {
         String why = NotifySocket.unavailable();
-        assumeTrue(why == null, why);
+        Machine.require(why == null, why);
         Path script = dir.resolve("hooks.lua");
         Files.writeString(script, "function preresolve(dq)\n  return false\nend\n");
         Path conf = dir.resolve("recursor.conf");
@@ -47,13 +48,7 @@ class SystemdNotifyEndToEndTest {
         Path log = dir.resolve("recursor.log");
         Process p = null;
         try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                    "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                    "net.gate64.resolver.cli.Main", "recursor", "--config", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("NOTIFY_SOCKET", systemd.path.toString());
-            p = pb.start();
+            p = start(conf, log, systemd);
 
             String ready = systemd.next(p, log);
             Matcher m = Pattern.compile("^READY=1\nSTATUS=serving DNS on 127\\.0\\.0\\.1:(\\d+)$").matcher(ready);
@@ -86,6 +81,53 @@ class SystemdNotifyEndToEndTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Without a hook script SIGHUP reloads nothing and must not stop the server: the JVM's default for SIGHUP is to
+     * exit, and {@code systemctl reload} (ExecReload=kill -HUP) sends it. It did stop it before.
+     */
+    @Test
+    void sighupWithoutAScriptKeepsServing() throws Exception {
+        String why = NotifySocket.unavailable();
+        Machine.require(why == null, why);
+        Path conf = dir.resolve("recursor.conf");
+        Files.writeString(conf, """
+                local-address = ["127.0.0.1:0"]
+                webserver = false
+                dnssec = "off"
+                """);
+        Path log = dir.resolve("recursor.log");
+        Process p = null;
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
+            p = start(conf, log, systemd);
+            String started = systemd.next(p, log);
+            Matcher m = Pattern.compile("^READY=1\nSTATUS=serving DNS on 127\\.0\\.0\\.1:(\\d+)$").matcher(started);
+            assertTrue(m.find(), started);
+            SimpleResolver client = new SimpleResolver(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))));
+            client.setTimeout(Duration.ofSeconds(10));
+            signal(p, "HUP");
+            assertEquals("RELOADING=1", systemd.next(p, log).lines().findFirst().orElseThrow());
+            String ready = systemd.next(p, log);
+            assertTrue(ready.startsWith("READY=1\nSTATUS=nothing to reload (no lua-dns-script); serving DNS on"), ready);
+            assertTrue(p.isAlive(), "SIGHUP stopped the recursor");
+            assertEquals(Rcode.NOERROR, client.send(query(Type.A)).getRcode());
+            assertTrue(Files.readString(log).contains("SIGHUP: no lua-dns-script is configured, nothing to reload"));
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static Process start(Path conf, Path log, NotifySocket systemd) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                "net.gate64.resolver.cli.Main", "recursor", "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("NOTIFY_SOCKET", systemd.path.toString());
+        return pb.start();
     }
 
     static Message query(int type) throws Exception {
