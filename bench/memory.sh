@@ -63,7 +63,7 @@ echo "gate64: RSS after fill $(rss $gpid) MB; entries packet $(metric 'gate64_ca
 echo "gate64: live heap after a full GC $(awk '/^Total/ {printf "%.0f MB (%d objects)", $3 / 1048576, $2}' "$work/histo.txt"); top classes:"
 awk 'NR > 2 && NR <= 22 {printf "    %12d objects %10.1f MB  %s\n", $2, $3 / 1048576, $4}' "$work/histo.txt"
 echo "gate64: RSS after the full GC $(rss $gpid) MB; heap: $("$JAVA_HOME/bin/jcmd" $gpid GC.heap_info | grep -m1 -E 'total|committed' | tr -s ' ')"
-echo "gate64: max heap $("$JAVA_HOME/bin/jcmd" $gpid VM.flags | grep -m1 -o 'MaxHeapSize=[0-9]*' | awk -F= '{printf "%.0f MB", $2 / 1048576}')"
+echo "gate64: max heap $("$JAVA_HOME/bin/jcmd" $gpid VM.flags | grep -o -- '-XX:MaxHeapSize=[0-9]*' | awk -F= '{printf "%.0f MB", $2 / 1048576}')"
 kill $gpid; wait $gpid 2>/dev/null || true
 fi
 
