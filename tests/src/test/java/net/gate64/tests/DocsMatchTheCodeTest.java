@@ -59,6 +59,33 @@ class DocsMatchTheCodeTest {
         everyKeyDocumented("conf/nat64.conf", "docs/nat64.md");
     }
 
+    @Test
+    void everyOtherConfFileUsesOnlyDocumentedSettings() throws IOException {
+        String recursorDocs = read("docs/configuration.md");
+        String nat64Docs = read("docs/nat64.md");
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> confs = Files.list(REPO.resolve("conf"))) {
+            for (Path conf : confs.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
+                com.typesafe.config.ConfigObject root = ConfigFactory.parseFile(conf.toFile()).root();
+                for (String key : root.keySet()) {
+                    // one file for both programs: recursor { } and nat64 { } sections
+                    if ((key.equals("recursor") || key.equals("nat64"))
+                            && root.get(key) instanceof com.typesafe.config.ConfigObject section) {
+                        for (String k : section.keySet()) {
+                            String docs = key.equals("nat64") ? nat64Docs : recursorDocs;
+                            if (!docs.contains("`" + k + "`")) {
+                                missing.add(conf.getFileName() + ": " + key + "." + k);
+                            }
+                        }
+                    } else if (!recursorDocs.contains("`" + key + "`") && !nat64Docs.contains("`" + key + "`")) {
+                        missing.add(conf.getFileName() + ": " + key);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "settings in conf/*.conf that the docs do not name (as `key`)");
+    }
+
     /** Metric family names in docs/*.md, each with the files that name it. */
     private static Map<String, Set<String>> documented() throws IOException {
         Map<String, Set<String>> out = new TreeMap<>();

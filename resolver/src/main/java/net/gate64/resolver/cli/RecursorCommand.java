@@ -4,7 +4,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
 import net.gate64.common.systemd.ServiceNotifier;
+import java.util.List;
+import net.gate64.common.Nat64Prefix;
 import net.gate64.config.ConfigOptions;
+import net.gate64.config.ConfigReader;
+import net.gate64.resolver.dns64.Nat64Agreement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -27,8 +33,10 @@ final class RecursorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecursorSettings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
+        ConfigReader loaded = config.load(SettingsLoader.SCHEMA);
+        RecursorSettings settings = SettingsLoader.read(loaded);
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
+        warnUnlessNat64Agrees(settings, loaded);
         Recursor recursor = Recursor.start(settings);
         StartupSummary.log(recursor, config.file());
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment(); // systemd Type=notify (contrib/systemd)
@@ -36,6 +44,34 @@ final class RecursorCommand implements Callable<Integer> {
         notifier.ready(serving(recursor));
         runUntilStopped(() -> notifier.stopping("stopping"), recursor);
         return 0;
+    }
+
+    /**
+     * Issue 15 item 5: DNS64 prefixes that no known NAT64 gateway translates are reported at start (a warning each
+     * when the file's nat64 section has another pool6; one note when the file has no gateway section).
+     */
+    private static void warnUnlessNat64Agrees(RecursorSettings settings, ConfigReader loaded) {
+        List<String> pool6Text = loaded.otherSection("nat64", "pool6");
+        List<Nat64Prefix> pool6 = null;
+        if (pool6Text != null) {
+            pool6 = new java.util.ArrayList<>();
+            for (String t : pool6Text) {
+                try {
+                    pool6.add(Nat64Prefix.parse(t.trim()));
+                } catch (IllegalArgumentException e) {
+                    // the gateway refuses it with its own error; nothing to compare here
+                }
+            }
+        }
+        String file = loaded.file() == null ? "no file" : loaded.file().toString();
+        Logger log = LoggerFactory.getLogger(RecursorCommand.class);
+        for (String w : Nat64Agreement.check(settings.dns64(), pool6, file)) {
+            if (pool6 == null) {
+                log.info(w);
+            } else {
+                log.warn(w);
+            }
+        }
     }
 
     /** The status line systemd shows: where it listens. */
