@@ -1,4 +1,4 @@
-package net.gate64.resolver.cli;
+package net.gate64.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
