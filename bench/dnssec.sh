@@ -40,6 +40,7 @@ start_unbound() { # module-config
   taskset -c $resolver_cpu unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 & pids+=($!); server_pid=$!
 }
 stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || true; } # utime + stime
 
 # Each resolver gets the names in a shuffled order of its own; the first part warms it up, the rest is measured,
 # and no name is asked twice of the same resolver.
@@ -55,26 +56,34 @@ measure() { # tag label port -> one table row (QPS, p50/p99 from dnsperf -v per-
   names 1 $(( split - 1 )) > "$work/warm"
   names "$split" $(( total - split )) > "$work/measure"
   taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/warm" -l $warm -n 1 -q "$outstanding" >/dev/null 2>&1
+  local cpu0; cpu0=$(ticks "$server_pid")
   taskset -c $client_cpu dnsperf -s 127.0.0.1 -p "$port" -d "$work/measure" -l "$secs" -n 1 -q "$outstanding" -v \
     >"$work/$tag.out" 2>&1
+  local cpu1; cpu1=$(ticks "$server_pid")
+  local completed; completed=$(awk '/Queries completed/ {print $3}' "$work/$tag.out")
+  local cpu; cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$secs" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%d", (b - a) / hz / s * 100}')
+  local us; us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$completed" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz / n * 1e6}')
   local qps lost p50 p99
   qps=$(awk '/Queries per second/ {printf "%d", $4}' "$work/$tag.out")
   lost=$(awk '/Queries lost/ {print $3}' "$work/$tag.out")
   read -r p50 p99 < <(percentiles "$work/$tag.out")
-  printf '| %s | %s | %s ms | %s ms | %s | %s |\n' "$label" "$qps" "$p50" "$p99" "$lost" "$([[ $ad == 1 ]] && echo yes || echo no)"
+  printf '| %s | %s | %s ms | %s ms | %s | %s | %s %% | %s µs |\n' "$label" "$qps" "$p50" "$p99" "$lost" \
+    "$([[ $ad == 1 ]] && echo yes || echo no)" "$cpu" "$us"
   echo "$qps" > "$work/$tag.qps"
+  echo "$us" > "$work/$tag.us"
 }
 
 uv=$(unbound -V | awk '/Version/ {print $2}')
 echo "cache-miss with validation ($total signed names), one worker each on CPU $resolver_cpu, dnsperf -q $outstanding on CPU $client_cpu," \
   "${secs}s after a ${warm}s warm-up, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| resolver | QPS | p50 | p99 | lost | AD on the answers |"
-echo "|---|---|---|---|---|---|"
+echo "| resolver | QPS | p50 | p99 | lost | AD on the answers | resolver CPU | CPU per answer |"
+echo "|---|---|---|---|---|---|---|---|"
 start_gate64 validate; measure gv "gate64 dnssec=validate" $gate_port; stop
 start_gate64 off; measure go "gate64 dnssec=off" $gate_port; stop
 start_unbound "validator iterator"; measure uv "unbound $uv, validator" $unbound_port; stop
 start_unbound "iterator"; measure uo "unbound $uv, no validator" $unbound_port; stop
 echo
 awk -v g="$(cat "$work/gv.qps")" -v u="$(cat "$work/uv.qps")" -v o="$(cat "$work/go.qps")" \
-  'BEGIN { printf "gate64 validating / unbound validating: %.2f (target >= 1.00); gate64 validate / off: %.2f\n", g / u, g / o }'
+  -v gc="$(cat "$work/gv.us")" -v uc="$(cat "$work/uv.us")" \
+  'BEGIN { printf "gate64 validating / unbound validating: %.2f in QPS, CPU per answer %.2fx (target <= 1.00); gate64 validate / off: %.2f\n", g / u, gc / uc, g / o }'

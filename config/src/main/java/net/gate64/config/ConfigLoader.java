@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +20,17 @@ import java.util.function.Supplier;
  * the operator's file, then {@code -Dkey=value} overrides (HOCON values). Every key the operator wrote is checked
  * against the reference; all unknown keys are reported in one {@link ConfigError}, in file order, each with its line
  * and the nearest known key. The result is a {@link ConfigReader} whose typed getters turn values into settings.
+ *
+ * <p>One file may hold both programs' settings, each in its section: {@code recursor { ... }} and
+ * {@code nat64 { ... }}. The whole file is resolved first, so one section can refer to the other (HOCON
+ * substitution: {@code dns64-prefix = ${nat64.pool6}} makes the recursor's prefix the gateway's by construction);
+ * then each program reads its own section. Such a file holds nothing else at its top level. A file without either
+ * section is one program's settings, as before.
  */
 public final class ConfigLoader {
+    /** The sections a shared file may have: one per program. */
+    public static final Set<String> SECTIONS = Set.of("recursor", "nat64");
+
     private ConfigLoader() {}
 
     /**
@@ -33,8 +43,13 @@ public final class ConfigLoader {
         Set<String> known = reference.root().keySet();
         List<Unknown> unknown = new ArrayList<>();
         Config user = ConfigFactory.empty();
+        Config whole = null;
         if (file != null) {
             Config fromFile = parseFile(file);
+            if (schema.section() != null && sectioned(fromFile)) {
+                whole = parse(fromFile::resolve);
+                fromFile = section(whole, file, schema.section());
+            }
             unknown.addAll(unknownKeys(fromFile, known));
             user = fromFile;
         }
@@ -48,7 +63,34 @@ public final class ConfigLoader {
         }
         Config layered = user;
         Config merged = parse(() -> layered.withFallback(reference).resolve());
-        return new ConfigReader(merged, file, "");
+        return new ConfigReader(merged, file, "", whole);
+    }
+
+    /** Whether the file is a shared one: a section at its top level. */
+    private static boolean sectioned(Config file) {
+        for (String s : SECTIONS) {
+            ConfigValue v = file.root().get(s);
+            if (v != null && v.valueType() == ConfigValueType.OBJECT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The program's section of a shared file; everything else at the top level is a mistake. */
+    private static Config section(Config whole, Path file, String section) {
+        for (Map.Entry<String, ConfigValue> e : whole.root().entrySet()) {
+            if (!SECTIONS.contains(e.getKey()) || e.getValue().valueType() != ConfigValueType.OBJECT) {
+                throw Position.of(e.getValue().origin()).error("'" + e.getKey() + "' at the top level of a file with "
+                        + "sections: such a file holds only " + String.join(" { } and ", new java.util.TreeSet<>(SECTIONS))
+                        + " { }, every setting inside its program's section");
+            }
+        }
+        if (!whole.hasPath(section)) {
+            throw new ConfigError(file.toString(), 0, "has sections but no '" + section + " { }' section for this program"
+                    + " (it has " + String.join(", ", new java.util.TreeSet<>(whole.root().keySet())) + ")");
+        }
+        return whole.getConfig(section);
     }
 
     private static Config parseFile(Path file) {

@@ -29,11 +29,31 @@ public final class ConfigReader {
     private final Config config;
     private final Path file;
     private final String context;
+    /** The whole resolved file when it has sections (both programs' settings), else null. */
+    private final Config whole;
 
     ConfigReader(Config config, Path file, String context) {
+        this(config, file, context, null);
+    }
+
+    ConfigReader(Config config, Path file, String context, Config whole) {
         this.config = config;
         this.file = file;
         this.context = context;
+        this.whole = whole;
+    }
+
+    /**
+     * A setting of the other program in the same shared file ({@link ConfigLoader}), as strings (a single value
+     * counts as a one-element list); null when the file has no such section or the section does not set the key.
+     * The recursor uses it to compare its DNS64 prefixes with the gateway's {@code pool6}.
+     */
+    public List<String> otherSection(String section, String key) {
+        if (whole == null || !whole.hasPath(section) || !whole.getConfig(section).hasPath(key)) {
+            return null;
+        }
+        ConfigValue v = whole.getConfig(section).getValue(key);
+        return strings(v, why -> Position.of(v.origin()).error("'" + section + "." + key + "': " + why));
     }
 
     /** The operator's file, or null when only defaults and overrides were read. */

@@ -13,8 +13,14 @@ import java.util.TreeSet;
  *
  * @param resource     class-path resource, e.g. {@code gate64-recursor.conf}
  * @param documentedIn shown in unknown-key errors, e.g. {@code conf/recursor.conf}
+ * @param section      the program's section in a file that holds both programs' settings ({@code recursor { }},
+ *                     {@code nat64 { }}; see {@link ConfigLoader#SECTIONS}), or null for a program that has none
  */
-public record ConfigSchema(ClassLoader loader, String resource, String documentedIn) {
+public record ConfigSchema(ClassLoader loader, String resource, String documentedIn, String section) {
+    /** A schema whose settings never live in a section of a shared file. */
+    public ConfigSchema(ClassLoader loader, String resource, String documentedIn) {
+        this(loader, resource, documentedIn, null);
+    }
 
     /** The reference settings: every key with its default. */
     Config reference() {

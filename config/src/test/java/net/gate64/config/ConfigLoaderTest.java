@@ -17,6 +17,10 @@ class ConfigLoaderTest {
     private static final ConfigSchema SCHEMA =
             new ConfigSchema(ConfigLoaderTest.class.getClassLoader(), "kernel-test.conf", "conf/test.conf");
 
+    /** The same keys, read as the "recursor" section of a file shared by both programs. */
+    private static final ConfigSchema IN_SECTION =
+            new ConfigSchema(ConfigLoaderTest.class.getClassLoader(), "kernel-test.conf", "conf/test.conf", "recursor");
+
     @TempDir
     Path dir;
 
@@ -182,5 +186,51 @@ class ConfigLoaderTest {
     private ConfigError refused2(String override, java.util.function.Consumer<ConfigReader> get) {
         ConfigReader c = ConfigLoader.load(SCHEMA, null, List.of(override));
         return assertThrows(ConfigError.class, () -> get.accept(c));
+    }
+
+    @Test
+    void aSharedFileGivesEachProgramItsSectionAndOneSectionMayReferToTheOther() throws Exception {
+        Path f = write("""
+                nat64 {
+                  pool6 = ["2001:db8:64::/96", "64:ff9b::/96"]
+                  threads = 2
+                }
+                recursor {
+                  addresses = ${nat64.pool6}
+                  count = 4
+                }
+                """);
+        ConfigReader c = ConfigLoader.load(IN_SECTION, f, List.of("count=5"));
+        assertEquals(List.of("2001:db8:64::/96", "64:ff9b::/96"), c.strings("addresses"), "by reference");
+        assertEquals(5, c.number("count", 0, 10), "overrides still win");
+        assertEquals("gate", c.string("name"), "defaults still fill in");
+        assertEquals(List.of("2001:db8:64::/96", "64:ff9b::/96"), c.otherSection("nat64", "pool6"));
+        assertEquals(List.of("2"), c.otherSection("nat64", "threads"));
+        assertEquals(null, c.otherSection("nat64", "mode"), "not set in the file");
+        ConfigReader flat = ConfigLoader.load(IN_SECTION, write("count = 1\n"), List.of());
+        assertEquals(1, flat.number("count", 0, 10), "a file without sections is read as before");
+        assertEquals(null, flat.otherSection("nat64", "pool6"));
+    }
+
+    @Test
+    void inASharedFileUnknownKeysAreFoundInsideTheSectionWithTheirLines() throws Exception {
+        ConfigError e = assertThrows(ConfigError.class, () -> ConfigLoader.load(IN_SECTION,
+                write("nat64 {\n  pool6 = x\n}\nrecursor {\n  cuont = 2\n}\n"), List.of()));
+        assertEquals(5, e.line());
+        assertTrue(e.getMessage().contains("unknown setting 'cuont' (did you mean 'count'?)"), e.getMessage());
+    }
+
+    @Test
+    void aSharedFileHoldsOnlySectionsAndMustHaveThisProgramsOne() throws Exception {
+        ConfigError stray = assertThrows(ConfigError.class, () -> ConfigLoader.load(IN_SECTION,
+                write("recursor {\n  count = 2\n}\ncount = 3\n"), List.of()));
+        assertEquals(4, stray.line());
+        assertTrue(stray.getMessage().contains("'count' at the top level of a file with sections"), stray.getMessage());
+        ConfigError missing = assertThrows(ConfigError.class, () -> ConfigLoader.load(IN_SECTION,
+                write("nat64 {\n  pool6 = x\n}\n"), List.of()));
+        assertTrue(missing.getMessage().contains("no 'recursor { }' section"), missing.getMessage());
+        ConfigError dangling = assertThrows(ConfigError.class, () -> ConfigLoader.load(IN_SECTION,
+                write("nat64 {\n}\nrecursor {\n  addresses = ${nat64.pool6}\n}\n"), List.of()));
+        assertEquals(4, dangling.line(), "a reference to something the other section does not set: " + dangling.getMessage());
     }
 }

@@ -43,7 +43,7 @@ class Nat64TranslatorFuzzTest {
         gateway6[15] = 1;
         AddressMapper mapper;
         if (stateful) {
-            Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2063, 0));
+            Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2063));
             SessionTable sessions = new SessionTable(bib, new Limits(64, 16), Timeouts.RFC6146, () -> clock[0]);
             mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(64, () -> clock[0]), gateway4);
         } else {

@@ -22,6 +22,7 @@ import net.gate64.nat64.state.NatEventSink;
 import net.gate64.nat64.state.Pool4;
 import net.gate64.nat64.state.Session;
 import net.gate64.nat64.state.SessionTable;
+import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.StatefulMapper;
 import net.gate64.nat64.translate.AddressMapper;
 import net.gate64.nat64.translate.Counters;
@@ -74,9 +75,14 @@ public final class Nat64Service implements AutoCloseable {
         this.eam = new EamTable(settings.eam());
         this.translatorConfig = settings.translator();
         if (settings.mode() == Nat64Settings.Mode.STATEFUL) {
-            Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax(), settings.ipv4Address());
-            this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE);
-            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock);
+            Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax());
+            Nat64Settings.Stateful stateful = settings.stateful();
+            this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE, stateful.ports());
+            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock,
+                    stateful.addressDependentFiltering(), stateful.maxHeldSyns());
+            for (StaticBinding b : stateful.staticBib()) {
+                b.addTo(bib); // checked when the settings were loaded
+            }
             this.fragments = new FragmentMemory(65536, nanoClock);
             this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                     .name("nat64-expiry").unstarted(r));

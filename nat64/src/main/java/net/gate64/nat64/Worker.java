@@ -95,12 +95,14 @@ final class Worker implements Runnable {
                     sinceBeat = 0;
                     beat.at = clock.getAsLong();
                     publish(packets, tcpGso, udpGso, waits);
+                    answerExpired(io, out, framed, framedSeg, outSeg);
                 }
                 int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
                     publish(packets, tcpGso, udpGso, ++waits);
                     io.awaitReadable(POLL_MILLIS);
                     beat.at = clock.getAsLong();
+                    answerExpired(io, out, framed, framedSeg, outSeg);
                     continue;
                 }
                 packets++;
@@ -173,6 +175,28 @@ final class Worker implements Runnable {
         } finally {
             publish(packets, tcpGso, udpGso, waits);
             io.close();
+        }
+    }
+
+    /**
+     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
+     * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
+     */
+    private void answerExpired(TunDevice.IoContext io, byte[] out, byte[] framed, MemorySegment framedSeg,
+                               MemorySegment outSeg) {
+        int m;
+        while ((m = handler.expired(out)) > 0) {
+            boolean written;
+            if (framed != null) {
+                VnetHeader.writePlain(framed, 0);
+                System.arraycopy(out, 0, framed, VnetHeader.LENGTH, m);
+                written = io.write(framedSeg, m + VnetHeader.LENGTH);
+            } else {
+                written = io.write(outSeg, m);
+            }
+            if (!written) {
+                counters.writeErrors.increment();
+            }
         }
     }
 

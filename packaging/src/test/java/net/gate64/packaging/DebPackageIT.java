@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,12 +23,10 @@ import org.junit.jupiter.api.Test;
  * removed (dpkg -r: conffiles stay) and purged. Skipped where not root, without dpkg, or where a gate64 package is
  * installed already (this test does not touch someone's installation). One run at a time per machine (a lock).
  */
+@Requires(what = "the Debian package test", root = true, tools = {"dpkg", "dig", "runuser"})
 class DebPackageIT {
     @Test
     void installRunRemove() throws Exception {
-        assumeTrue(Cmd.root(), "not root (dpkg -i needs root): skipping the Debian package test");
-        String why = Cmd.missing("the Debian package test", "dpkg", "dig", "runuser");
-        assumeTrue(why == null, why);
         Path deb;
         try (var s = Files.list(Cmd.moduleDir().resolve("target"))) {
             deb = s.filter(p -> p.getFileName().toString().endsWith("_amd64.deb")).findFirst()

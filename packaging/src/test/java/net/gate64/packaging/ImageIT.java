@@ -2,8 +2,8 @@ package net.gate64.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * network namespace of its own. The recursor binds port 53 there and dig asks it; the NAT64 gateway's entrypoint
  * checks its configuration. Skipped with the reason where root, umoci, runc, ip, dig or python3 are missing.
  */
+@Requires(what = "the image test", root = true, netns = true, tools = {"umoci", "runc", "ip", "dig", "python3", "tar"})
 class ImageIT {
     static final int IMAGE_UID = 64064;
     static Path work;
@@ -30,9 +31,6 @@ class ImageIT {
 
     @BeforeAll
     static void startContainer() throws Exception {
-        assumeTrue(Cmd.root(), "not root (runc and network namespaces need root): skipping the image test");
-        String why = Cmd.missing("the image test", "umoci", "runc", "ip", "dig", "python3", "tar");
-        assumeTrue(why == null, why);
         Path tar = Cmd.moduleDir().resolve("target/gate64-image.tar");
         assertTrue(Files.isRegularFile(tar), "the build did not make " + tar);
         System.out.printf("image archive %s: %.1f MiB%n", tar.getFileName(), Files.size(tar) / 1048576.0);
@@ -135,6 +133,26 @@ class ImageIT {
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("configuration OK") && r.out().contains("ip -6 route replace 64:ff9b::/96 dev nat64"),
                 r.out());
+    }
+
+    /** Issue 13 item 5: the lab is not production code; the demo, which needs the source tree, stays out too. */
+    @Test
+    void carriesNeitherTheDemoNorTheLab() throws IOException {
+        Cmd.Result r = Cmd.run(120, "runc", "exec", container, "/usr/lib/gate64/bin/gate64", "demo");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("the demo and the lab are not part of this installation"), r.out());
+        Path lib = Cmd.moduleDir().resolve("target/stage/usr/lib/gate64/lib");
+        try (var jars = Files.list(lib)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                String name = jar.getFileName().toString();
+                assertTrue(!name.startsWith("gate64-lab") && !name.startsWith("gate64-demo"), name);
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    assertTrue(zip.stream().filter(e -> e.getName().endsWith(".class"))
+                            .noneMatch(e -> e.getName().startsWith("net/gate64/resolver/lab/")
+                                    || e.getName().startsWith("net/gate64/demo/")), name + " holds lab or demo classes");
+                }
+            }
+        }
     }
 
     @Test

@@ -2,8 +2,8 @@ package net.gate64.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -43,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * <p>
  * Skipped with the reason without root, /dev/net/tun, kubectl, umoci, runc, python3 or dig.
  */
+@Requires(what = "the Kubernetes node test", root = true, tun = true, netns = true,
+        tools = {"umoci", "runc", "python3", "dig", "tar"}, optionalTools = {"kubectl"})
 class KubernetesNodeIT {
     static final String NAME = "web.ipv4only.test";
     static final String SYNTHESISED = "64:ff9b::c633:6402"; // 198.51.100.2 in the well-known prefix
@@ -58,10 +60,6 @@ class KubernetesNodeIT {
 
     @BeforeAll
     static void deploy() throws Exception {
-        String why = NodeBed.unavailable("the Kubernetes node test");
-        assumeTrue(why == null, why);
-        why = Cmd.missing("the Kubernetes node test", "kubectl", "umoci", "runc", "python3", "dig", "tar");
-        assumeTrue(why == null, why);
         Path tar = Cmd.moduleDir().resolve("target/gate64-image.tar");
         assertTrue(Files.isRegularFile(tar), "the build did not make " + tar);
         work = Files.createTempDirectory("g64-k8s");

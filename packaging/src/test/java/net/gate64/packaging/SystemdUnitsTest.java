@@ -2,8 +2,8 @@ package net.gate64.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code systemd-analyze security --offline} scores, written to target/systemd-security.txt. verify only warns about
  * an unknown key (exit 0), so any output at all fails the test.
  */
+@Requires(what = "the systemd unit checks", tools = {"systemd-analyze"})
 class SystemdUnitsTest {
     static final List<String> UNITS = List.of("gate64-recursor.service", "gate64-nat64.service");
 
@@ -32,10 +33,8 @@ class SystemdUnitsTest {
 
     @BeforeAll
     static void layOutRoot() throws IOException {
-        String why = Cmd.missing("the systemd unit checks", "systemd-analyze");
-        assumeTrue(why == null, why);
         Path units = Path.of("/usr/lib/systemd/system");
-        assumeTrue(Files.isDirectory(units), "no /usr/lib/systemd/system (install systemd): skipping the unit checks");
+        assertTrue(Files.isDirectory(units), "systemd-analyze is installed but /usr/lib/systemd/system is not there");
         Path into = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
         try (Stream<Path> s = Files.list(units)) {
             for (Path u : s.filter(Files::isRegularFile).toList()) {

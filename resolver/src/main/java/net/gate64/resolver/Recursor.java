@@ -28,6 +28,8 @@ import net.gate64.resolver.health.Primer;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.server.MemoryBudget;
 import net.gate64.resolver.server.QueryCounters;
+import net.gate64.resolver.server.QueryHandler;
+import net.gate64.resolver.server.QueryLogHandler;
 import net.gate64.resolver.server.RecordingHandler;
 import net.gate64.resolver.stats.Control;
 import net.gate64.resolver.stats.GatewayStats;
@@ -105,7 +107,11 @@ public final class Recursor implements AutoCloseable {
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger, memory);
         RecentQueries recent = new RecentQueries();
-        server = new DnsServer(new RecordingHandler(frontend, recent), s.eventLoopThreads(), metrics,
+        QueryHandler handler = new RecordingHandler(frontend, recent);
+        if (!s.quiet()) {
+            handler = new QueryLogHandler(handler, s.queryLogSample());
+        }
+        server = new DnsServer(handler, s.eventLoopThreads(), metrics,
                 new QueryCounters(metrics), memory, s.clientLimits());
         if (s.allowFrom().isEmpty()) {
             LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");

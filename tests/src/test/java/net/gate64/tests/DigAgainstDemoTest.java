@@ -2,8 +2,8 @@ package net.gate64.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -19,17 +19,10 @@ import org.junit.jupiter.api.Test;
  * The real {@code gate64 demo} (its Main, in its own JVM, reading conf/demo.conf and contrib/lab/demo) queried with
  * the real {@code dig}. Skipped, with a message, where dig is not installed (./gate64 test installs it as root).
  */
+@Requires(what = "the dig tests", tools = {"dig"})
 class DigAgainstDemoTest {
     static Process demo;
     static int port;
-
-    static boolean haveDig() {
-        try {
-            return new ProcessBuilder("dig", "-v").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -39,7 +32,6 @@ class DigAgainstDemoTest {
 
     @BeforeAll
     static void startDemo() throws Exception {
-        assumeTrue(haveDig(), "dig is not installed (apt-get install bind9-dnsutils): skipping the dig tests");
         port = freePort();
         int labPort = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import org.xbill.DNS.Type;
  * root's DS as the only trust anchor. Every zone case, every client flag combination that changes the outcome, the
  * DNS64 rules of RFC 6147 §5.5 and the work limits. Needs port 53 (root in CI); skipped with a message otherwise.
  */
+@Requires(what = "the DNSSEC end-to-end tests (the signed lab on 127.0.56.x:53)", port53 = true)
 class DnssecEndToEndTest {
     static SignedLab lab;
     static Path hints;
@@ -44,8 +45,6 @@ class DnssecEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LabHierarchy.canBindPort53(),
-                "DNSSEC tests need to bind 127.0.56.x:53 (run as root or with CAP_NET_BIND_SERVICE): skipped");
         lab = SignedLab.start("127.0.56", 53);
         hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
         validating = recursor("dnssec=validate");

@@ -2,8 +2,8 @@ package net.gate64.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Machine;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -124,8 +124,8 @@ class HealthEndToEndTest {
 
     @Test
     void iteratingItIsReadyOnceTheRootIsPrimedFromTheHints(@TempDir Path dir) throws Exception {
-        assumeTrue(LabHierarchy.canBindPort53(),
-                "the root server must listen on port 53 (run as root or with CAP_NET_BIND_SERVICE): skipped");
+        Machine.require(Machine.port53(), "the root server of this test must listen on port 53 (root or "
+                + "CAP_NET_BIND_SERVICE)");
         ThreadLocalRandom rnd = ThreadLocalRandom.current(); // an address no other lab on this machine uses
         String root = "127." + rnd.nextInt(100, 250) + "." + rnd.nextInt(1, 250) + "." + rnd.nextInt(1, 250);
         Path zones = Files.createDirectories(dir.resolve("zones"));

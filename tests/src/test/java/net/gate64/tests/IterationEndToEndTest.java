@@ -3,8 +3,8 @@ package net.gate64.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +35,7 @@ import org.xbill.DNS.Type;
  * (src/test/resources/lab/iter: one folder per server, 127.0.54.x:53). Needs the right to bind port 53 (root in CI);
  * skipped with a message otherwise.
  */
+@Requires(what = "the iteration tests (the lab hierarchy on 127.0.54.x:53)", port53 = true)
 class IterationEndToEndTest {
     static LabHierarchy lab;
     static Recursor recursor;
@@ -42,8 +43,6 @@ class IterationEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(LabHierarchy.canBindPort53(),
-                "iteration tests need to bind 127.0.54.x:53 (run as root or with CAP_NET_BIND_SERVICE): skipped");
         lab = LabHierarchy.start(Path.of("src/test/resources/lab/iter").toAbsolutePath());
         hints = lab.writeHints(Files.createTempFile("iter", ".hints"));
         lab.server("127.0.54.5").misbehave(q -> {

@@ -39,7 +39,11 @@ final class RecursorProcess implements AutoCloseable {
     static RecursorProcess start(Path dir, String config, Message probe) throws Exception {
         Path file = dir.resolve("recursor.conf");
         Files.writeString(file, config + "\nlocal-address = [\"127.0.0.1:0\"]\n");
-        Path log = dir.resolve("recursor.log");
+        return start(file, dir.resolve("recursor.log"), probe);
+    }
+
+    /** As above on a file written by the caller, which must set local-address to 127.0.0.1:0 itself. */
+    static RecursorProcess start(Path file, Path log, Message probe) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
@@ -64,7 +68,12 @@ final class RecursorProcess implements AutoCloseable {
             }
             SimpleResolver client = new SimpleResolver(r.dns);
             client.setTimeout(Duration.ofSeconds(10));
-            client.send(probe); // bound before it logged: this is answered
+            try {
+                client.send(probe); // bound before it logged: this is answered
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the recursor did not answer " + probe.getQuestion() + ": " + e
+                        + "\n" + Files.readString(log, StandardCharsets.UTF_8), e);
+            }
             return r;
         } catch (Exception e) {
             p.destroyForcibly();

@@ -2,8 +2,8 @@ package net.gate64.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Machine;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +55,8 @@ class StatsPageBrowserTest {
     void theChartsFillWithDataAfterQueriesWithoutConsoleErrors(@TempDir Path profile) throws Exception {
         String chromium = firstExisting(CHROMIUM);
         String driverPath = firstExisting(DRIVER);
-        assumeTrue(chromium != null && driverPath != null, "chromium and chromedriver are not installed "
-                + "(apt-get install chromium chromium-driver; ./gate64 test does it as root): skipping the browser test");
+        Machine.require(chromium != null && driverPath != null, "the browser test needs chromium and chromedriver "
+                + "(Debian packages chromium chromium-driver; ./gate64 test installs them as root)");
         try (FakeGateway gw = new FakeGateway();
              LabFixture f = LabFixture.start("webserver=true", "webserver-address=\"127.0.0.1:0\"",
                      "dns64-prefix=\"64:ff9b::/96\"", "stats-nat64-url=\"" + gw.url() + "\"")) {

@@ -2,8 +2,8 @@ package net.gate64.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Machine;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class SystemdNotifyEndToEndTest {
     @Test
     void readyAfterBindingReloadOnSighupStoppingOnTerm() throws Exception {
         String why = NotifySocket.unavailable();
-        assumeTrue(why == null, why);
+        Machine.require(why == null, why);
         Path script = dir.resolve("hooks.lua");
         Files.writeString(script, "function preresolve(dq)\n  return false\nend\n");
         Path conf = dir.resolve("recursor.conf");
@@ -90,7 +90,7 @@ class SystemdNotifyEndToEndTest {
     @Test
     void sighupWithoutAScriptKeepsServing() throws Exception {
         String why = NotifySocket.unavailable();
-        assumeTrue(why == null, why);
+        Machine.require(why == null, why);
         Path conf = dir.resolve("recursor.conf");
         Files.writeString(conf, """
                 local-address = ["127.0.0.1:0"]

@@ -20,7 +20,10 @@ public final class Logs {
     record Config(LogLevel level, LogFormat format, Map<String, LogLevel> loggers, long generation) {}
 
     private static volatile Config config = new Config(LogLevel.INFO, LogFormat.TEXT, Map.of(), 0);
-    private static volatile PrintStream out = System.err;
+    /** The property naming a file to append log lines to instead of standard error (the test runs set it). */
+    public static final String FILE_PROPERTY = "gate64.log.file";
+
+    private static volatile PrintStream out = initialStream();
 
     private Logs() {}
 
@@ -56,6 +59,20 @@ public final class Logs {
 
     public static LogFormat format() {
         return config.format;
+    }
+
+    /** Standard error, or the file named by {@code -Dgate64.log.file} (appended to). */
+    private static PrintStream initialStream() {
+        String file = System.getProperty(FILE_PROPERTY);
+        if (file == null || file.isBlank()) {
+            return System.err;
+        }
+        try {
+            return new PrintStream(new java.io.FileOutputStream(file, true), true, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            System.err.println("gate64: cannot append the log to " + file + " (" + e.getMessage() + "): logging to stderr");
+            return System.err;
+        }
     }
 
     /** Sends every line to {@code stream} from now on (tests); returns the previous stream. */

@@ -6,6 +6,8 @@ import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.siit.EamTable;
 import net.gate64.nat64.state.Limits;
+import net.gate64.nat64.state.PortPlan;
+import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.Timeouts;
 import net.gate64.nat64.translate.TranslatorConfig;
 
@@ -35,10 +37,22 @@ public record Nat64Settings(
         TranslatorConfig translator,
         IpNetwork rfc6791v4,
         IpNetwork rfc6791v6,
-        RaSettings ra) {
+        RaSettings ra,
+        Stateful stateful) {
 
     /** stateful: RFC 6146 NAT64 with pool4; siit: stateless RFC 7915 with pool6 and EAM. */
     public enum Mode { STATEFUL, SIIT }
+
+    /**
+     * Stateful-only behaviour: how ports are handed out, address-dependent filtering (RFC 4787 REQ-8), how many
+     * unsolicited SYNs may wait for a simultaneous open (RFC 6146 §3.5.2.2), static bindings.
+     */
+    public record Stateful(PortPlan ports, boolean addressDependentFiltering, int maxHeldSyns,
+                           List<StaticBinding> staticBib) {
+        public Stateful {
+            staticBib = List.copyOf(staticBib);
+        }
+    }
 
     public Nat64Settings {
         pool6 = List.copyOf(pool6);

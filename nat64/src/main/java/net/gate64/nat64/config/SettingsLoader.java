@@ -18,7 +18,12 @@ import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
 import net.gate64.nat64.packet.Bytes;
 import net.gate64.nat64.siit.EamTable;
+import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.Limits;
+import net.gate64.nat64.state.NatEventSink;
+import net.gate64.nat64.state.Pool4;
+import net.gate64.nat64.state.PortPlan;
+import net.gate64.nat64.state.StaticBinding;
 import net.gate64.nat64.state.Timeouts;
 import net.gate64.nat64.translate.TranslatorConfig;
 
@@ -30,7 +35,7 @@ import net.gate64.nat64.translate.TranslatorConfig;
 public final class SettingsLoader {
     /** Every gateway setting, with its default; documented in conf/nat64.conf. */
     public static final ConfigSchema SCHEMA =
-            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-nat64.conf", "conf/nat64.conf");
+            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-nat64.conf", "conf/nat64.conf", "nat64");
     private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
@@ -119,7 +124,9 @@ public final class SettingsLoader {
         Limits limits = new Limits((int) c.number("max-sessions", 0, Integer.MAX_VALUE),
                 (int) c.number("max-sessions-per-client", 0, Integer.MAX_VALUE));
         Timeouts timeouts = new Timeouts(duration("tcp-established-timeout"), duration("tcp-transitory-timeout"),
-                duration("udp-timeout"), duration("icmp-timeout"), Duration.ofSeconds(6));
+                duration("udp-timeout"), duration("icmp-timeout"),
+                // RFC 6146 §3.5.2.2: an unsolicited SYN is held at least 6 s
+                c.duration("tcp-incoming-syn-timeout", Duration.ofSeconds(6), MAX_TIMEOUT));
         double icmpRate = c.number("icmp-errors-per-second", 0, 1_000_000);
         InetSocketAddress http = c.value("http-address", SettingsLoader::hostPort);
         WebAccess httpAccess = new WebAccess(c.all("http-allow-from", NetworkSet::of),
@@ -130,10 +137,92 @@ public final class SettingsLoader {
         TranslatorConfig translator = translator(mtu, decrement, ipv4, ipv6);
         IpNetwork rfc6791v4 = optionalNetwork("rfc6791v4-prefix", true);
         IpNetwork rfc6791v6 = optionalNetwork("rfc6791v6-prefix", false);
+        PortPlan plan = portPlan(pool4, ports);
+        Nat64Settings.Stateful stateful = new Nat64Settings.Stateful(plan, c.bool("address-dependent-filtering"),
+                (int) c.number("max-held-syns", 0, 65536), staticBib(mode, pool4, plan, ports));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 decrement, c.bool("allow-non-global"), limits, timeouts, icmpRate,
                 c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode), translator,
-                rfc6791v4, rfc6791v6, ra(pool6));
+                rfc6791v4, rfc6791v6, ra(pool6), stateful);
+    }
+
+    /** How ports are handed out: per client prefix, preserved, one by one, in dynamic blocks or deterministic. */
+    private PortPlan portPlan(IpNetwork pool4, int[] ports) {
+        int clientLength = (int) c.number("client-prefix-length", 1, 128, "bits");
+        int blockSize = (int) c.number("port-block-size", 0, 65535, "ports");
+        if (blockSize != 0 && blockSize < PortPlan.MINIMUM_BLOCK) {
+            throw c.invalid("port-block-size", "must be 0 (no blocks) or at least " + PortPlan.MINIMUM_BLOCK);
+        }
+        int perClient = (int) c.number("port-blocks-per-client", 1, 65535, "blocks");
+        IpNetwork deterministic = optionalNetwork("deterministic-prefix", false);
+        if (deterministic != null && blockSize == 0) {
+            throw c.invalid("deterministic-prefix", "deterministic ranges are made of port blocks: set port-block-size");
+        }
+        if (deterministic != null && deterministic.bits() > clientLength) {
+            throw c.invalid("deterministic-prefix", "is longer than client-prefix-length /" + clientLength);
+        }
+        if (deterministic != null && clientLength - deterministic.bits() > 28) {
+            throw c.invalid("deterministic-prefix", "holds more than 2^28 clients of /" + clientLength);
+        }
+        PortPlan plan = new PortPlan(clientLength, c.bool("port-preservation"), blockSize, blockSize == 0 ? 0 : perClient,
+                deterministic);
+        if (pool4 != null && plan.blocks()) {
+            try { // the geometry and the deterministic capacity are checked against the pool here, not at start
+                new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
+            } catch (IllegalArgumentException e) {
+                throw c.invalid(deterministic != null ? "deterministic-prefix" : "port-blocks-per-client", e.getMessage());
+            }
+        }
+        return plan;
+    }
+
+    /** {@code bib = [ { protocol = "tcp", ipv6 = "[2001:db8::5]:80", ipv4 = "192.0.2.1:8080" } ]} */
+    private List<StaticBinding> staticBib(Nat64Settings.Mode mode, IpNetwork pool4, PortPlan plan, int[] ports) {
+        List<StaticBinding> out = new ArrayList<>();
+        List<ConfigReader> entries = c.objects("bib", Set.of("protocol", "ipv6", "ipv4"));
+        if (!entries.isEmpty() && mode != Nat64Settings.Mode.STATEFUL) {
+            throw c.invalid("bib", "static bindings exist in stateful mode only");
+        }
+        Bib check = entries.isEmpty() ? null : new Bib(new Pool4(pool4, ports[0], ports[1]), NatEventSink.NONE, plan);
+        for (ConfigReader e : entries) {
+            int proto = e.value("protocol", v -> switch (v) {
+                case "tcp" -> 6;
+                case "udp" -> 17;
+                case "icmp" -> 1;
+                default -> throw new IllegalArgumentException("must be \"tcp\", \"udp\" or \"icmp\"");
+            });
+            byte[][] six = new byte[1][];
+            int port6 = e.value("ipv6", v -> transport(v, true, six));
+            byte[][] four = new byte[1][];
+            int port4 = e.value("ipv4", v -> transport(v, false, four));
+            StaticBinding b = new StaticBinding(proto, six[0], port6, Bytes.i32(four[0], 0), port4);
+            try {
+                b.addTo(check); // the same checks as at start: inside pool4, no two on one transport address
+            } catch (IllegalArgumentException ex) {
+                throw e.invalid("ipv4", ex.getMessage());
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    /** "[2001:db8::5]:80" (ipv6) or "192.0.2.1:80": the port, the address into {@code address[0]}. */
+    private static int transport(String text, boolean ipv6, byte[][] address) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(ipv6 ? "\\[(.+)]:(\\d{1,5})" : "([0-9.]+):(\\d{1,5})")
+                .matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(ipv6 ? "must be \"[IPv6 address]:port\"" : "must be \"IPv4 address:port\"");
+        }
+        byte[] a = IpNetwork.parseAddress(m.group(1), text);
+        if (a.length != (ipv6 ? 16 : 4)) {
+            throw new IllegalArgumentException("needs an " + (ipv6 ? "IPv6" : "IPv4") + " address");
+        }
+        int port = Integer.parseInt(m.group(2));
+        if (port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535");
+        }
+        address[0] = a;
+        return port;
     }
 
     private RaSettings ra(List<Nat64Prefix> pool6) {

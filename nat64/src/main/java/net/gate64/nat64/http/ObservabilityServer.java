@@ -153,6 +153,7 @@ public final class ObservabilityServer {
                 simple(sb, "gate64_nat64_sessions_created_total", "counter", "Sessions created.", service.sessions().createdTotal());
                 simple(sb, "gate64_nat64_sessions_expired_total", "counter", "Sessions expired.", service.sessions().expiredTotal());
                 simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
+                StatefulMetrics.render(sb, service.bib(), service.sessions());
             }
             List<long[]> workers = service.workerStats();
             counter(sb, "gate64_nat64_worker_packets_total", "Packets read from the TUN, by worker (one TUN queue each).");

@@ -5,9 +5,9 @@ import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.packet.Bytes;
 
 /**
- * One binding (RFC 6146 §3.1): IPv6 transport address ↔ IPv4 transport address from pool4, for one protocol. It lives
- * while it has sessions; {@link #sessions} drops to -1 when the expiry sweep retires it, after which packets that still
- * hold it look it up again.
+ * One binding (RFC 6146 §3.1): IPv6 transport address ↔ IPv4 transport address from pool4, for one protocol. A
+ * dynamic binding lives while it has sessions; {@link #sessions} drops to -1 when the expiry sweep retires it, after
+ * which packets that still hold it look it up again. A static one (the {@code bib} setting) stays until removed.
  */
 public final class BibEntry {
     final int proto;
@@ -22,8 +22,18 @@ public final class BibEntry {
     final AtomicInteger sessions = new AtomicInteger();
     /** The session most recently used: most bindings carry one flow, so this skips the session-table lookup. */
     volatile Session last;
+    /** The client this binding belongs to (it pins it in {@link Clients}). */
+    final Client client;
+    /** Configured rather than created by traffic: never retired by the sweep. */
+    volatile boolean isStatic;
+    /** Made by the port allocator (its port goes back to it when the binding goes); false for static ones. */
+    final boolean allocated;
 
-    BibEntry(int proto, long hi6, long lo6, int port6, int addr4, int port4, Key key6, Key key4) {
+    BibEntry(int proto, long hi6, long lo6, int port6, int addr4, int port4, Key key6, Key key4, Client client,
+             boolean isStatic) {
+        this.client = client;
+        this.isStatic = isStatic;
+        this.allocated = !isStatic;
         this.proto = proto;
         this.hi6 = hi6;
         this.lo6 = lo6;
@@ -61,6 +71,10 @@ public final class BibEntry {
 
     public int port6() {
         return port6;
+    }
+
+    public boolean isStatic() {
+        return isStatic;
     }
 
     /** The IPv6 address's first and last eight bytes (no allocation, unlike {@link #addr6()}). */

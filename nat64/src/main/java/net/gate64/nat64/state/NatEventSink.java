@@ -22,4 +22,13 @@ public interface NatEventSink {
 
     /** A session expired (its deadline passed) and left the table. */
     default void sessionDeleted(Session s) {}
+
+    /**
+     * A client took a port block (dynamic port blocks, RFC 6888 REQ-14; reported from the worker, on the packet
+     * path). Deterministic ranges are never reported: they are computed from the client's address.
+     */
+    default void portBlockCreated(PortBlock b) {}
+
+    /** A client's port block went back with its last binding (reported from the expiry sweep). */
+    default void portBlockDeleted(PortBlock b) {}
 }

@@ -7,7 +7,9 @@ import net.gate64.nat64.packet.Bytes;
 /**
  * The IPv4 transport addresses stateful NAT64 hands out (RFC 6146 §3.5): every address of one IPv4 prefix, each
  * with the same port range (also used for ICMP identifiers). A client keeps one address for all its bindings while
- * ports last ("paired" pooling, RFC 6146 §3.5.1.1 recommends it) so that servers see a stable peer.
+ * ports last ("paired" pooling, RFC 6146 §3.5.1.1, RFC 4787 REQ-2) so that servers see a stable peer. The gateway's
+ * own {@code ipv4-address} may lie inside the pool: it only ever sources ICMP errors, so its ports are handed out
+ * like any other address's (a /32 pool works).
  */
 public final class Pool4 {
     private final IpNetwork network;
@@ -15,12 +17,10 @@ public final class Pool4 {
     private final int size;
     private final int portMin;
     private final int portMax;
-    private final int excluded;
     /** Next port to try, per protocol slot (tcp, udp, icmp) and address. */
     private final AtomicIntegerArray cursors;
 
-    /** {@code excluded} is an address of the prefix that must not be handed out (the gateway's own), or 0. */
-    public Pool4(IpNetwork network, int portMin, int portMax, int excluded) {
+    public Pool4(IpNetwork network, int portMin, int portMax) {
         if (!network.isIpv4()) {
             throw new IllegalArgumentException("pool4 must be an IPv4 prefix, got " + network);
         }
@@ -35,7 +35,6 @@ public final class Pool4 {
         this.size = 1 << (32 - network.bits());
         this.portMin = portMin;
         this.portMax = portMax;
-        this.excluded = excluded;
         this.cursors = new AtomicIntegerArray(3 * size);
     }
 
@@ -59,17 +58,25 @@ public final class Pool4 {
         return network;
     }
 
-    /** The address a client with this hash starts from. */
+    int base() {
+        return base;
+    }
+
+    /** The index of an address of the pool (0 = the first). */
+    int indexOf(int addr) {
+        return addr - base;
+    }
+
+    /** The address a client with this hash tries on its {@code attempt}th try. */
     int addressFor(int clientHash, int attempt) {
-        int addr = base + Math.floorMod(clientHash + attempt, size);
-        return addr;
+        return base + Math.floorMod(clientHash + attempt, size);
     }
 
-    boolean usable(int addr) {
-        return addr != excluded || excluded == 0;
+    boolean portInRange(int port) {
+        return port >= portMin && port <= portMax;
     }
 
-    /** The next candidate port on {@code addr} for protocol slot {@code slot}. */
+    /** A starting point for the port search on {@code addr} for protocol slot {@code slot}: round robin. */
     int nextPort(int slot, int addr) {
         int range = portMax - portMin + 1;
         int i = slot * size + (addr - base);
@@ -78,5 +85,9 @@ public final class Pool4 {
 
     int portCount() {
         return portMax - portMin + 1;
+    }
+
+    static int slot(int proto) {
+        return proto == 6 ? 0 : proto == 17 ? 1 : 2;
     }
 }

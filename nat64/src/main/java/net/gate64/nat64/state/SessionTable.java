@@ -12,29 +12,43 @@ import java.util.function.LongSupplier;
  * transport address), with the total and per-client limits and the expiry sweep. Time comes from an injected
  * nanosecond clock so expiry is tested by advancing a fake clock.
  *
- * <p>Known races, accepted for a lock-free packet path: a packet that refreshes a session in the instant the sweep
- * removes it still passes, and the next packet creates a fresh session (for a binding that also expired, possibly on
- * another pool4 port); a per-client counter removed by the sweep while a new session of that client is created may
- * under-count that client by one until its sessions expire.
+ * <p>No accepted races: the sweep ends a session with a compare-and-set on its deadline ({@link Session#kill}), so a
+ * packet that refreshes it first keeps it and a packet that comes after finds it dead and starts over; per-client
+ * counts live in the {@link Client}, which its bindings keep alive, so they are never lost to a concurrent removal.
+ * With address-dependent filtering the table also counts, per binding and remote IPv4 address, the sessions between
+ * them (RFC 4787 REQ-8 "address-dependent": an IPv4 host may reach a binding once the client has talked to it).
  */
 public final class SessionTable {
     private final ConcurrentHashMap<Key, Session> sessions = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Key, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, AtomicInteger> remotes;
     private final AtomicInteger count = new AtomicInteger();
     private final Bib bib;
     private final Limits limits;
     private final Timeouts timeouts;
     private final LongSupplier clock;
+    private final HeldSyns held;
     final LongAdder created = new LongAdder();
     final LongAdder expired = new LongAdder();
     final LongAdder limitHits = new LongAdder();
     final LongAdder clientLimitHits = new LongAdder();
 
     public SessionTable(Bib bib, Limits limits, Timeouts timeouts, LongSupplier nanoClock) {
+        this(bib, limits, timeouts, nanoClock, false, HeldSyns.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * {@code addressDependentFiltering}: IPv4 hosts reach a binding only after the client sent to their address;
+     * {@code heldSyns}: how many unsolicited IPv4 SYNs may wait {@link Timeouts#tcpIncomingSyn()} (RFC 6146
+     * §3.5.2.2), 0 = answer them at once.
+     */
+    public SessionTable(Bib bib, Limits limits, Timeouts timeouts, LongSupplier nanoClock,
+                        boolean addressDependentFiltering, int heldSyns) {
         this.bib = bib;
         this.limits = limits;
         this.timeouts = timeouts;
         this.clock = nanoClock;
+        this.remotes = addressDependentFiltering ? new ConcurrentHashMap<>() : null;
+        this.held = new HeldSyns(heldSyns, timeouts.tcpIncomingSyn().toNanos(), nanoClock);
     }
 
     long now() {
@@ -45,11 +59,31 @@ public final class SessionTable {
         return timeouts;
     }
 
-    Session find(Key k) {
-        return sessions.get(k);
+    public HeldSyns held() {
+        return held;
     }
 
-    /** Outcome of {@link #create}: the session, or null with the reason in {@link #lastRefusal}. */
+    boolean addressDependent() {
+        return remotes != null;
+    }
+
+    /** A live session; a dead one still in the table (the sweep is removing it) is taken out and not returned. */
+    Session find(Key k) {
+        Session s = sessions.get(k);
+        if (s != null && s.isDead()) {
+            sessions.remove(k, s);
+            return null;
+        }
+        return s;
+    }
+
+    /** Address-dependent filtering: whether the binding {@code binding4} has a session with {@code remote4}. */
+    boolean knows(long binding4, int remote4, Key scratch) {
+        AtomicInteger n = remotes.get(scratch.set(binding4, remote4 & 0xffffffffL, 2));
+        return n != null && n.get() > 0;
+    }
+
+    /** Outcome of {@link #create}: the session, or null with the reason. */
     enum Refusal { TOTAL, CLIENT, RETIRED }
 
     /**
@@ -66,57 +100,62 @@ public final class SessionTable {
         } else if (limits.maxSessions() <= 0) {
             count.incrementAndGet();
         }
-        AtomicInteger client = null;
-        if (limits.maxSessionsPerClient() > 0) {
-            client = perClient.computeIfAbsent(new Key().set(e.hi6, e.lo6, 0), x -> new AtomicInteger());
-            if (client.incrementAndGet() > limits.maxSessionsPerClient()) {
-                client.decrementAndGet();
-                count.decrementAndGet();
-                clientLimitHits.increment();
-                why[0] = Refusal.CLIENT;
-                return null;
-            }
+        AtomicInteger client = e.client.sessions;
+        if (client.incrementAndGet() > limits.maxSessionsPerClient() && limits.maxSessionsPerClient() > 0) {
+            client.decrementAndGet();
+            count.decrementAndGet();
+            clientLimitHits.increment();
+            why[0] = Refusal.CLIENT;
+            return null;
         }
         if (!e.retain()) {
-            undo(e, client);
+            undo(e);
             why[0] = Refusal.RETIRED;
             return null;
         }
         Session fresh = new Session(e, remote4, remotePort, prefixIndex, k.copy(), tcp, expiresAt);
-        Session raced = sessions.putIfAbsent(fresh.key, fresh);
+        Session raced;
+        while ((raced = sessions.putIfAbsent(fresh.key, fresh)) != null && raced.isDead()) {
+            sessions.remove(fresh.key, raced); // ended by the sweep, not yet removed: take its place
+        }
         if (raced != null) {
             release(e);
-            undo(e, client);
+            undo(e);
             return raced;
+        }
+        if (remotes != null) {
+            remotes.compute(new Key().set(fresh.key.a, remote4 & 0xffffffffL, 2), (x, c) -> {
+                AtomicInteger n = c != null ? c : new AtomicInteger();
+                n.incrementAndGet();
+                return n;
+            });
         }
         created.increment();
         bib.events.sessionCreated(fresh);
         return fresh;
     }
 
-    private void undo(BibEntry e, AtomicInteger client) {
+    private void undo(BibEntry e) {
         count.decrementAndGet();
-        if (client != null) {
-            client.decrementAndGet();
-        }
+        e.client.sessions.decrementAndGet();
     }
 
-    /** Removes every session past its deadline and bindings left without sessions; returns how many expired. */
+    /** Ends every session past its deadline and bindings left without sessions; returns how many expired. */
     public int sweep() {
         long now = clock.getAsLong();
         int n = 0;
         for (Session s : sessions.values()) {
-            if (now - s.expiresAt > 0 && sessions.remove(s.key, s)) {
+            long deadline = s.deadline();
+            if (deadline != Session.DEAD && now - deadline > 0 && s.kill(deadline)) {
+                sessions.remove(s.key, s);
                 s.bib.last = null;
                 count.decrementAndGet();
-                bib.events.sessionDeleted(s);
-                if (limits.maxSessionsPerClient() > 0) {
-                    Key ck = new Key().set(s.bib.hi6, s.bib.lo6, 0);
-                    AtomicInteger c = perClient.get(ck);
-                    if (c != null && c.decrementAndGet() <= 0) {
-                        perClient.remove(ck, c);
-                    }
+                s.bib.client.sessions.decrementAndGet();
+                if (remotes != null) {
+                    remotes.computeIfPresent(new Key().set(s.key.a, s.remote4 & 0xffffffffL, 2),
+                            (k, c) -> c.decrementAndGet() <= 0 ? null : c);
                 }
+                bib.events.sessionDeleted(s);
                 release(s.bib);
                 expired.increment();
                 n++;
@@ -126,7 +165,7 @@ public final class SessionTable {
     }
 
     private void release(BibEntry e) {
-        if (e.sessions.decrementAndGet() == 0 && e.sessions.compareAndSet(0, -1)) {
+        if (e.sessions.decrementAndGet() == 0 && !e.isStatic && e.sessions.compareAndSet(0, -1)) {
             bib.retire(e);
         }
     }
@@ -136,14 +175,22 @@ public final class SessionTable {
     }
 
     public List<Session> list() {
-        return new ArrayList<>(sessions.values());
+        List<Session> list = new ArrayList<>();
+        for (Session s : sessions.values()) {
+            if (!s.isDead()) {
+                list.add(s);
+            }
+        }
+        return list;
     }
 
     /** Session counts per protocol: tcp, udp, icmp. */
     public int[] sizes() {
         int[] n = new int[3];
         for (Session s : sessions.values()) {
-            n[s.bib.proto == 6 ? 0 : s.bib.proto == 17 ? 1 : 2]++;
+            if (!s.isDead()) {
+                n[Pool4.slot(s.bib.proto)]++;
+            }
         }
         return n;
     }

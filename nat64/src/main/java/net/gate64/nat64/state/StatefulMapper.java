@@ -8,14 +8,20 @@ import net.gate64.nat64.translate.Pool6;
 
 /**
  * Stateful NAT64 address and port mapping (RFC 6146) for one worker thread: the tables are shared, the lookup keys
- * are this thread's own. Endpoint-independent mapping (one binding per IPv6 transport address) and
- * endpoint-independent filtering (any IPv4 host may reach a binding; for TCP only with a SYN).
+ * are this thread's own. Endpoint-independent mapping (one binding per IPv6 transport address) and, by default,
+ * endpoint-independent filtering (any IPv4 host may reach a binding; for TCP only with a SYN); address-dependent
+ * filtering as an option.
  *
- * <p>Fragments: the first one is mapped through the tables, later ones get the same addresses from
- * {@link FragmentMemory} (no reassembly; a fragment that arrives before its first is dropped). Not done: the RFC 6146 §3.5.2.2 six-second hold of unsolicited IPv4 SYNs and the probe of idle established sessions
- * are not implemented (an idle session simply expires).
+ * <p>IPv4 packets that find no binding: a TCP SYN is held for a simultaneous open ({@link HeldSyns}, RFC 6146
+ * §3.5.2.2), UDP and ICMP queries are refused with {@link DropReason#NO_BIB} (the translator answers ICMPv4
+ * Destination Unreachable). Fragments: the first one is mapped through the tables, later ones get the same
+ * addresses from {@link FragmentMemory} (no reassembly; a fragment that arrives before its first is dropped). Not
+ * done: the probe of idle established sessions (RFC 6146 §3.5.2.2 "MAY"; an idle session simply expires).
  */
 public final class StatefulMapper implements AddressMapper {
+    /** Refresh a session's deadline at most once a second: most packets write nothing shared. */
+    private static final long REFRESH_SLACK = 1_000_000_000L;
+
     private final Pool6 pool6;
     private final Bib bib;
     private final SessionTable sessions;
@@ -25,6 +31,8 @@ public final class StatefulMapper implements AddressMapper {
     private final Key k6 = new Key();
     private final Key k4 = new Key();
     private final Key ks = new Key();
+    private final Key kr = new Key();
+    private final BindingRequest request = new BindingRequest();
     private final SessionTable.Refusal[] refusal = new SessionTable.Refusal[1];
 
     public StatefulMapper(Pool6 pool6, Bib bib, SessionTable sessions, FragmentMemory fragments, int gateway4) {
@@ -66,6 +74,7 @@ public final class StatefulMapper implements AddressMapper {
             return;
         }
         int remotePort = proto == 1 ? 0 : f.dstPort;
+        boolean syn = proto == 6 && (f.tcpFlags & TcpState.SYN) != 0;
         long hi = Bytes.i64(f.src6, 0);
         long lo = Bytes.i64(f.src6, 8);
         long now = sessions.now();
@@ -73,39 +82,49 @@ public final class StatefulMapper implements AddressMapper {
             k6.set(hi, lo, ((long) proto << 16) | f.srcPort);
             BibEntry e = bib.find6(k6);
             if (e == null || e.sessions.get() < 0) {
-                if (proto == 6 && (f.tcpFlags & TcpState.SYN) == 0) {
+                if (proto == 6 && !syn) {
                     f.drop = DropReason.NO_SESSION; // RFC 6146 §3.5.2.2: only a SYN opens a TCP session
                     return;
                 }
-                e = bib.findOrCreate(proto, hi, lo, f.srcPort, k6);
+                e = bib.findOrCreate(request.set(proto, hi, lo, f.srcPort, k6));
                 if (e == null) {
-                    f.drop = DropReason.POOL4_EXHAUSTED;
+                    f.drop = switch (request.refusal) {
+                        case POOL4 -> DropReason.POOL4_EXHAUSTED;
+                        case CLIENT_PORTS -> DropReason.CLIENT_PORTS_EXHAUSTED;
+                        case OUTSIDE_MAP -> DropReason.CLIENT_OUTSIDE_MAP;
+                    };
                     return;
                 }
             }
             Session s = e.last;
-            if (s == null || s.remote4 != f.dst4 || s.remotePort != remotePort) {
+            if (s == null || s.remote4 != f.dst4 || s.remotePort != remotePort || s.isDead()) {
                 ks.set(Key.ipv4Transport(proto, e.addr4, e.port4), ((f.dst4 & 0xffffffffL) << 16) | remotePort, 0);
                 s = sessions.find(ks);
                 if (s == null) {
-                    if (proto == 6 && (f.tcpFlags & TcpState.SYN) == 0) {
+                    if (proto == 6 && !syn) {
                         f.drop = DropReason.NO_SESSION;
                         return;
                     }
-                    TcpState tcp = proto == 6 ? TcpState.V6_INIT : null;
+                    // An IPv4 SYN held for this very connection: a simultaneous open (RFC 6146 §3.5.2.2, V4 INIT).
+                    TcpState tcp = proto != 6 ? null
+                            : sessions.held().take(ks.a, ks.b) ? TcpState.V4_INIT : TcpState.V6_INIT;
                     s = sessions.create(e, f.dst4, remotePort, f.prefixIndex, tcp, now + lifetime(proto, tcp), ks,
                             refusal);
                     if (s == null) {
                         if (refusal[0] == SessionTable.Refusal.RETIRED) {
                             continue; // the binding expired under us: bind again
                         }
+                        bib.retireIfUnused(e); // a binding just made for this packet must not outlive the refusal
                         f.drop = refusal[0] == SessionTable.Refusal.TOTAL ? DropReason.SESSION_LIMIT : DropReason.CLIENT_LIMIT;
                         return;
                     }
                 }
                 e.last = s;
             }
-            touch(s, proto, true, f.tcpFlags, now);
+            if (!touch(s, proto, true, f.tcpFlags, now)) {
+                e.last = null;
+                continue; // the sweep ended it an instant ago: start over with fresh state
+            }
             f.src4 = e.addr4;
             f.srcPort = e.port4;
             if (proto == 1) {
@@ -122,12 +141,9 @@ public final class StatefulMapper implements AddressMapper {
     @Override
     public void map4to6(Flow f) {
         int proto = bibProto(f);
-        if (f.dst4 == gateway4) {
-            f.drop = DropReason.TO_GATEWAY; // the gateway's own address answers nothing itself
-            return;
-        }
         if (!bib.pool4().contains(f.dst4)) {
-            f.drop = DropReason.NOT_IN_POOL4;
+            // the gateway's own address outside pool4 answers nothing itself
+            f.drop = f.dst4 == gateway4 ? DropReason.TO_GATEWAY : DropReason.NOT_IN_POOL4;
             return;
         }
         if (!supported(proto)) {
@@ -148,51 +164,77 @@ public final class StatefulMapper implements AddressMapper {
         }
         int localPort = f.dstPort;
         int remotePort = proto == 1 ? 0 : f.srcPort;
-        k4.set(Key.ipv4Transport(proto, f.dst4, localPort), 0, 0);
-        BibEntry e = bib.find4(k4);
-        if (e == null || e.sessions.get() < 0) {
-            f.drop = DropReason.NO_BIB;
-            return;
-        }
-        long now = sessions.now();
-        Session s = e.last;
-        if (s == null || s.remote4 != f.src4 || s.remotePort != remotePort) {
-            ks.set(k4.a, ((f.src4 & 0xffffffffL) << 16) | remotePort, 0);
-            s = sessions.find(ks);
-            if (s == null) {
-                // Endpoint-independent filtering (RFC 6146 §3.5.1.1, RFC 4787 REQ-8): any remote may use the binding.
-                if (proto == 6 && (f.tcpFlags & TcpState.SYN) == 0) {
-                    f.drop = DropReason.NO_SESSION;
-                    return;
-                }
-                TcpState tcp = proto == 6 ? TcpState.V4_INIT : null;
-                s = sessions.create(e, f.src4, remotePort, 0, tcp, now + lifetime(proto, tcp), ks, refusal);
-                if (s == null) {
-                    f.drop = switch (refusal[0]) {
-                        case TOTAL -> DropReason.SESSION_LIMIT;
-                        case CLIENT -> DropReason.CLIENT_LIMIT;
-                        case RETIRED -> DropReason.NO_BIB;
-                    };
-                    return;
-                }
+        boolean syn = proto == 6 && (f.tcpFlags & TcpState.SYN) != 0;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            k4.set(Key.ipv4Transport(proto, f.dst4, localPort), 0, 0);
+            BibEntry e = bib.find4(k4);
+            if (e == null || e.sessions.get() < 0) {
+                // RFC 6146 §3.5.2.2: a SYN waits for a simultaneous open; anything else finds no binding.
+                f.drop = syn ? DropReason.TCP_SYN_HELD : DropReason.NO_BIB;
+                return;
             }
-            e.last = s;
-        }
-        if (!pool6.toIpv6(s.prefixIndex, f.src4, f.src6, 0)) {
-            f.drop = DropReason.NON_GLOBAL;
+            long now = sessions.now();
+            Session s = e.last;
+            if (s == null || s.remote4 != f.src4 || s.remotePort != remotePort || s.isDead()) {
+                ks.set(k4.a, ((f.src4 & 0xffffffffL) << 16) | remotePort, 0);
+                s = sessions.find(ks);
+                if (s == null) {
+                    if (proto == 6 && !syn) {
+                        f.drop = DropReason.NO_SESSION;
+                        return;
+                    }
+                    if (sessions.addressDependent() && !sessions.knows(k4.a, f.src4, kr)) {
+                        // RFC 4787 REQ-8 address-dependent filtering; a SYN may still be a simultaneous open.
+                        f.drop = syn ? DropReason.TCP_SYN_HELD : DropReason.FILTERED;
+                        return;
+                    }
+                    // Endpoint-independent filtering (RFC 6146 §3.5.1.1, RFC 4787 REQ-8): any remote may use it.
+                    TcpState tcp = proto == 6 ? TcpState.V4_INIT : null;
+                    s = sessions.create(e, f.src4, remotePort, 0, tcp, now + lifetime(proto, tcp), ks, refusal);
+                    if (s == null) {
+                        if (refusal[0] == SessionTable.Refusal.RETIRED) {
+                            continue;
+                        }
+                        f.drop = refusal[0] == SessionTable.Refusal.TOTAL ? DropReason.SESSION_LIMIT
+                                : DropReason.CLIENT_LIMIT;
+                        return;
+                    }
+                }
+                e.last = s;
+            }
+            if (!pool6.toIpv6(s.prefixIndex, f.src4, f.src6, 0)) {
+                f.drop = DropReason.NON_GLOBAL;
+                return;
+            }
+            if (!touch(s, proto, false, f.tcpFlags, now)) {
+                e.last = null;
+                continue; // ended by the sweep in this instant: look again
+            }
+            Bytes.put64(f.dst6, 0, e.hi6);
+            Bytes.put64(f.dst6, 8, e.lo6);
+            f.dstPort = e.port6;
+            if (proto == 1) {
+                f.srcPort = e.port6;
+            }
+            if (f.fragmentId >= 0) {
+                fragments.remember(fragmentKey4(f), new FragmentMemory.Entry(0, 0, Bytes.i64(f.src6, 0),
+                        Bytes.i64(f.src6, 8), e.hi6, e.lo6, now));
+            }
             return;
         }
-        touch(s, proto, false, f.tcpFlags, now);
-        Bytes.put64(f.dst6, 0, e.hi6);
-        Bytes.put64(f.dst6, 8, e.lo6);
-        f.dstPort = e.port6;
-        if (proto == 1) {
-            f.srcPort = e.port6;
-        }
-        if (f.fragmentId >= 0) {
-            fragments.remember(fragmentKey4(f), new FragmentMemory.Entry(0, 0, Bytes.i64(f.src6, 0),
-                    Bytes.i64(f.src6, 8), e.hi6, e.lo6, now));
-        }
+        f.drop = DropReason.NO_BIB;
+    }
+
+    /** Keeps the SYN the last {@link #map4to6} refused with {@link DropReason#TCP_SYN_HELD}; false when full. */
+    @Override
+    public boolean hold(Flow f, byte[] packet, int len) {
+        return sessions.held().hold(Key.ipv4Transport(6, f.dst4, f.dstPort),
+                HeldSyns.sessionKeyB(f.src4, f.srcPort), packet, len);
+    }
+
+    @Override
+    public int takeExpired(byte[] out) {
+        return sessions.held().takeExpired(out);
     }
 
     /** IPv6 fragments: source address, identification and the low bits of the destination. */
@@ -286,26 +328,25 @@ public final class StatefulMapper implements AddressMapper {
         return tcp.usesEstablishedTimeout() ? t.tcpEstablished().toNanos() : t.tcpTransitory().toNanos();
     }
 
-    /** Moves the TCP state machine and the deadline; writes shared fields only when something changed. */
-    private void touch(Session s, int proto, boolean fromV6, int flags, long now) {
+    /**
+     * Moves the TCP state machine and the deadline; writes shared fields only when something changed. False when
+     * the session is dead (the sweep ended it): the caller starts over.
+     */
+    private boolean touch(Session s, int proto, boolean fromV6, int flags, long now) {
         TcpState tcp = s.tcp;
         if (proto == 6) {
             TcpState next = tcp.next(fromV6, flags);
             if (next != tcp) {
                 s.tcp = next;
                 if (next == TcpState.V6_FIN_V4_FIN || next == TcpState.TRANS || next == TcpState.ESTABLISHED) {
-                    s.expiresAt = now + lifetime(proto, next); // entering these states sets the timer outright
-                    return;
+                    return s.setDeadline(now + lifetime(proto, next)); // entering these states sets the timer outright
                 }
             }
             if (next == TcpState.V6_FIN_V4_FIN || next == TcpState.TRANS) {
-                return; // closing: packets do not extend the transitory timer (RFC 6146 §3.5.2.2)
+                return !s.isDead(); // closing: packets do not extend the transitory timer (RFC 6146 §3.5.2.2)
             }
             tcp = next;
         }
-        long deadline = now + lifetime(proto, tcp);
-        if (deadline - s.expiresAt > 1_000_000_000L) { // refresh at most once a second per session
-            s.expiresAt = deadline;
-        }
+        return s.refresh(now + lifetime(proto, tcp), REFRESH_SLACK);
     }
 }

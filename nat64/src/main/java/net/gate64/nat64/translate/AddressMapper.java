@@ -31,4 +31,17 @@ public interface AddressMapper {
 
     /** Whether an IPv4 destination belongs to this translator (pool4), for hairpinning. */
     boolean isOwnIpv4(int addr);
+
+    /**
+     * Keeps {@code packet[0..len)}, which the last {@link #map4to6} refused with {@link DropReason#TCP_SYN_HELD}
+     * (stateful NAT64 holds unsolicited SYNs, RFC 6146 §3.5.2.2); false when it cannot be held (answer now).
+     */
+    default boolean hold(Flow f, byte[] packet, int len) {
+        return false;
+    }
+
+    /** Copies a held IPv4 packet whose time ran out into {@code out} and returns its length; 0 when none. */
+    default int takeExpired(byte[] out) {
+        return 0;
+    }
 }

@@ -7,6 +7,8 @@ public enum DropReason {
     BAD_LENGTH("bad_length"),
     BAD_HEADER_CHECKSUM("bad_header_checksum"),
     ROUTING_HEADER("routing_header"),
+    /** RFC 7915 §4.1: an IPv4 packet with an unexpired loose or strict source route option. */
+    SOURCE_ROUTE("source_route"),
     /** RFC 7915 §5.1: an extension header after the Fragment header cannot become consistent IPv4 fragments. */
     EXTENSION_AFTER_FRAGMENT("extension_after_fragment"),
     UNSUPPORTED_PROTOCOL("unsupported_protocol"),
@@ -23,6 +25,14 @@ public enum DropReason {
     SESSION_LIMIT("session_limit"),
     CLIENT_LIMIT("client_session_limit"),
     POOL4_EXHAUSTED("pool4_exhausted"),
+    /** The client used all the ports (port blocks) it may have (RFC 6888 REQ-4). */
+    CLIENT_PORTS_EXHAUSTED("client_ports_exhausted"),
+    /** Deterministic port blocks: the client lies outside the mapped IPv6 prefix. */
+    CLIENT_OUTSIDE_MAP("client_outside_map"),
+    /** An unsolicited IPv4 SYN, held for a simultaneous open (RFC 6146 §3.5.2.2). */
+    TCP_SYN_HELD("tcp_syn_held"),
+    /** Address-dependent filtering refused an IPv4 packet (RFC 4787 REQ-8). */
+    FILTERED("filtered"),
     TTL_EXPIRED("ttl_expired"),
     TOO_BIG("too_big"),
     TO_GATEWAY("to_gateway"),

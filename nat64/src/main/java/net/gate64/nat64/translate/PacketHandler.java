@@ -12,9 +12,12 @@ public final class PacketHandler {
     private final AddressMapper mapper;
     private final Counters counters;
     private final byte[] hairpin;
+    /** A held packet whose time ran out (at most what an ICMPv4 error quotes). */
+    private final byte[] expired = new byte[576];
     private byte[] output;
     private boolean translated;
     private boolean lastTo6;
+    private boolean answer;
 
     public PacketHandler(AddressMapper mapper, TranslatorConfig config, IcmpRateLimiter limiter, Counters counters,
                          int bufferSize) {
@@ -45,6 +48,7 @@ public final class PacketHandler {
         output = out;
         translated = false;
         lastTo6 = false;
+        answer = false;
         if (len < 1) {
             counters.drop(DropReason.TRUNCATED);
             return 0;
@@ -100,6 +104,25 @@ public final class PacketHandler {
         return n;
     }
 
+    /**
+     * The answer to a held packet whose time ran out (RFC 6146 §3.5.2.2: ICMP Port Unreachable for an unsolicited
+     * SYN nobody opened), written to {@code out} (then {@link #output()}, one packet); returns its length, 0 when
+     * none is due. The worker calls it now and then, idle or not; it never blocks.
+     */
+    public int expired(byte[] out) {
+        int n;
+        while ((n = mapper.takeExpired(expired)) > 0) {
+            int m = to6.answerExpiredSyn(expired, n, out);
+            if (m > 0) {
+                output = out;
+                translated = false;
+                answer = true;
+                return m;
+            }
+        }
+        return 0;
+    }
+
     /** Whether the last packet was translated (false: dropped, or answered with an ICMP error). */
     public boolean translated() {
         return translated;
@@ -110,17 +133,17 @@ public final class PacketHandler {
      * into IPv6 fragments, §5 into IPv4 fragments below the IPv4 MTU).
      */
     public int packetCount() {
-        return lastTo6 ? to6.packetCount() : to4.packetCount();
+        return answer ? 1 : lastTo6 ? to6.packetCount() : to4.packetCount();
     }
 
     /** Offset of packet {@code i} in {@link #output()}. */
     public int packetOffset(int i) {
-        return lastTo6 ? to6.packetOffset(i) : to4.packetOffset(i);
+        return answer ? 0 : lastTo6 ? to6.packetOffset(i) : to4.packetOffset(i);
     }
 
     /** Length of packet {@code i}; {@code total} is what {@link #handle} returned. */
     public int packetLength(int i, int total) {
-        return lastTo6 ? to6.packetLength(i, total) : to4.packetLength(i, total);
+        return answer ? total : lastTo6 ? to6.packetLength(i, total) : to4.packetLength(i, total);
     }
 
     public byte[] output() {

@@ -95,6 +95,14 @@ public final class Translator4to6 {
         if ((in[Ipv4Header.DESTINATION] & 0xf0) >= 0xe0) {
             return drop(f, DropReason.NOT_IN_POOL4); // multicast and broadcast are never translated
         }
+        if (ihl > Ipv4Header.LENGTH && unexpiredSourceRoute(in, ihl)) {
+            // §4.1: options are ignored, but an unexpired source route MUST discard the packet (3/5 SHOULD)
+            f.reset(u8(in, Ipv4Header.PROTOCOL));
+            f.drop = DropReason.SOURCE_ROUTE;
+            boolean isError = u8(in, Ipv4Header.PROTOCOL) == ICMP4 && first && total > ihl
+                    && IcmpMapping.isV4Error(u8(in, ihl));
+            return errors.toIpv4Sender(in, total, isError, IcmpMapping.V4_UNREACHABLE, 5, 0, out);
+        }
         int proto = u8(in, Ipv4Header.PROTOCOL);
         int l4 = ihl;
         int l4len = total - ihl;
@@ -156,7 +164,7 @@ public final class Translator4to6 {
         }
         mapper.map4to6(f);
         if (f.drop != null) {
-            return 0;
+            return refused(in, total, proto, icmpType, out);
         }
         int fragLen = fragmented ? Ipv6Header.FRAGMENT_HEADER_LENGTH : 0;
         int outLen = Ipv6Header.LENGTH + fragLen + l4len;
@@ -217,6 +225,73 @@ public final class Translator4to6 {
             return fragment(out, outLen, fragmented, fragOffset, more, u16(in, Ipv4Header.IDENTIFICATION));
         }
         return outLen;
+    }
+
+    /** Whether the options hold a loose or strict source route (RFC 791) with addresses left to visit. */
+    private static boolean unexpiredSourceRoute(byte[] in, int ihl) {
+        int i = Ipv4Header.LENGTH;
+        while (i < ihl) {
+            int type = u8(in, i);
+            if (type == 0) {
+                return false; // end of options
+            }
+            if (type == 1) {
+                i++; // no operation
+                continue;
+            }
+            if (i + 1 >= ihl) {
+                return false;
+            }
+            int len = u8(in, i + 1);
+            if (len < 2) {
+                return false; // malformed: nothing more can be read safely
+            }
+            if ((type == 131 || type == 137) && len >= 3 && i + 2 < ihl && u8(in, i + 2) <= len) {
+                return true; // pointer still inside the route
+            }
+            i += len;
+        }
+        return false;
+    }
+
+    /** The ICMPv4 answer a mapper refusal calls for, 0 for none. */
+    private int refused(byte[] in, int total, int proto, int icmpType, byte[] out) {
+        Flow f = flow;
+        switch (f.drop) {
+            case TCP_SYN_HELD -> {
+                if (mapper.hold(f, in, total)) {
+                    return 0;
+                }
+                f.drop = DropReason.NO_BIB; // the store is full: answered at once, as when the hold runs out
+                return answerExpiredSyn(in, total, out);
+            }
+            case NO_BIB -> {
+                // RFC 6146 §3.5.1, §3.5.3: no binding for a UDP datagram or an ICMP query, Destination Unreachable
+                // (host); TCP without a SYN is dropped silently (§3.5.2.2).
+                boolean query = proto == UDP || (proto == ICMP4 && icmpType == IcmpMapping.V4_ECHO_REQUEST);
+                return query ? errors.toIpv4Sender(in, total, false, IcmpMapping.V4_UNREACHABLE, 1, 0, out) : 0;
+            }
+            case FILTERED, NON_GLOBAL -> { // §4.4: refused by policy, Communication Administratively Prohibited
+                return errors.toIpv4Sender(in, total, isV4Error(in, proto, icmpType), IcmpMapping.V4_UNREACHABLE, 13,
+                        0, out);
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
+    private static boolean isV4Error(byte[] in, int proto, int icmpType) {
+        return proto == ICMP4 && IcmpMapping.isV4Error(icmpType);
+    }
+
+    /**
+     * RFC 6146 §3.5.2.2: the ICMPv4 Port Unreachable for a held SYN whose time ran out (or that found the store
+     * full), quoting it, from the address it was sent to; 0 when rate-limited.
+     */
+    public int answerExpiredSyn(byte[] syn, int len, byte[] out) {
+        return errors.toIpv4Sender(syn, len, false, IcmpMapping.V4_UNREACHABLE, 3, 0, i32(syn, Ipv4Header.DESTINATION),
+                out);
     }
 
     /**

@@ -197,7 +197,7 @@ public final class Translator6to4 {
         }
         mapper.map6to4(f);
         if (f.drop != null) {
-            return 0;
+            return refused(in, end, out);
         }
         int total = Ipv4Header.LENGTH + l4len;
         if (total > 65535) {
@@ -261,6 +261,21 @@ public final class Translator6to4 {
             return fragment(out, total);
         }
         return total;
+    }
+
+    /** The ICMPv6 answer a mapper refusal calls for, 0 for none. */
+    private int refused(byte[] in, int end, byte[] out) {
+        return switch (flow.drop) {
+            // RFC 6146 §3.5.1.1: no IPv4 transport address could be allocated: Destination Unreachable, Address
+            // Unreachable.
+            case POOL4_EXHAUSTED, CLIENT_PORTS_EXHAUSTED ->
+                    errors.toIpv6Sender(in, end, false, IcmpMapping.V6_UNREACHABLE, 3, 0, out);
+            // RFC 7915 §5.4 default, Communication Administratively Prohibited: a client outside the deterministic
+            // map, a well-known-prefix destination that is not global (RFC 6052 §3.1).
+            case CLIENT_OUTSIDE_MAP, NON_GLOBAL -> errors.toIpv6Sender(in, end, false, IcmpMapping.V6_UNREACHABLE, 1, 0,
+                    out);
+            default -> 0;
+        };
     }
 
     /**

@@ -49,6 +49,14 @@ class SettingsLoaderTest {
         assertTrue(s.translator().amendUdpChecksumZero());
         assertNull(s.rfc6791v4());
         assertNull(s.rfc6791v6());
+        assertEquals(128, s.stateful().ports().clientPrefixLength());
+        assertTrue(s.stateful().ports().preservePorts());
+        assertEquals(0, s.stateful().ports().blockSize(), "no port blocks by default");
+        assertNull(s.stateful().ports().deterministic());
+        assertFalse(s.stateful().addressDependentFiltering());
+        assertEquals(64, s.stateful().maxHeldSyns());
+        assertEquals(Duration.ofSeconds(6), s.timeouts().tcpIncomingSyn());
+        assertEquals(List.of(), s.stateful().staticBib());
         assertFalse(s.sessionLog().enabled());
         assertEquals(Duration.ofSeconds(60), s.sessionLog().templateRefresh());
         assertEquals(1, s.sessionLog().observationDomain());
@@ -110,6 +118,20 @@ class SettingsLoaderTest {
             {"mode = \"siit\"\neam = [ { ipv4 = \"192.0.2.0/24\", ipv6 = \"2001:db8::/96\" } ]\nipv4-address = \"192.0.2.1\"", "eam"},
             {"", "pool4"},
             {"pool4 = \"192.0.2.0/24\"\nipv4-mtu = 50", "ipv4-mtu"},
+            {"pool4 = \"192.0.2.0/24\"\nport-block-size = 8", "port-block-size"},
+            {"pool4 = \"192.0.2.0/24\"\nport-block-size = 1024\nport-blocks-per-client = 100", "port-blocks-per-client"},
+            {"pool4 = \"192.0.2.0/24\"\ndeterministic-prefix = \"2001:db8::/120\"", "deterministic-prefix"},
+            {"pool4 = \"192.0.2.0/30\"\nport-block-size = 1024\nport-blocks-per-client = 2\n"
+                    + "deterministic-prefix = \"2001:db8::/112\"", "deterministic-prefix"},
+            {"pool4 = \"192.0.2.0/24\"\nclient-prefix-length = 0", "client-prefix-length"},
+            {"pool4 = \"192.0.2.0/24\"\ntcp-incoming-syn-timeout = 2s", "tcp-incoming-syn-timeout"},
+            {"pool4 = \"192.0.2.0/24\"\nbib = [ { protocol = \"sctp\", ipv6 = \"[2001:db8::1]:80\", ipv4 = \"192.0.2.1:80\" } ]", "bib"},
+            {"pool4 = \"192.0.2.0/24\"\nbib = [ { protocol = \"tcp\", ipv6 = \"2001:db8::1:80\", ipv4 = \"192.0.2.1:80\" } ]", "bib"},
+            {"pool4 = \"192.0.2.0/24\"\nbib = [ { protocol = \"tcp\", ipv6 = \"[2001:db8::1]:80\", ipv4 = \"198.51.100.1:80\" } ]", "bib"},
+            {"pool4 = \"192.0.2.0/24\"\nbib = [ { protocol = \"tcp\", ipv6 = \"[2001:db8::1]:80\", ipv4 = \"192.0.2.1:80\" },"
+                    + " { protocol = \"tcp\", ipv6 = \"[2001:db8::2]:80\", ipv4 = \"192.0.2.1:80\" } ]", "bib"},
+            {"mode = \"siit\"\npool6 = \"2001:db8:64::/96\"\nipv4-address = \"192.0.2.1\"\n"
+                    + "bib = [ { protocol = \"tcp\", ipv6 = \"[2001:db8::1]:80\", ipv4 = \"192.0.2.1:80\" } ]", "bib"},
             {"pool4 = \"192.0.2.0/24\"\nipv6-mtu = 1000", "ipv6-mtu"},
             {"pool4 = \"192.0.2.0/24\"\nlowest-ipv6-mtu = 1600", "lowest-ipv6-mtu"},
             {"pool4 = \"192.0.2.0/24\"\noverride-tos = 300", "override-tos"},
@@ -189,5 +211,34 @@ class SettingsLoaderTest {
         assertFalse(s.translator().amendUdpChecksumZero());
         assertEquals("198.51.100.0/28", s.rfc6791v4().toString());
         assertEquals("2001:db8:ffff::/120", s.rfc6791v6().toString());
+    }
+
+    @Test
+    void statefulSettings() throws IOException { // RFC 4787, RFC 6146 §3.5.2.2, RFC 6888, RFC 7422
+        Path p = write("""
+                pool4 = "192.0.2.0/24"
+                client-prefix-length = 64
+                port-preservation = false
+                port-block-size = 256
+                port-blocks-per-client = 4
+                deterministic-prefix = "2001:db8:100::/56"
+                address-dependent-filtering = true
+                tcp-incoming-syn-timeout = 10s
+                max-held-syns = 8
+                bib = [ { protocol = "tcp", ipv6 = "[2001:db8:1::80]:80", ipv4 = "192.0.2.1:8080" },
+                        { protocol = "icmp", ipv6 = "[2001:db8:1::80]:7", ipv4 = "192.0.2.1:7" } ]
+                """);
+        Nat64Settings s = SettingsLoader.load(p, List.of());
+        assertEquals(64, s.stateful().ports().clientPrefixLength());
+        assertFalse(s.stateful().ports().preservePorts());
+        assertEquals(256, s.stateful().ports().blockSize());
+        assertEquals(4, s.stateful().ports().blocksPerClient());
+        assertEquals("2001:db8:100::/56", s.stateful().ports().deterministic().toString());
+        assertTrue(s.stateful().addressDependentFiltering());
+        assertEquals(8, s.stateful().maxHeldSyns());
+        assertEquals(Duration.ofSeconds(10), s.timeouts().tcpIncomingSyn());
+        assertEquals(2, s.stateful().staticBib().size());
+        assertEquals("tcp [2001:db8:1::80]:80 <-> 192.0.2.1:8080", s.stateful().staticBib().get(0).toString());
+        assertEquals(1, s.stateful().staticBib().get(1).proto());
     }
 }

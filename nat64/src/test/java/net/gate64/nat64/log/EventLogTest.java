@@ -76,7 +76,7 @@ class EventLogTest {
         RecordingWriter w = new RecordingWriter(false);
         EventLog log = new EventLog(List.of(w), 100, wall::get);
         log.start();
-        Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003, 0), log);
+        Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003), log);
         Timeouts t = new Timeouts(Duration.ofMinutes(124), Duration.ofMinutes(4), Duration.ofSeconds(30),
                 Duration.ofSeconds(60), Duration.ofSeconds(6));
         SessionTable sessions = new SessionTable(bib, Limits.DEFAULT, t, nanos::get);

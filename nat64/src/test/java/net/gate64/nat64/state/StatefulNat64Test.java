@@ -24,7 +24,7 @@ class StatefulNat64Test {
     private static final String SERVER2_6 = "2001:db8:64::cb00:7106";
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final Counters counters = new Counters();
-    private final Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003, 0));
+    private final Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003));
     private final Timeouts timeouts = Timeouts.RFC6146;
     private SessionTable sessions = new SessionTable(bib, new Limits(100, 5), timeouts, now::get);
     private PacketHandler handler = handler();
@@ -60,7 +60,7 @@ class StatefulNat64Test {
         assertEquals(v4("203.0.113.5"), (int) u32(v4, 16));
         int poolAddr = (int) u32(v4, 12);
         int poolPort = u16(v4, 20);
-        assertTrue(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003, 0).contains(poolAddr));
+        assertTrue(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003).contains(poolAddr));
         assertTrue(poolPort >= 2000 && poolPort <= 2003);
         assertTrue(v4TransportOk(v4, 20, 28, 17), "checksum covers the new port too");
         assertEquals(1, bib.size());
@@ -83,8 +83,11 @@ class StatefulNat64Test {
         byte[] stranger = send(udp4("203.0.113.77", 1234, fmt((int) u32(a, 12)), u16(a, 20)));
         assertEquals(40 + 28, stranger.length, "any IPv4 host may send to an existing UDP binding");
         assertEquals(3, sessions.size());
-        assertEquals(0, send(udp4("203.0.113.77", 1234, fmt((int) u32(a, 12)), 2999)).length);
+        byte[] noBinding = send(udp4("203.0.113.77", 1234, fmt((int) u32(a, 12)), 2999));
         assertEquals(1, counters.drops(DropReason.NO_BIB));
+        assertEquals(0x45, noBinding[0] & 0xff, "RFC 6146 §3.5.1: answered with ICMPv4 Destination Unreachable");
+        assertEquals(3, noBinding[20]);
+        assertEquals(1, noBinding[21]);
     }
 
     @Test
@@ -217,8 +220,12 @@ class StatefulNat64Test {
         int ok = 0;
         for (int i = 0; i < 20; i++) {
             String client = "2001:db8:1::" + Integer.toHexString(0x100 + i);
-            if (send(udp6(client, 1000, SERVER6, 53)).length > 0) {
+            byte[] out = send(udp6(client, 1000, SERVER6, 53));
+            if ((out[0] & 0xf0) == 0x40) {
                 ok++;
+            } else { // RFC 6146 §3.5.1.1: ICMPv6 Destination Unreachable, Address Unreachable
+                assertEquals(1, out[40]);
+                assertEquals(3, out[41]);
             }
         }
         assertEquals(16, ok);

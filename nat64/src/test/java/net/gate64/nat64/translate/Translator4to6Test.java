@@ -216,4 +216,47 @@ class Translator4to6Test {
         assertEquals(0, ((out[0] & 0x0f) << 4) | ((out[1] & 0xf0) >>> 4), "traffic class 0 instead of the TOS");
         assertTrue(v6TransportOk(out, 40, 40, 6));
     }
+
+    /** An IPv4 packet whose header carries {@code options} (padded to 4 bytes), checksums valid. */
+    private static byte[] withOptions(byte[] options, byte[] udp) {
+        byte[] opts = pad(options, (options.length + 3) & ~3);
+        int ihl = 20 + opts.length;
+        byte[] p = new byte[ihl + udp.length];
+        byte[] plain = ipv4("203.0.113.5", "198.51.100.1", 17, 64, 0, 0, 9, udp, false);
+        System.arraycopy(plain, 0, p, 0, 20);
+        System.arraycopy(opts, 0, p, 20, opts.length);
+        System.arraycopy(plain, 20, p, ihl, udp.length);
+        p[0] = (byte) (0x40 | ihl / 4);
+        p[2] = (byte) (p.length >>> 8);
+        p[3] = (byte) p.length;
+        p[10] = 0;
+        p[11] = 0;
+        int c = checksum(p, 0, ihl);
+        p[10] = (byte) (c >>> 8);
+        p[11] = (byte) c;
+        return p;
+    }
+
+    @Test
+    void optionsAreIgnoredButAnUnexpiredSourceRouteIsRefused() { // RFC 7915 §4.1
+        byte[] udp = udp(53, 4000, bytes(12, 1));
+        // record route, then an expired loose source route (pointer 12 > length 11), as the graybox suite sends
+        byte[] ignored = withOptions(new byte[] {7, 7, 4, 0, 0, 0, 0, (byte) 131, 11, 12, (byte) 198, 51, 100, 2,
+            (byte) 198, 51, 100, 1, 0}, udp);
+        byte[] out = fx.four2six(ignored);
+        assertNull(fx.to6.flow().drop);
+        assertEquals(40 + udp.length, out.length, "options are not translated");
+        assertTrue(v6TransportOk(out, 40, udp.length, 17));
+        for (int type : new int[] {131, 137}) {
+            byte[] route = withOptions(new byte[] {1, (byte) type, 11, 4, (byte) 198, 51, 100, 2, (byte) 198, 51, 100, 1},
+                    udp);
+            byte[] refused = fx.four2six(route);
+            assertEquals(DropReason.SOURCE_ROUTE, fx.to6.flow().drop);
+            assertEquals(0x45, refused[0] & 0xff);
+            assertEquals(3, refused[20]);
+            assertEquals(5, refused[21], "source route failed");
+            assertArrayEquals(route, slice(refused, 28, route.length));
+            assertEquals(0, checksum(refused, 20, refused.length - 20));
+        }
+    }
 }

@@ -118,8 +118,12 @@ class Translator6to4Test {
         for (String target : new String[] {"64:ff9b::a00:1", "64:ff9b::7f00:1", "64:ff9b::a9fe:1", "64:ff9b::c0a8:101",
                 "64:ff9b::ac10:1", "64:ff9b::6440:1"}) {
             byte[] in = ipv6("64:ff9b::808:808", target, 17, 64, 0, udp(1, 2, bytes(8, 0)));
-            assertEquals(0, wkp.to4.translate(in, in.length, wkp.out), target);
+            byte[] out = wkp.six2four(in);
             assertEquals(DropReason.NON_GLOBAL, wkp.to4.flow().drop, target);
+            assertEquals(0x60, out[0] & 0xf0, "RFC 7915 §5.4: answered with ICMPv6 1/1, not translated");
+            assertEquals(1, out[40]);
+            assertEquals(1, out[41]);
+            assertTrue(v6TransportOk(out, 40, out.length - 40, 58));
         }
         byte[] global = ipv6("64:ff9b::808:808", "64:ff9b::101:101", 17, 64, 0, udp(1, 2, bytes(8, 0)));
         assertTrue(wkp.to4.translate(global, global.length, wkp.out) > 0);

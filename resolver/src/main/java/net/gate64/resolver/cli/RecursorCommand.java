@@ -4,7 +4,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
 import net.gate64.common.systemd.ServiceNotifier;
+import java.util.List;
+import net.gate64.common.Nat64Prefix;
 import net.gate64.config.ConfigOptions;
+import net.gate64.config.ConfigReader;
+import net.gate64.resolver.dns64.Nat64Agreement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -19,7 +25,7 @@ import picocli.CommandLine.Mixin;
         footer = {"", "Examples:",
             "  gate64 recursor --config conf/recursor.conf",
             "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
-final class RecursorCommand implements Callable<Integer> {
+public final class RecursorCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecursorCommand.class);
 
     @Mixin
@@ -27,8 +33,10 @@ final class RecursorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecursorSettings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
+        ConfigReader loaded = config.load(SettingsLoader.SCHEMA);
+        RecursorSettings settings = SettingsLoader.read(loaded);
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
+        warnUnlessNat64Agrees(settings, loaded);
         Recursor recursor = Recursor.start(settings);
         StartupSummary.log(recursor, config.file());
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment(); // systemd Type=notify (contrib/systemd)
@@ -36,6 +44,34 @@ final class RecursorCommand implements Callable<Integer> {
         notifier.ready(serving(recursor));
         runUntilStopped(() -> notifier.stopping("stopping"), recursor);
         return 0;
+    }
+
+    /**
+     * Issue 15 item 5: DNS64 prefixes that no known NAT64 gateway translates are reported at start (a warning each
+     * when the file's nat64 section has another pool6; one note when the file has no gateway section).
+     */
+    private static void warnUnlessNat64Agrees(RecursorSettings settings, ConfigReader loaded) {
+        List<String> pool6Text = loaded.otherSection("nat64", "pool6");
+        List<Nat64Prefix> pool6 = null;
+        if (pool6Text != null) {
+            pool6 = new java.util.ArrayList<>();
+            for (String t : pool6Text) {
+                try {
+                    pool6.add(Nat64Prefix.parse(t.trim()));
+                } catch (IllegalArgumentException e) {
+                    // the gateway refuses it with its own error; nothing to compare here
+                }
+            }
+        }
+        String file = loaded.file() == null ? "no file" : loaded.file().toString();
+        Logger log = LoggerFactory.getLogger(RecursorCommand.class);
+        for (String w : Nat64Agreement.check(settings.dns64(), pool6, file)) {
+            if (pool6 == null) {
+                log.info(w);
+            } else {
+                log.warn(w);
+            }
+        }
     }
 
     /** The status line systemd shows: where it listens. */
@@ -52,35 +88,30 @@ final class RecursorCommand implements Callable<Integer> {
      * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
      * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
      * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
-     * reload} sends it. sun.misc.Signal is the JDK's only signal API.
+     * reload} sends it. Without SIGHUP on the platform, control reload-lua-script remains.
      */
-    @SuppressWarnings("restriction")
     private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                if (recursor.settings().script().file() == null) {
-                    LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
-                    notifier.reloading("reloading");
-                    notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
-                    return;
-                }
-                notifier.reloading("reloading " + recursor.settings().script().file());
-                String outcome;
-                try {
-                    outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
-                } catch (RuntimeException e) {
-                    // already logged by the reload, with file:line
-                    outcome = "reload failed, the previous script stays in service; " + serving(recursor);
-                }
-                notifier.ready(outcome);
-            });
-        } catch (IllegalArgumentException e) {
-            // no SIGHUP on this platform: control reload-lua-script remains
-        }
+        Signals.on("HUP", () -> {
+            if (recursor.settings().script().file() == null) {
+                LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
+                notifier.reloading("reloading");
+                notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
+                return;
+            }
+            notifier.reloading("reloading " + recursor.settings().script().file());
+            String outcome;
+            try {
+                outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
+            } catch (RuntimeException e) {
+                // already logged by the reload, with file:line
+                outcome = "reload failed, the previous script stays in service; " + serving(recursor);
+            }
+            notifier.ready(outcome);
+        });
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
-    static void runUntilStopped(AutoCloseable... resources) throws InterruptedException {
+    public static void runUntilStopped(AutoCloseable... resources) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AutoCloseable r : resources) {

@@ -30,7 +30,8 @@ import org.xbill.DNS.TextParseException;
 public final class SettingsLoader {
     /** Every recursor setting, with its default; documented in conf/recursor.conf. */
     public static final ConfigSchema SCHEMA =
-            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-recursor.conf", "conf/recursor.conf");
+            new ConfigSchema(SettingsLoader.class.getClassLoader(), "gate64-recursor.conf", "conf/recursor.conf",
+                    "recursor");
 
     private SettingsLoader() {}
 
@@ -82,6 +83,8 @@ public final class SettingsLoader {
                         c.string("stats-nat64-password"))),
                 c.value("loglevel", LogLevel::parse),
                 c.value("log-format", LogFormat::parse),
+                c.bool("quiet"),
+                (int) c.number("query-log-sample", 1, 1_000_000),
                 c.list("query-local-address", s -> HostPort.parse(s, 0)),
                 c.bool("qname-minimization"),
                 (int) c.number("max-qperq", 1, 10_000),

@@ -108,6 +108,7 @@ public final class Validator implements Lookup {
     private final Cache<Key, Verdict> verdicts;
     private final Metrics metrics;
     private final Map<Security, LongAdder> results;
+    private final LongAdder hops;
 
     public Validator(CachingResolver raw, DnssecSettings settings, long maxEntries, Ticker ticker, Metrics metrics) {
         this.raw = raw;
@@ -127,6 +128,8 @@ public final class Validator implements Lookup {
                 .expireAfter(Expiry.<Key, Verdict>writing((k, v) -> Duration.ofSeconds(v.ttl)))
                 .executor(Runnable::run)
                 .build();
+        this.hops = metrics.counter("gate64_dnssec_loop_returns_total",
+                "Validation steps dnsjava ran on its common pool that were handed back to the query's event loop");
         String help = "Answers judged by the validator, by state";
         this.results = Map.of(
                 Security.SECURE, metrics.counter("gate64_dnssec_results_total", help, "state", "secure"),
@@ -236,6 +239,7 @@ public final class Validator implements Lookup {
             if (budget.loop().inEventLoop()) {
                 out.complete(v);
             } else {
+                hops.increment();
                 budget.loop().execute(() -> out.complete(v)); // dnsjava ended on a pool thread: back to the loop
             }
         });
@@ -348,6 +352,7 @@ public final class Validator implements Lookup {
             if (w == null || w.budget.loop().inEventLoop()) {
                 ask.run();
             } else {
+                hops.increment();
                 w.budget.loop().execute(ask); // a stage dnsjava ran on a pool thread: the lookup belongs to the loop
             }
             return f;

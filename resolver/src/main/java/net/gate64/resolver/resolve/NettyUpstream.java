@@ -31,9 +31,7 @@ import net.gate64.resolver.stats.Metrics;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 
 /**
  * Outgoing queries as Netty channels on the event loop that owns the client query: UDP with EDNS from a fresh
@@ -116,16 +114,32 @@ public final class NettyUpstream implements Upstream {
         return result;
     }
 
-    private byte[] build(Question q, int id) {
-        Message m = new Message(id);
-        if (q.recursionDesired()) {
-            m.getHeader().setFlag(Flags.RD);
+    /**
+     * The query in wire form, written directly (RFC 1035 §4.1; OPT per RFC 6891 §6.1.2): header, the question,
+     * and an OPT record with our payload size and DO when asked. No message object is built for it.
+     */
+    byte[] build(Question q, int id) {
+        byte[] name = q.name().toWire();
+        boolean edns = q.edns();
+        byte[] w = new byte[12 + name.length + 4 + (edns ? 11 : 0)];
+        w[0] = (byte) (id >>> 8);
+        w[1] = (byte) id;
+        w[2] = (byte) (q.recursionDesired() ? 0x01 : 0x00); // QR=0, opcode QUERY, RD
+        w[5] = 1; // QDCOUNT
+        w[11] = (byte) (edns ? 1 : 0); // ARCOUNT
+        System.arraycopy(name, 0, w, 12, name.length);
+        int at = 12 + name.length;
+        w[at] = (byte) (q.type() >>> 8);
+        w[at + 1] = (byte) q.type();
+        w[at + 3] = (byte) DClass.IN;
+        if (edns) {
+            at += 4; // root owner (0), TYPE OPT, CLASS = payload size, TTL = extended rcode, version, flags
+            w[at + 2] = (byte) org.xbill.DNS.Type.OPT;
+            w[at + 3] = (byte) (ednsBufsize >>> 8);
+            w[at + 4] = (byte) ednsBufsize;
+            w[at + 7] = (byte) (q.dnssecOk() || dnssecOk ? 0x80 : 0); // DO
         }
-        m.addRecord(Record.newRecord(q.name(), q.type(), DClass.IN), Section.QUESTION);
-        if (q.edns()) {
-            m.addRecord(new OPTRecord(ednsBufsize, 0, 0, q.dnssecOk() || dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
-        }
-        return m.toWire();
+        return w;
     }
 
     /** One question to one server: UDP first, TCP when needed, one deadline for both. */
@@ -205,7 +219,7 @@ public final class NettyUpstream implements Upstream {
                         fail(new IOException("cannot reach " + server, c.cause()));
                         return;
                     }
-                    ch.writeAndFlush(ch.alloc().buffer(wire.length).writeBytes(wire));
+                    ch.writeAndFlush(ch.alloc().buffer(wire.length).writeBytes(wire), ch.voidPromise());
                     sent.increment();
                 });
             });
@@ -254,7 +268,7 @@ public final class NettyUpstream implements Upstream {
                             return;
                         }
                         ByteBuf framed = ch.alloc().buffer(wire.length + 2).writeShort(wire.length).writeBytes(wire);
-                        ch.writeAndFlush(framed);
+                        ch.writeAndFlush(framed, ch.voidPromise());
                         tcpSent.increment();
                     });
                 });

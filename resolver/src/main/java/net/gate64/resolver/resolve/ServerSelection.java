@@ -2,9 +2,7 @@ package net.gate64.resolver.resolve;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -60,18 +58,25 @@ public final class ServerSelection<K> {
     /** The servers to ask, best first: throttled ones left out (all of them, when every one is throttled). */
     public List<K> order(List<K> addresses) {
         long now = clock.getAsLong();
-        List<K> out = new ArrayList<>(addresses.size());
-        Map<K, Double> key = new HashMap<>();
+        int n = addresses.size();
+        List<K> out = new ArrayList<>(n);
+        double[] keys = new double[n];
         ThreadLocalRandom r = ThreadLocalRandom.current();
         for (K a : addresses) {
             Server s = of(a);
             if (s.throttled && now - s.throttledUntil < 0) {
                 continue;
             }
-            out.add(a);
-            key.put(a, s.srttMs * (0.9 + 0.2 * r.nextDouble()));
+            // insertion by jittered SRTT: the lists are a handful of servers long
+            double k = s.srttMs * (0.9 + 0.2 * r.nextDouble());
+            int at = out.size();
+            while (at > 0 && keys[at - 1] > k) {
+                keys[at] = keys[at - 1];
+                at--;
+            }
+            keys[at] = k;
+            out.add(at, a);
         }
-        out.sort(Comparator.comparingDouble(key::get));
         return out;
     }
 

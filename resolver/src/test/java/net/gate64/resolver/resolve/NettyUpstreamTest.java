@@ -189,6 +189,30 @@ class NettyUpstreamTest {
         assertTrue(below > 5 && below < n - 5, "ports not spread over 1024-65535: " + ports);
     }
 
+    /** The query is written by hand: byte for byte what dnsjava's Message would have written. */
+    @Test
+    void theQueryWireIsWhatAMessageWouldBe() {
+        NettyUpstream u = upstream(Duration.ofSeconds(1));
+        for (boolean edns : new boolean[] {true, false}) {
+            for (boolean rd : new boolean[] {true, false}) {
+                for (boolean dnssecOk : new boolean[] {true, false}) {
+                    Upstream.Question q = new Upstream.Question(Name.fromConstantString("Www.Example.TEST."), Type.AAAA, rd,
+                            dnssecOk, edns);
+                    Message m = new Message(0x1234);
+                    if (rd) {
+                        m.getHeader().setFlag(Flags.RD);
+                    }
+                    m.addRecord(org.xbill.DNS.Record.newRecord(q.name(), q.type(), DClass.IN), Section.QUESTION);
+                    if (edns) {
+                        m.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, dnssecOk ? Flags.DO : 0), Section.ADDITIONAL);
+                    }
+                    assertEquals(java.util.HexFormat.of().formatHex(m.toWire()),
+                            java.util.HexFormat.of().formatHex(u.build(q, 0x1234)), "edns " + edns + " rd " + rd + " do " + dnssecOk);
+                }
+            }
+        }
+    }
+
     private static void serveOversizedUdp(DatagramSocket udp) {
         try {
             byte[] buf = new byte[65535];

@@ -21,48 +21,92 @@ final class NamespaceBed implements AutoCloseable {
     final String client;
     final String gateway;
     final String server;
+    /** Routers on each side in the routed bed ({@link #createRouted}); null in the plain one. */
+    final String router6;
+    final String router4;
     private final List<Process> processes = new ArrayList<>();
 
-    private NamespaceBed(String suffix) {
+    private NamespaceBed(String suffix, boolean routed) {
         client = "g64c-" + suffix;
         gateway = "g64g-" + suffix;
         server = "g64s-" + suffix;
+        router6 = routed ? "g64r6-" + suffix : null;
+        router4 = routed ? "g64r4-" + suffix : null;
     }
 
-    /** Why the bed cannot be built here, or null when it can. */
-    static String unavailable() {
-        try {
-            Result id = run(5, "id", "-u");
-            if (!id.out.trim().equals("0")) {
-                return "not root (network namespaces and TUN need root): skipping the NAT64 namespace tests";
-            }
-            if (!Files.exists(Path.of("/dev/net/tun"))) {
-                return "/dev/net/tun is missing: skipping the NAT64 namespace tests";
-            }
-            String probe = "g64p-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-            Result add = run(10, "ip", "netns", "add", probe);
-            run(10, "ip", "netns", "del", probe);
-            if (add.code != 0) {
-                return "`ip netns add` fails (" + add.out.trim() + "): skipping the NAT64 namespace tests";
-            }
-            if (run(5, "python3", "--version").code != 0) {
-                return "python3 is missing (used for the servers): skipping the NAT64 namespace tests";
-            }
-            return null;
-        } catch (IOException e) {
-            return "cannot run ip/id (" + e.getMessage() + "): skipping the NAT64 namespace tests";
-        }
+    private List<String> namespaces() {
+        return router6 == null ? List.of(client, gateway, server) : List.of(client, router6, gateway, router4, server);
     }
 
     static NamespaceBed create() throws IOException {
-        NamespaceBed bed = new NamespaceBed(Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)));
+        return created(new NamespaceBed(Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)), false));
+    }
+
+    /**
+     * Five namespaces, a router between the gateway and each end, so that a link in the middle of the path can get
+     * a small MTU while both ends keep 1500 (path MTU discovery then has work to do: the ends' TCP MSS does not
+     * already fit):
+     * <pre>
+     *   client c0 2001:db8:1::2/64 ── r0 2001:db8:1::1  router6  r1 2001:db8:2::1/64 ── g0 2001:db8:2::2  gateway
+     *   gateway g1 198.51.100.1/25 ── r2 198.51.100.2  router4  r3 198.51.100.129/25 ── s0 198.51.100.130  server
+     * </pre>
+     * Link names: {@code r1}/{@code g0} (IPv6 middle link), {@code g1}/{@code r2} (IPv4 middle link).
+     */
+    static NamespaceBed createRouted() throws IOException {
+        return created(new NamespaceBed(Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)), true));
+    }
+
+    private static NamespaceBed created(NamespaceBed bed) throws IOException {
         try {
-            bed.build();
+            if (bed.router6 == null) {
+                bed.build();
+            } else {
+                bed.buildRouted();
+            }
         } catch (IOException | RuntimeException e) {
             bed.close();
             throw e;
         }
         return bed;
+    }
+
+    private void buildRouted() throws IOException {
+        for (String ns : namespaces()) {
+            must("ip", "netns", "add", ns);
+            must("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+        must("ip", "link", "add", "c0", "netns", client, "type", "veth", "peer", "name", "r0", "netns", router6);
+        must("ip", "link", "add", "r1", "netns", router6, "type", "veth", "peer", "name", "g0", "netns", gateway);
+        must("ip", "link", "add", "g1", "netns", gateway, "type", "veth", "peer", "name", "r2", "netns", router4);
+        must("ip", "link", "add", "r3", "netns", router4, "type", "veth", "peer", "name", "s0", "netns", server);
+        String[][] addrs = {
+            {client, "c0", "2001:db8:1::2/64"}, {router6, "r0", "2001:db8:1::1/64"}, {router6, "r1", "2001:db8:2::1/64"},
+            {gateway, "g0", "2001:db8:2::2/64"}, {gateway, "g1", "198.51.100.1/25"}, {router4, "r2", "198.51.100.2/25"},
+            {router4, "r3", "198.51.100.129/25"}, {server, "s0", "198.51.100.130/25"},
+        };
+        for (String[] a : addrs) {
+            if (a[2].contains(":")) {
+                must("ip", "-n", a[0], "addr", "add", a[2], "dev", a[1], "nodad");
+            } else {
+                must("ip", "-n", a[0], "addr", "add", a[2], "dev", a[1]);
+            }
+            must("ip", "-n", a[0], "link", "set", a[1], "up");
+        }
+        must("ip", "-n", client, "-6", "route", "add", "default", "via", "2001:db8:1::1");
+        must("ip", "-n", router6, "-6", "route", "add", "default", "via", "2001:db8:2::2");
+        must("ip", "-n", gateway, "-6", "route", "add", "2001:db8:1::/64", "via", "2001:db8:2::1");
+        must("ip", "-n", gateway, "route", "add", "198.51.100.128/25", "via", "198.51.100.2");
+        must("ip", "-n", router4, "route", "add", "default", "via", "198.51.100.1");
+        must("ip", "-n", server, "route", "add", "default", "via", "198.51.100.129");
+        for (String ns : List.of(router6, gateway, router4)) {
+            must("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+        }
+    }
+
+    /** Sets the MTU of both ends of a veth link. */
+    void linkMtu(String ns1, String dev1, String ns2, String dev2, int mtu) throws IOException {
+        must("ip", "-n", ns1, "link", "set", dev1, "mtu", Integer.toString(mtu));
+        must("ip", "-n", ns2, "link", "set", dev2, "mtu", Integer.toString(mtu));
     }
 
     private void build() throws IOException {
@@ -142,7 +186,7 @@ final class NamespaceBed implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (String ns : List.of(client, gateway, server)) {
+        for (String ns : namespaces()) {
             try {
                 run(10, "ip", "netns", "del", ns);
             } catch (IOException ignored) {

@@ -3,8 +3,8 @@ package net.gate64.tests.nat64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * between an IPv6-only client and an IPv4-only server. Server 198.51.100.2 is reached as 2001:db8:64::c633:6402.
  * Skipped with a message when not root, without /dev/net/tun or when `ip netns` does not work.
  */
+@Requires(what = "the NAT64 namespace tests", root = true, tun = true, netns = true, tools = {"ip", "ping", "python3"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Nat64NamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
@@ -36,8 +37,6 @@ class Nat64NamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
         dir = Files.createTempDirectory("g64-nat64-test");
         bed = NamespaceBed.create();
         Path conf = dir.resolve("nat64.conf");

@@ -2,8 +2,9 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Machine;
+import net.gate64.testing.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,16 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and pool are routed into it (checked right after the message), STOPPING=1 on SIGTERM. In a network namespace of
  * its own with a random name; skipped with the reason without root, /dev/net/tun or `ip netns`.
  */
+@Requires(what = "the gateway's systemd notify test", root = true, tun = true, netns = true, tools = {"ip"})
 class Nat64NotifyNamespaceTest {
     @TempDir
     Path dir;
 
     @Test
     void readyOnceTheInterfaceIsRoutedStoppingOnTerm() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
-        why = NotifySocket.unavailable();
-        assumeTrue(why == null, why);
+        String why = NotifySocket.unavailable();
+        Machine.require(why == null, why);
         String ns = "g64y-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
         Path conf = dir.resolve("nat64.conf");
         Files.writeString(conf, """

@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,19 +20,13 @@ import org.junit.jupiter.api.Test;
  * the advertiser must send a last advertisement that withdraws both (lifetimes zero). Skipped with a message without
  * root, namespaces, rdisc6 or tshark.
  */
+@Requires(what = "the Router Advertisement test", root = true, netns = true, tools = {"ip", "python3", "rdisc6", "tshark"})
 class RouterAdvertisementNamespaceTest {
     private NamespaceBed bed;
     private Path dir;
 
     @BeforeEach
     void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
-        for (String[] tool : new String[][] {{"rdisc6", "ndisc6"}, {"tshark", "tshark"}}) {
-            assumeTrue(NamespaceBed.run(5, "sh", "-c", "command -v " + tool[0]).code() == 0,
-                    tool[0] + " is missing (Debian package " + tool[1] + "; ./gate64 test installs it as root): "
-                            + "skipping the Router Advertisement test");
-        }
         dir = Files.createTempDirectory("g64-ra-test");
         bed = NamespaceBed.create();
     }

@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * field, what the gateway wrote in its JSON lines: event type, times to the millisecond, addresses and ports on both
  * sides. Skipped with a message without root, namespaces, python3, nfcapd or nfdump.
  */
+@Requires(what = "the IPFIX session log test", root = true, tun = true, netns = true, tools = {"ip", "ss", "python3", "nfcapd", "nfdump"})
 class SessionLogNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static NamespaceBed bed;
@@ -33,13 +34,6 @@ class SessionLogNamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
-        for (String tool : List.of("nfcapd", "nfdump")) {
-            assumeTrue(NamespaceBed.run(5, "sh", "-c", "command -v " + tool).code() == 0,
-                    tool + " is missing (Debian package nfdump; ./gate64 test installs it as root): skipping the "
-                            + "IPFIX session log test");
-        }
         dir = Files.createTempDirectory("g64-sessionlog-test");
         Files.createDirectories(dir.resolve("flows"));
         bed = NamespaceBed.create();

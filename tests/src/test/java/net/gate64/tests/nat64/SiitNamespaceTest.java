@@ -2,8 +2,8 @@ package net.gate64.tests.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * No state: the server sees the client's own mapped address, and can also open a connection towards it. Runs with
  * TUN offloads off, so the plain one-packet-per-read path is covered too (the stateful test uses offloads).
  */
+@Requires(what = "the SIIT namespace tests", root = true, tun = true, netns = true, tools = {"ip", "ping", "python3"})
 class SiitNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static NamespaceBed bed;
@@ -24,8 +25,6 @@ class SiitNamespaceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String why = NamespaceBed.unavailable();
-        assumeTrue(why == null, why);
         dir = Files.createTempDirectory("g64-siit-test");
         bed = NamespaceBed.create();
         Path conf = dir.resolve("siit.conf");

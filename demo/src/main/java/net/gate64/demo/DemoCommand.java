@@ -1,4 +1,4 @@
-package net.gate64.resolver.cli;
+package net.gate64.demo;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigOptions;
 import net.gate64.resolver.Recursor;
+import net.gate64.resolver.cli.Main;
+import net.gate64.resolver.cli.RecursorCommand;
+import net.gate64.resolver.cli.StartupSummary;
+import net.gate64.resolver.cli.Subcommand;
 import net.gate64.resolver.config.HostPort;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "the recursor configured by conf/demo.conf (127.0.0.1:5300) iterating from the lab root, then "
                 + "prints dig commands to try. Without the right to bind port 53, or with --lab, one lab server "
                 + "holds every zone and the recursor forwards to it."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Subcommand {
     @Spec
     CommandSpec spec;
 

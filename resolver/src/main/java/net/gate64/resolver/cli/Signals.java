@@ -1,0 +1,46 @@
+package net.gate64.resolver.cli;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/**
+ * Signal handlers through {@code sun.misc.Signal}, the JDK's only signal API (module jdk.unsupported, exported and
+ * present in every JDK 25). It is looked up reflectively so that the build carries no "internal proprietary API"
+ * warning, which javac gives for every direct use and no option suppresses.
+ */
+final class Signals {
+    private Signals() {}
+
+    /**
+     * Runs {@code action} on a JVM thread whenever the process receives {@code name} (e.g. "HUP").
+     *
+     * @return false when this platform or JVM has no such signal (the caller then offers another way)
+     */
+    static boolean on(String name, Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object h = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("handle")) {
+                            action.run();
+                            return null;
+                        }
+                        return switch (method.getName()) {
+                            case "toString" -> "gate64 handler for SIG" + name;
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            default -> throw new UnsupportedOperationException(method.getName());
+                        };
+                    });
+            Method handle = signal.getMethod("handle", signal, handler);
+            handle.invoke(null, signal.getConstructor(String.class).newInstance(name), h);
+            return true;
+        } catch (InvocationTargetException e) {
+            return false; // IllegalArgumentException: no such signal here, or the JVM uses it itself
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+}

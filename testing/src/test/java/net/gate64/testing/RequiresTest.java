@@ -1,0 +1,34 @@
+package net.gate64.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RequiresTest {
+    @Requires(what = "the absent-tool tests", tools = {"surely-no-such-tool-g64"})
+    static final class NeedsATool {}
+
+    @Requires(what = "the optional-tool tests", optionalTools = {"surely-no-such-tool-g64"})
+    static final class NeedsAnOptionalTool {}
+
+    @Requires(what = "nothing much")
+    static final class NeedsNothing {}
+
+    @Test
+    void aMissingToolIsNamedWithItsPackageAndCountsAsProvidedOnCi() {
+        Machine.Missing m = Machine.missing(NeedsATool.class.getAnnotation(Requires.class));
+        assertEquals("the absent-tool tests need surely-no-such-tool-g64 (Debian package surely-no-such-tool-g64; "
+                + "./gate64 test installs it as root)", m.reason());
+        assertTrue(m.providedOnCi());
+        Machine.Missing o = Machine.missing(NeedsAnOptionalTool.class.getAnnotation(Requires.class));
+        assertEquals(false, o.providedOnCi(), o.reason());
+        assertNull(Machine.missing(NeedsNothing.class.getAnnotation(Requires.class)));
+    }
+
+    @Test
+    void toolsAreFoundOnThePath() {
+        assertTrue(Machine.tool("sh"));
+    }
+}
