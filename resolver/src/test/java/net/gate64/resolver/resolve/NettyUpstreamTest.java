@@ -189,6 +189,68 @@ class NettyUpstreamTest {
         assertTrue(below > 5 && below < n - 5, "ports not spread over 1024-65535: " + ports);
     }
 
+    /**
+     * A server port with nobody behind it answers with ICMP port unreachable; the connected socket reports it and the
+     * exchange fails at once instead of waiting out the network timeout.
+     */
+    @Test
+    void aClosedPortFailsAtOnceRatherThanTimingOut() throws Exception {
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress(); // free once this closes
+        }
+        Throwable t = failure(upstream(Duration.ofSeconds(60)).query(closed, QUESTION, budget(120_000)));
+        assertInstanceOf(java.io.IOException.class, t);
+        assertTrue(!(t instanceof Upstream.Timeout), "waited for the timeout: " + t);
+        assertEquals(0, metrics.value("gate64_outgoing_timeouts_total"));
+    }
+
+    /**
+     * Every exchange closes its socket however it ends (answered, timed out, refused): 30 of each leave no more
+     * descriptors open than before.
+     */
+    @Test
+    void noSocketOutlivesItsExchange() throws Exception {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds), "no /proc/self/fd on this system");
+        NettyUpstream upstream = upstream(Duration.ofMillis(200));
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0));
+             DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            upstream.query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION, budget(10_000)); // warm-up: the
+            answerOne(udp); // loop's own descriptors (epoll, timers) exist before the count
+            long before = openDescriptors(fds);
+            for (int i = 0; i < 30; i++) {
+                CompletableFuture<Message> f = upstream.query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION,
+                        budget(10_000));
+                answerOne(udp);
+                f.get(20, TimeUnit.SECONDS);
+                failure(upstream.query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION, budget(10_000)));
+                failure(upstream.query(closed, QUESTION, budget(10_000)));
+            }
+            // the loop closes a socket right after completing the future: let it finish that task
+            loop.submit(() -> { }).get(20, TimeUnit.SECONDS);
+            assertEquals(before, openDescriptors(fds));
+        }
+    }
+
+    private static long openDescriptors(java.nio.file.Path fds) throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(fds)) {
+            return s.count();
+        }
+    }
+
+    private static void answerOne(DatagramSocket udp) throws Exception {
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        udp.receive(p);
+        byte[] a = answer(new Message(java.util.Arrays.copyOf(buf, p.getLength()))).toWire();
+        udp.send(new DatagramPacket(a, a.length, p.getSocketAddress()));
+    }
+
     /** The query is written by hand: byte for byte what dnsjava's Message would have written. */
     @Test
     void theQueryWireIsWhatAMessageWouldBe() {
