@@ -48,6 +48,7 @@ class Nat64NamespaceTest {
                 threads = 2
                 mtu = 1500
                 udp-timeout = 3s
+                io-uring = true
                 icmp-timeout = 3s
                 configure-interface = true
                 http-address = "127.0.0.1:8064"
