@@ -98,8 +98,8 @@ for _ in $(seq 1 50); do dig @"$wild" +norec +time=1 +tries=1 x.wild.bench A 2>/
 # The resolvers: one worker each, DNSSEC validation off (no trust anchor for the lab), loopback servers allowed,
 # QNAME minimisation at each one's default (on).
 start_gate64() {
-  # Pinned to one core the JVM sizes itself for one CPU: one Netty event loop (threads=1), one carrier thread for
-  # the virtual threads that resolve misses (the launcher picks G1, which the JVM would not on one CPU).
+  # Pinned to one core the JVM sizes itself for one CPU: one Netty event loop (threads=1) that also resolves the
+  # misses, with their outgoing queries on it (the launcher picks G1, which the JVM would not on one CPU).
   taskset -c $resolver_cpu ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dthreads=$threads \
     -Dwebserver-address="\"127.0.0.1:$gate_web\"" -Dloglevel=warn -Dhint-file="\"$work/hints\"" -Ddont-query='[]' \
     -Ddnssec='"off"' >"$work/gate64.log" 2>&1 &

@@ -61,28 +61,30 @@ install -m 0644 "$repo/conf/recursor.conf" "$repo/conf/nat64.conf" "$stage/etc/g
 stamp=$app/gate64.aot
 if [[ ! -f "$stamp" || -n "$(find "$app/lib" "$app/jre/release" -newer "$stamp" -print -quit)" ]]; then
   cp=$(sed "s#^/usr/lib/gate64#$app#" "$app/lib/classpath" | paste -sd:)
-  port=$(( 20000 + RANDOM % 20000 ))
   log=$target/aot-training.log
   "$app/jre/bin/java" -XX:AOTCacheOutput="$app/gate64.aot" --enable-native-access=ALL-UNNAMED \
     --sun-misc-unsafe-memory-access=allow -XX:-UsePerfData -XX:+UseG1GC -cp "$cp" net.gate64.resolver.cli.Main \
-    recursor --config "$repo/conf/recursor.conf" -Dlocal-address="[\"127.0.0.1:$port\"]" -Dwebserver=false \
+    recursor --config "$repo/conf/recursor.conf" -Dlocal-address='["127.0.0.1:0"]' -Dwebserver=false \
     -Ddnssec=off -Ddns64-prefix='"64:ff9b::/96"' >"$log" 2>&1 &
   pid=$!
   # Questions answered locally (RFC 7050's ipv4only.arpa), so training never sends a packet off this machine:
   # A, then AAAA (DNS64 synthesis); one UDP query each through bash's /dev/udp, until the recursor answers.
   query_a='\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x08ipv4only\x04arpa\x00\x00\x01\x00\x01'
   query_aaaa='\x12\x35\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x08ipv4only\x04arpa\x00\x00\x1c\x00\x01'
+  # The port comes from the OS (no collision with anything else on this machine) and is read from the log; the
+  # questions are repeated until one is answered, the recursor exits, or 60 s pass (a loaded build machine).
   answered=no
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
-    if grep -q 'listening on' "$log"; then
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$log" | head -1)
+    if [[ -n "$port" ]]; then
       for q in "$query_a" "$query_aaaa" "$query_a" "$query_aaaa"; do
         exec 7<>/dev/udp/127.0.0.1/$port
         printf "$q" >&7
-        timeout 2 head -c 12 <&7 >/dev/null && answered=yes
+        timeout 2 head -c 12 <&7 >/dev/null 2>&1 && answered=yes
         exec 7>&-
       done
-      break
+      [[ $answered == yes ]] && break
     fi
     sleep 0.1
   done

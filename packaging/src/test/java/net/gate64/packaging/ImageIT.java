@@ -135,6 +135,26 @@ class ImageIT {
                 r.out());
     }
 
+    /** Issue 13 item 5: the lab is not production code; the demo, which needs the source tree, stays out too. */
+    @Test
+    void carriesNeitherTheDemoNorTheLab() throws IOException {
+        Cmd.Result r = Cmd.run(120, "runc", "exec", container, "/usr/lib/gate64/bin/gate64", "demo");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("the demo and the lab are not part of this installation"), r.out());
+        Path lib = Cmd.moduleDir().resolve("target/stage/usr/lib/gate64/lib");
+        try (var jars = Files.list(lib)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                String name = jar.getFileName().toString();
+                assertTrue(!name.startsWith("gate64-lab") && !name.startsWith("gate64-demo"), name);
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    assertTrue(zip.stream().filter(e -> e.getName().endsWith(".class"))
+                            .noneMatch(e -> e.getName().startsWith("net/gate64/resolver/lab/")
+                                    || e.getName().startsWith("net/gate64/demo/")), name + " holds lab or demo classes");
+                }
+            }
+        }
+    }
+
     @Test
     void webEndpointAnswersHealth() throws IOException {
         Cmd.Result r = Cmd.run(30, "ip", "netns", "exec", netns, "python3", "-c",

@@ -28,6 +28,8 @@ import net.gate64.resolver.health.Primer;
 import net.gate64.resolver.resolve.QueryBudget;
 import net.gate64.resolver.server.MemoryBudget;
 import net.gate64.resolver.server.QueryCounters;
+import net.gate64.resolver.server.QueryHandler;
+import net.gate64.resolver.server.QueryLogHandler;
 import net.gate64.resolver.server.RecordingHandler;
 import net.gate64.resolver.stats.Control;
 import net.gate64.resolver.stats.GatewayStats;
@@ -105,7 +107,11 @@ public final class Recursor implements AutoCloseable {
         Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger, memory);
         RecentQueries recent = new RecentQueries();
-        server = new DnsServer(new RecordingHandler(frontend, recent), s.eventLoopThreads(), metrics,
+        QueryHandler handler = new RecordingHandler(frontend, recent);
+        if (!s.quiet()) {
+            handler = new QueryLogHandler(handler, s.queryLogSample());
+        }
+        server = new DnsServer(handler, s.eventLoopThreads(), metrics,
                 new QueryCounters(metrics), memory, s.clientLimits());
         if (s.allowFrom().isEmpty()) {
             LOG.warn("allow-from is empty: every query is refused (to serve everyone, list 0.0.0.0/0 and ::/0)");
@@ -224,25 +230,28 @@ public final class Recursor implements AutoCloseable {
     }
 
     private void registerCacheMetrics() {
+        // Families whose label values appear with their first event; declared so that a fresh recursor lists them.
+        metrics.declare("gate64_limit_hits_total", "Client queries ended by a work limit", "counter");
+        metrics.declare("gate64_iterator_events_total", "Iterator events, by kind", "counter");
         String hits = "Cache hits, by cache";
         String misses = "Cache misses, by cache";
         String entries = "Entries held, by cache";
-        metrics.gauge("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
-        metrics.gauge("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
+        metrics.counter("gate64_cache_hits_total", hits, packetCache::hits, "cache", "packet");
+        metrics.counter("gate64_cache_misses_total", misses, packetCache::misses, "cache", "packet");
         metrics.gauge("gate64_cache_entries", entries, packetCache::size, "cache", "packet");
         metrics.gauge("gate64_cache_bytes", "Heap bytes held by the packet cache (entries and table slots)",
                 packetCache::bytes, "cache", "packet");
-        metrics.gauge("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
+        metrics.counter("gate64_cache_evictions_total", "Entries evicted to stay within the cache's bounds",
                 packetCache::evictions, "cache", "packet");
-        metrics.gauge("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
-        metrics.gauge("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
+        metrics.counter("gate64_cache_hits_total", hits, recordCache::hits, "cache", "record");
+        metrics.counter("gate64_cache_misses_total", misses, recordCache::misses, "cache", "record");
         metrics.gauge("gate64_cache_entries", entries, recordCache::size, "cache", "record");
-        metrics.gauge("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
-        metrics.gauge("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
+        metrics.counter("gate64_cache_hits_total", hits, negativeCache::hits, "cache", "negative");
+        metrics.counter("gate64_cache_misses_total", misses, negativeCache::misses, "cache", "negative");
         metrics.gauge("gate64_cache_entries", entries, negativeCache::size, "cache", "negative");
         if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                 && t.isThreadAllocatedMemorySupported()) {
-            metrics.gauge("gate64_jvm_allocated_bytes_total", "Bytes allocated on the heap by all threads so far",
+            metrics.counter("gate64_jvm_allocated_bytes_total", "Bytes allocated on the heap by all threads so far",
                     t::getTotalThreadAllocatedBytes);
         }
     }

@@ -18,7 +18,8 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code loglevel} and {@code log-format} as an operator sets them: in the config file (not on the command line), read
- * from what the real program writes. And the DNS64 decisions: the unusual ones at info, once per name and reason.
+ * from what the real program writes; per-query lines with {@code quiet = false} only. And the DNS64 decisions: the
+ * unusual ones at info, once per name and reason.
  */
 class LoggingEndToEndTest {
     private static String config(LabServer lab, String... lines) {
@@ -41,7 +42,7 @@ class LoggingEndToEndTest {
     void debugAndJsonFromTheConfigFile(@TempDir Path dir) throws Exception {
         List<String> lines;
         try (LabServer lab = lab();
-             RecursorProcess r = RecursorProcess.start(dir, config(lab, "loglevel = \"debug\"", "log-format = \"json\""),
+             RecursorProcess r = RecursorProcess.start(dir, config(lab, "loglevel = \"debug\"", "log-format = \"json\"", "quiet = false"),
                      LabFixture.question("v4only.demo.test.", Type.A, false))) {
             assertEquals(Rcode.NOERROR, ask(r.dns, "v4only.demo.test.", Type.AAAA).getRcode());
             lines = r.stop();
@@ -57,6 +58,10 @@ class LoggingEndToEndTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("\"level\":\"debug\"")
                 && l.contains("\"msg\":\"dns64 synthesised\",\"qname\":\"v4only.demo.test.\",\"qtype\":\"AAAA\","
                 + "\"reason\":\"synthesised\"")), String.join("\n", lines));
+        // quiet = false: every query, as it ended (here the AAAA the test asked, after the start-up probe's A)
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"msg\":\"query\",\"client\":\"127.0.0.1\","
+                + "\"qname\":\"v4only.demo.test.\",\"qtype\":\"AAAA\",\"transport\":\"udp\",\"rcode\":\"noerror\",\"ms\":")),
+                String.join("\n", lines));
     }
 
     @Test
@@ -79,5 +84,6 @@ class LoggingEndToEndTest {
                 + "qname=v4only\\.demo\\.test\\. qtype=AAAA reason=unmapped"), skipped.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.contains("level=info logger=DnsServer") && l.contains("listening on")), all);
         assertFalse(all.contains("level=debug"), all);
+        assertFalse(all.contains("msg=query"), "quiet = true by default: no per-query lines");
     }
 }

@@ -68,7 +68,12 @@ final class RecursorProcess implements AutoCloseable {
             }
             SimpleResolver client = new SimpleResolver(r.dns);
             client.setTimeout(Duration.ofSeconds(10));
-            client.send(probe); // bound before it logged: this is answered
+            try {
+                client.send(probe); // bound before it logged: this is answered
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the recursor did not answer " + probe.getQuestion() + ": " + e
+                        + "\n" + Files.readString(log, StandardCharsets.UTF_8), e);
+            }
             return r;
         } catch (Exception e) {
             p.destroyForcibly();

@@ -96,7 +96,7 @@ public final class PacketCache {
         ByteBuf out = alloc.buffer(length);
         out.writeBytes(e, wireOffset, length);
         out.setShort(0, query.getUnsignedShort(base));
-        out.setBytes(12, query, base + 12, nameLength);
+        copyName(query, base + 12, out, nameLength);
         long elapsed = (now - PacketEntry.inserted(e)) / 1_000_000_000L;
         if (elapsed > 0) {
             for (int i = 0, n = PacketEntry.ttlCount(e); i < n; i++) {
@@ -105,6 +105,20 @@ public final class PacketCache {
             }
         }
         return out;
+    }
+
+    /**
+     * The query's spelling of the qname over the stored one (0x20 case), eight bytes at a time: a ByteBuf-to-ByteBuf
+     * {@code setBytes} would make two NIO buffer views of direct buffers per hit.
+     */
+    private static void copyName(ByteBuf query, int from, ByteBuf out, int length) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            out.setLong(12 + i, query.getLong(from + i));
+        }
+        for (; i < length; i++) {
+            out.setByte(12 + i, query.getByte(from + i));
+        }
     }
 
     public void clear() {

@@ -23,15 +23,14 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "gate64", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "A DNS64 recursor and a NAT64 gateway for IPv6-only networks.",
-        subcommands = {RecursorCommand.class, DemoCommand.class, ControlCommand.class, LabCommand.class,
-            Main.Nat64.class, Main.Test.class, CommandLine.HelpCommand.class},
+        subcommands = {RecursorCommand.class, ControlCommand.class, Main.Nat64.class, Main.Test.class},
         footer = {"", "Each command takes --help, e.g. gate64 recursor --help. Documentation: README.md and docs/."})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     /** The version of this build, for --version. */
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"gate64 " + Build.version()};
@@ -72,6 +71,51 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** The subcommands that come from other modules (ServiceLoader), in the order the help lists them. */
+    static final List<String> PLUGGED = List.of("demo", "lab");
+
+    /**
+     * {@code demo} and {@code lab} from the demo module when it is on the class path (a source checkout, the
+     * tests), otherwise a command that says they are not part of this installation; then {@code help}.
+     */
+    static void addPluggedCommands(CommandLine cl) {
+        java.util.Map<String, Subcommand> found = new java.util.HashMap<>();
+        for (Subcommand s : java.util.ServiceLoader.load(Subcommand.class)) {
+            found.put(CommandLine.Model.CommandSpec.forAnnotatedObject(s).name(), s);
+        }
+        for (String name : PLUGGED) {
+            Object command = found.containsKey(name) ? found.get(name) : new NotInstalled(name);
+            CommandLine sub = new CommandLine(command);
+            sub.setExpandAtFiles(false);
+            sub.setUsageHelpWidth(cl.getUsageHelpWidth());
+            cl.addSubcommand(name, sub);
+        }
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+    }
+
+    /** {@code demo} or {@code lab} where the demo module is absent (the image, the Debian package). */
+    @Command(description = "not part of this installation: the demo and the lab come with a source checkout")
+    static final class NotInstalled implements Callable<Integer> {
+        private final String name;
+
+        @Spec
+        CommandSpec spec;
+
+        @Unmatched
+        List<String> ignored;
+
+        NotInstalled(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("gate64 " + name + ": the demo and the lab are not part of this "
+                    + "installation (they are test and demo infrastructure); run ./gate64 " + name + " in a source checkout");
+            return Cli.FAILED;
+        }
+    }
+
     private Main() {}
 
     @Override
@@ -92,8 +136,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs one command line; returns the exit status (0 done, 1 failed, 2 wrong command line). */
-    static int run(String[] argv, PrintStream out, PrintStream err) {
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
         CommandLine cl = Cli.commandLine(new Main(), SettingsLoader.SCHEMA.keys());
+        addPluggedCommands(cl);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         return cl.execute(argv);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
         footer = {"", "Examples:",
             "  gate64 recursor --config conf/recursor.conf",
             "  gate64 recursor --config conf/recursor.conf -Dlocal-address='[\"[::]:53\"]' -Dthreads=4"})
-final class RecursorCommand implements Callable<Integer> {
+public final class RecursorCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecursorCommand.class);
 
     @Mixin
@@ -111,7 +111,7 @@ final class RecursorCommand implements Callable<Integer> {
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
-    static void runUntilStopped(AutoCloseable... resources) throws InterruptedException {
+    public static void runUntilStopped(AutoCloseable... resources) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AutoCloseable r : resources) {

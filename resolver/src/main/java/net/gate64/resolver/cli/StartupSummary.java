@@ -25,12 +25,12 @@ import org.xbill.DNS.Record;
  * DNSSEC mode and anchors, DNS64 prefixes (global and per client), forwarding, the hook script, cache sizes and the
  * web server. An operator reading the log knows which settings are in force without reading the files.
  */
-final class StartupSummary {
+public final class StartupSummary {
     private static final Logger LOG = LoggerFactory.getLogger("gate64");
 
     private StartupSummary() {}
 
-    static void log(Recursor recursor, Path configFile) {
+    public static void log(Recursor recursor, Path configFile) {
         for (String line : lines(recursor.settings(), recursor.dnsAddresses(), recursor.webAddress(), configFile)) {
             LOG.info(line);
         }

@@ -44,6 +44,8 @@ public record RecursorSettings(
         net.gate64.resolver.stats.GatewayStats.Source nat64Stats,
         net.gate64.common.log.LogLevel logLevel,
         net.gate64.common.log.LogFormat logFormat,
+        boolean quiet,
+        int queryLogSample,
         List<InetSocketAddress> queryLocalAddresses,
         boolean qnameMinimization,
         int maxQueriesPerQuery,

@@ -83,6 +83,8 @@ public final class SettingsLoader {
                         c.string("stats-nat64-password"))),
                 c.value("loglevel", LogLevel::parse),
                 c.value("log-format", LogFormat::parse),
+                c.bool("quiet"),
+                (int) c.number("query-log-sample", 1, 1_000_000),
                 c.list("query-local-address", s -> HostPort.parse(s, 0)),
                 c.bool("qname-minimization"),
                 (int) c.number("max-qperq", 1, 10_000),

@@ -52,6 +52,9 @@ public final class Dns64 {
         this.metrics = metrics;
         this.synthesized = metrics.counter("gate64_dns64_synthesized_total", "AAAA answers synthesised by DNS64");
         this.ptrAnswers = metrics.counter("gate64_dns64_ptr_total", "PTR answers synthesised for DNS64 prefixes");
+        for (String reason : SKIP_REASONS) { // every reason at 0 from the start
+            metrics.counter("gate64_dns64_skipped_total", "AAAA answers DNS64 left alone, by reason", "reason", reason);
+        }
     }
 
     public Synthesizer synthesizer() {
@@ -248,6 +251,10 @@ public final class Dns64 {
         }
         return name;
     }
+
+    /** The reasons of {@link #skipped}, the label values of gate64_dns64_skipped_total (docs/dns64.md). */
+    static final java.util.List<String> SKIP_REASONS = java.util.List.of("do-cd", "nxdomain", "bogus", "no-a", "unmapped",
+            "a-failed");
 
     private void skipped(Name qname, String reason) {
         metrics.counter("gate64_dns64_skipped_total", "AAAA answers DNS64 left alone, by reason", "reason", reason).increment();

@@ -115,11 +115,11 @@ public final class Validator implements Lookup {
         this.settings = settings;
         this.metrics = metrics;
         VerificationCache.install();
-        metrics.gauge("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
+        metrics.counter("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
                 VerificationCache::hits, "result", "cached");
-        metrics.gauge("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
+        metrics.counter("gate64_dnssec_signature_checks_total", "Signature checks asked of the verification cache, by outcome",
                 VerificationCache::misses, "result", "computed");
-        metrics.gauge("gate64_dnssec_signature_checks_native_total", "Signature checks computed by OpenSSL's libcrypto",
+        metrics.counter("gate64_dnssec_signature_checks_native_total", "Signature checks computed by OpenSSL's libcrypto",
                 VerificationCache::nativeChecks);
         pool.offer(newHead()); // fails early, at start-up, if the anchors do not load
         this.verdicts = Caffeine.newBuilder()

@@ -35,7 +35,7 @@ public record RootHints(List<Name> names, List<Record> addresses) {
         List<Name> names = new ArrayList<>();
         List<Record> addresses = new ArrayList<>();
         Record r;
-        while ((r = master.nextRecord()) != null) {
+        while ((r = next(master)) != null) {
             if (r instanceof NSRecord ns && ns.getName().equals(Name.root)) {
                 names.add(ns.getTarget());
             } else if (r instanceof ARecord || r instanceof AAAARecord) {
@@ -46,6 +46,19 @@ public record RootHints(List<Name> names, List<Record> addresses) {
             throw new IOException("root hints hold no NS records for . with addresses");
         }
         return new RootHints(List.copyOf(names), List.copyOf(addresses));
+    }
+
+    /**
+     * The next record, with dnsjava's own slips as parse errors: its zone parser throws
+     * StringIndexOutOfBoundsException on an empty quoted owner name (found by fuzz/ConfigFuzzTest#zoneFiles), and a
+     * broken hint file must be refused with a message, not crash the start.
+     */
+    private static Record next(Master master) throws IOException {
+        try {
+            return master.nextRecord();
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable record (" + e + ")", e);
+        }
     }
 
     /** The hint addresses of the given families. */

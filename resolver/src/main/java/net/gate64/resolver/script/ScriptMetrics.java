@@ -20,6 +20,7 @@ final class ScriptMetrics implements ScriptEvents {
             errors[h.ordinal()] = metrics.counter("gate64_script_errors_total", ERRORS, "hook", h.function());
             timeouts[h.ordinal()] = metrics.counter("gate64_script_timeouts_total", TIMEOUTS, "hook", h.function());
         }
+        declare();
     }
 
     @Override
@@ -40,6 +41,13 @@ final class ScriptMetrics implements ScriptEvents {
     void followUp(String function) {
         metrics.counter("gate64_script_followups_total", "Follow-up functions run for scripts, by function",
                 "function", function).increment();
+    }
+
+    /** Makes the follow-up and reload families known from the start, each reload result at 0. */
+    private void declare() {
+        metrics.declare("gate64_script_followups_total", "Follow-up functions run for scripts, by function", "counter");
+        metrics.counter("gate64_script_reloads_total", "Script reloads, by result", "result", "ok");
+        metrics.counter("gate64_script_reloads_total", "Script reloads, by result", "result", "failed");
     }
 
     void reload(boolean ok) {

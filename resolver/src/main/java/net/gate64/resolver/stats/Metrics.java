@@ -29,6 +29,23 @@ public final class Metrics {
         return counters.computeIfAbsent(series(name, labels), k -> new LongAdder());
     }
 
+    /**
+     * A counter series whose value is kept elsewhere (a cache's hit count) and read when exported: typed counter, as
+     * its {@code _total} name says, so that {@code rate()} applies.
+     */
+    public void counter(String name, String help, LongSupplier value, String... labels) {
+        register(name, help, "counter");
+        gauges.put(series(name, labels), value);
+    }
+
+    /**
+     * Makes a family known before its first series exists (one whose label values are not all known up front), so
+     * that a fresh process already exports its HELP and TYPE lines.
+     */
+    public void declare(String name, String help, String type) {
+        register(name, help, type);
+    }
+
     /** A gauge series whose value is read when exported. */
     public void gauge(String name, String help, LongSupplier value, String... labels) {
         register(name, help, "gauge");
@@ -119,6 +136,7 @@ public final class Metrics {
         fractionalGauges.forEach((s, v) -> lines.computeIfAbsent(familyOf(s), k -> new ArrayList<>()).add(s + " " + v.getAsDouble()));
         lines.values().forEach(l -> l.sort(null));
         histograms.forEach((n, h) -> lines.computeIfAbsent(n, k -> new ArrayList<>()).addAll(h.lines(n)));
+        families.keySet().forEach(n -> lines.computeIfAbsent(n, k -> new ArrayList<>())); // declared, no series yet
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, List<String>> e : lines.entrySet()) {
             Family f = families.get(e.getKey());

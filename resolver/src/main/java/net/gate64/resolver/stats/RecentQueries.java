@@ -42,34 +42,46 @@ public final class RecentQueries {
      * client. Anything that is not a plain one-question query is left out.
      */
     public void record(ByteBuf query, EventExecutor loop, InetAddress client) {
+        int nameLen = questionNameLength(query);
+        if (nameLen < 0) {
+            return;
+        }
+        int start = query.readerIndex();
+        int qtype = query.getUnsignedShort(start + 12 + nameLen);
+        ring(loop).add(query, start + 12, nameLen, qtype, client);
+    }
+
+    /**
+     * The wire length of the question's name (root label included) when {@code query} is a plain query with one
+     * question, its name uncompressed and its type present; -1 otherwise. Reads, allocates nothing.
+     */
+    public static int questionNameLength(ByteBuf query) {
         int start = query.readerIndex();
         int end = query.writerIndex();
         if (end - start < 12 + 5 || (query.getByte(start + 2) & 0x80) != 0 || query.getUnsignedShort(start + 4) != 1) {
-            return; // short, a response, or not one question
+            return -1; // short, a response, or not one question
         }
         int p = start + 12;
         while (true) {
             if (p >= end) {
-                return;
+                return -1;
             }
             int len = query.getUnsignedByte(p);
             if (len == 0) {
                 break;
             }
             if (len > 63) {
-                return; // a compression pointer or worse: not in a query's question
+                return -1; // a compression pointer or worse: not in a query's question
             }
             p += len + 1;
             if (p - start - 12 > 254) {
-                return;
+                return -1;
             }
         }
-        int nameLen = p + 1 - (start + 12);
         if (p + 3 > end) {
-            return; // no room for the type
+            return -1; // no room for the type
         }
-        int qtype = query.getUnsignedShort(p + 1);
-        ring(loop).add(query, start + 12, nameLen, qtype, client);
+        return p + 1 - (start + 12);
     }
 
     private Ring ring(EventExecutor loop) {

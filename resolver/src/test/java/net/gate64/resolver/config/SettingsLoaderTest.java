@@ -113,4 +113,12 @@ class SettingsLoaderTest {
         SettingsLoader.load(shipped, List.of()); // and it loads
         SettingsLoader.load(Path.of("../conf/demo.conf"), List.of());
     }
+
+    @Test
+    void theShippedConfigTurnsDns64OnWithTheWellKnownPrefix() {
+        // DNS64 is what the recursor is for; the built-in default stays off for embedders and tests
+        assertEquals(List.of(net.gate64.common.Nat64Prefix.WELL_KNOWN),
+                SettingsLoader.load(Path.of("../conf/recursor.conf"), List.of()).dns64().prefixes());
+        assertFalse(SettingsLoader.load(null, List.of()).dns64().enabled());
+    }
 }

@@ -94,9 +94,15 @@ public final class LabServer implements AutoCloseable {
                 sb.append(',');
             }
             sb.append('"').append(origin.toString(true).isEmpty() ? "." : origin.toString(true)).append("\"=[\"")
-                    .append(net.gate64.resolver.config.HostPort.format(address())).append("\"]");
+                    .append(format(address())).append("\"]");
         }
         return sb.append('}').toString();
+    }
+
+    /** "127.0.0.1:5301" or "[::1]:5301", as the recursor's settings write addresses. */
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (a.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     public InetSocketAddress address() {

@@ -1,9 +1,11 @@
-package net.gate64.resolver.cli;
+package net.gate64.demo;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import net.gate64.resolver.cli.Main;
+import net.gate64.resolver.cli.RecursorCommand;
+import net.gate64.resolver.cli.Subcommand;
 import net.gate64.resolver.config.HostPort;
 import net.gate64.resolver.lab.LabServer;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
             "--signed serves the DNSSEC lab instead: a hierarchy signed with fresh keys on BASE.1 (root), BASE.2 (test.) "
                     + "and BASE.3 (secure.test, expired.test, ...; see docs/dnssec.md), port 53. It writes "
                     + "DIR/hints.zone and DIR/anchor.ds (the root DS, for trust-anchors or Unbound)."})
-final class LabCommand implements Callable<Integer> {
+public final class LabCommand implements Subcommand {
     @Spec
     CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package net.gate64.resolver.cli;
+package net.gate64.demo;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -6,11 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigOptions;
 import net.gate64.resolver.Recursor;
+import net.gate64.resolver.cli.Main;
+import net.gate64.resolver.cli.RecursorCommand;
+import net.gate64.resolver.cli.StartupSummary;
+import net.gate64.resolver.cli.Subcommand;
 import net.gate64.resolver.config.HostPort;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "the recursor configured by conf/demo.conf (127.0.0.1:5300) iterating from the lab root, then "
                 + "prints dig commands to try. Without the right to bind port 53, or with --lab, one lab server "
                 + "holds every zone and the recursor forwards to it."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Subcommand {
     @Spec
     CommandSpec spec;
 
@@ -106,34 +109,46 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The README's dig walkthrough, with this run's address. */
-    static void walkthrough(PrintWriter out, Recursor recursor, String mode, Path keyFile) {
+    /** The header, the README's walkthrough with this run's addresses, and how to stop. */
+    private static void walkthrough(PrintWriter out, Recursor recursor, String mode, Path keyFile) {
         InetSocketAddress dns = recursor.dnsAddresses().get(0);
-        String at = "@" + dns.getAddress().getHostAddress() + " -p " + dns.getPort();
         out.println("gate64 demo: recursor on " + HostPort.format(dns) + ", " + mode);
         out.println("Try (the README's walkthrough):");
-        out.println("  dig " + at + " v4only.demo.test A        # 192.0.2.10, from the lab through the recursor");
-        out.println("  dig " + at + " chain.demo.test A         # a CNAME chain, resolved hop by hop");
-        out.println("  dig " + at + " away.demo.test A          # a CNAME into another zone");
-        out.println("  dig " + at + " nonexistent.demo.test A   # NXDOMAIN with the zone's SOA (negative TTL, RFC 2308)");
-        out.println("  dig " + at + " txtonly.demo.test A       # NODATA");
-        out.println("  dig " + at + " big.demo.test TXT         # too big for UDP: TC=1, dig retries over TCP");
-        out.println("  dig " + at + " v4only.demo.test A        # again: now a packet-cache hit, TTL aged");
-        out.println("DNS64 (conf/demo.conf: dns64-prefix 64:ff9b::/96; client 127.0.0.2 gets 2001:db8:64::/96):");
-        out.println("  dig " + at + " v4only.demo.test AAAA     # synthesised: 64:ff9b::c000:20a");
-        out.println("  dig " + at + " -b 127.0.0.2 v4only.demo.test AAAA   # a per-client prefix: 2001:db8:64::c000:20a");
-        out.println("  dig " + at + " dual.demo.test AAAA       # has real IPv6: left alone");
-        out.println("  dig " + at + " mapped.demo.test AAAA     # only ::ffff:0:0/96 AAAA (excluded): synthesised");
-        out.println("  dig " + at + " -x 64:ff9b::192.0.2.10    # PTR: CNAME to 10.2.0.192.in-addr.arpa");
-        out.println("  dig " + at + " ipv4only.arpa AAAA        # RFC 7050 prefix discovery, answered locally");
-        if (recursor.webAddress() != null) {
-            out.println("  curl -s http://" + HostPort.format(recursor.webAddress()) + "/metrics | grep gate64_cache");
-            out.println("  the stats page: http://" + HostPort.format(recursor.webAddress()) + "/stats");
-            out.println("  ./gate64 control stats                     # every counter, \"name value\"");
-            out.println("  ./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # empty a subtree");
+        for (String line : walkthrough(dns, recursor.webAddress(), keyFile)) {
+            out.println("  " + line);
         }
         out.println("Stop with Ctrl-C.");
         out.flush();
+    }
+
+    /**
+     * The commands to try, as the README lists them for the default addresses (a test compares the two). The
+     * comment column says what each one shows.
+     */
+    static List<String> walkthrough(InetSocketAddress dns, InetSocketAddress web, Path keyFile) {
+        String at = "dig @" + dns.getAddress().getHostAddress() + " -p " + dns.getPort();
+        List<String> l = new ArrayList<>(List.of(
+                at + " v4only.demo.test A        # 192.0.2.10, from the lab through the recursor",
+                at + " chain.demo.test A         # a CNAME chain, resolved hop by hop",
+                at + " away.demo.test A          # a CNAME into another zone",
+                at + " nonexistent.demo.test A   # NXDOMAIN with the zone's SOA (negative TTL, RFC 2308)",
+                at + " txtonly.demo.test A       # NODATA",
+                at + " big.demo.test TXT         # too big for UDP: TC=1, dig retries over TCP",
+                at + " v4only.demo.test A        # again: now a packet-cache hit, TTL aged",
+                at + " v4only.demo.test AAAA     # DNS64: 64:ff9b::c000:20a, synthesised from the A record",
+                at + " -b 127.0.0.2 v4only.demo.test AAAA   # a per-client prefix: 2001:db8:64::c000:20a",
+                at + " dual.demo.test AAAA       # has real IPv6: left alone",
+                at + " mapped.demo.test AAAA     # only ::ffff:0:0/96 AAAA (excluded): synthesised",
+                at + " -x 64:ff9b::192.0.2.10    # PTR: CNAME to 10.2.0.192.in-addr.arpa",
+                at + " ipv4only.arpa AAAA        # RFC 7050 prefix discovery, answered locally"));
+        if (web != null) {
+            l.add("curl -s http://" + HostPort.format(web) + "/metrics | grep gate64_cache");
+            l.add("xdg-open http://" + HostPort.format(web) + "/stats             # the stats page: live charts, top "
+                    + "names and clients, upstreams");
+            l.add("./gate64 control stats                           # every counter, \"name value\"");
+            l.add("./gate64 control --api-key-file=" + keyFile + " wipe-cache 'demo.test$'   # empty a subtree");
+        }
+        return l;
     }
 
     /**
