@@ -58,6 +58,7 @@ final class Worker implements Runnable {
     private byte[] out;
     private byte[] framed;
     private int sinceBeat;
+    private Emitter emitter;
     private long packets;
     private long tcpGso;
     private long udpGso;
@@ -121,6 +122,7 @@ final class Worker implements Runnable {
 
     private void ringLoop(UringIo ring) throws IOException {
         Emitter toRing = ring::write;
+        emitter = toRing;
         UringIo.PacketSink sink = (memory, offset, n) -> {
             MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, raw, 0, n);
             int m = translate(n);
@@ -133,6 +135,7 @@ final class Worker implements Runnable {
             beat.at = clock.getAsLong();
             if (got == 0) {
                 waits++;
+                answerExpired();
             }
             publish();
         }
@@ -144,6 +147,7 @@ final class Worker implements Runnable {
         MemorySegment rawSeg = MemorySegment.ofArray(raw);
         Segments segments = new Segments();
         Emitter toTun = (a, off, len) -> io.write(segments.of(a, off, len), len);
+        emitter = toTun;
         try {
             while (running) {
                 int n = io.read(rawSeg);
@@ -152,6 +156,7 @@ final class Worker implements Runnable {
                     publish();
                     io.awaitReadable(POLL_MILLIS);
                     beat.at = clock.getAsLong();
+                    answerExpired();
                     continue;
                 }
                 int m = translate(n);
@@ -187,11 +192,12 @@ final class Worker implements Runnable {
      * The packet {@code raw[0..n)} (with its virtio header when offloads are on) through the handler; the bytes to
      * send, 0 for none.
      */
-    private int translate(int n) {
+    private int translate(int n) throws IOException {
         if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
             sinceBeat = 0;
             beat.at = clock.getAsLong();
             publish();
+            answerExpired();
         }
         packets++;
         int len = n;
@@ -244,6 +250,27 @@ final class Worker implements Runnable {
                 written = to.send(framed, 0, plen + h);
             } else {
                 written = to.send(o, off, plen);
+            }
+            if (!written) {
+                counters.writeErrors.increment();
+            }
+        }
+    }
+
+    /**
+     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
+     * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
+     */
+    private void answerExpired() throws IOException {
+        int m;
+        while ((m = handler.expired(out)) > 0) {
+            boolean written;
+            if (vnet) {
+                VnetHeader.writePlain(framed, 0);
+                System.arraycopy(out, 0, framed, h, m);
+                written = emitter.send(framed, 0, m + h);
+            } else {
+                written = emitter.send(out, 0, m);
             }
             if (!written) {
                 counters.writeErrors.increment();
