@@ -7,6 +7,7 @@ import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.config.RecursorSettings;
+import net.gate64.resolver.dns46.Dns46;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.script.ScriptStage;
 import net.gate64.resolver.dnssec.DnssecPolicy;
@@ -86,8 +87,9 @@ public final class Recursor implements AutoCloseable {
         };
         DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         Dns64 dns64 = new Dns64(s.dns64(), resolver, metrics);
+        Dns46 dns46 = new Dns46(s.dns46(), metrics);
         scripts = ScriptStage.start(s.script(), dns64, metrics); // a broken script refuses to start
-        QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
+        QueryPipeline pipeline = new QueryPipeline(dnssec, dns64, dns46, packetCache, new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);
         Frontend.ScriptTagger tagger = new Frontend.ScriptTagger() {
@@ -104,7 +106,9 @@ public final class Recursor implements AutoCloseable {
             }
         };
         MemoryBudget memory = new MemoryBudget(s.clientLimits().maxInflightBytes());
-        Frontend frontend = new Frontend(s.allowFrom(), dns64::tag, packetCache, pipeline, s.maxMThreads(),
+        // the client's view in the packet-cache key: DNS64's prefix choice (AAAA), DNS46 or not (A, PTR)
+        Frontend.ViewTagger views = (client, qtype) -> dns64.tag(client, qtype) + dns46.tag(client, qtype);
+        Frontend frontend = new Frontend(s.allowFrom(), views, packetCache, pipeline, s.maxMThreads(),
                 s.udpTruncationThreshold(), metrics, tagger, memory);
         RecentQueries recent = new RecentQueries();
         QueryHandler handler = new RecordingHandler(frontend, recent);

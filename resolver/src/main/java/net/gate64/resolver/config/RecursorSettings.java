@@ -55,6 +55,7 @@ public record RecursorSettings(
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
         Dns64Settings dns64,
+        net.gate64.resolver.dns46.Dns46Settings dns46,
         net.gate64.resolver.dnssec.DnssecSettings dnssec,
         net.gate64.resolver.server.ClientLimits clientLimits) {
 
