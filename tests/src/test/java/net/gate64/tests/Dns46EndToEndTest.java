@@ -132,6 +132,32 @@ class Dns46EndToEndTest {
         assertEquals(Rcode.NXDOMAIN, other.getRcode(), "not a DNS46 client: resolved as is (the lab has no such zone)");
     }
 
+    /**
+     * The DNS46 settings are part of the reloadable snapshot: turned on, changed and off by reload-config, each time
+     * from the next query on, with no answer of the old settings left in the packet cache.
+     */
+    @Test
+    void dns46SettingsChangeWithAConfigReload(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("recursor.conf");
+        try (LabFixture r = LabFixture.startFromFile(conf)) {
+            SimpleResolver client = r.client(false);
+            client.setLocalAddress(new InetSocketAddress("127.0.0.3", 0));
+            Message q = LabFixture.question("v6only.demo.test.", Type.A, true);
+            assertEquals(List.of(), answers(client.send(q)), "DNS46 off at start");
+            Files.writeString(conf, LabFixture.baseConfig(r.lab, "dns46-clients = [\"127.0.0.3\"]",
+                    "dns46-eam = [ { ipv4 = \"198.51.100.0/24\", ipv6 = \"2001:db8:46::/120\" } ]"));
+            assertTrue(r.recursor.reloadConfig().applied().containsAll(List.of("dns46-clients", "dns46-eam")));
+            assertEquals(List.of("v6only.demo.test. A 198.51.100.16"), answers(client.send(q)));
+            Files.writeString(conf, LabFixture.baseConfig(r.lab, "dns46-clients = [\"127.0.0.3\"]",
+                    "dns46-eam = [ { ipv4 = \"203.0.113.0/24\", ipv6 = \"2001:db8:46::/120\" } ]"));
+            r.recursor.reloadConfig();
+            assertEquals(List.of("v6only.demo.test. A 203.0.113.16"), answers(client.send(q)), "the new mapping");
+            Files.writeString(conf, LabFixture.baseConfig(r.lab));
+            r.recursor.reloadConfig();
+            assertEquals(List.of(), answers(client.send(q)), "DNS46 off again");
+        }
+    }
+
     /** One file for both programs: dns46-eam = ${nat64.eam} gives the recursor exactly the gateway's mappings. */
     @Test
     void sharedFileGivesTheRecursorTheGatewaysEam(@TempDir Path dir) throws Exception {
