@@ -132,6 +132,20 @@ class Dns46EndToEndTest {
         assertEquals(Rcode.NXDOMAIN, other.getRcode(), "not a DNS46 client: resolved as is (the lab has no such zone)");
     }
 
+    /** DO and CD: the client validates, so it gets the in-addr.arpa data as is, not a CNAME no signature covers. */
+    @Test
+    void ptrWithDnssecOkAndCheckingDisabledIsResolvedAsIs() throws Exception {
+        String v4 = ReverseMap.fromAddress("198.51.100.16").toString();
+        Message q = LabFixture.question(v4, Type.PTR, false);
+        q.getHeader().setFlag(Flags.CD);
+        q.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
+        SimpleResolver r = f.client(false);
+        r.setLocalAddress(new InetSocketAddress("127.0.0.3", 0));
+        Message m = r.send(q);
+        assertEquals(Rcode.NXDOMAIN, m.getRcode(), "the lab has no such reverse zone");
+        assertEquals(List.of(), answers(m));
+    }
+
     /**
      * The DNS46 settings are part of the reloadable snapshot: turned on, changed and off by reload-config, each time
      * from the next query on, with no answer of the old settings left in the packet cache.

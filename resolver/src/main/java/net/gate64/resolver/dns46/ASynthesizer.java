@@ -62,7 +62,7 @@ public final class ASynthesizer {
      * One A per AAAA record inside an EAM entry, owned by the AAAA record's owner; AAAA records outside every entry
      * are left out, and two that map to the same IPv4 address give one A.
      *
-     * @param ttlCap the negative TTL of the A answer when one was seen (as RFC 6147 §5.1.7), else Long.MAX_VALUE
+     * @param ttlCap the cap of RFC 6147 §5.1.7: the negative TTL of the A answer, or 600 s without a SOA ({@link Dns46#ttlCap})
      */
     public List<Record> synthesize(List<AAAARecord> aaaas, long ttlCap) {
         List<Record> out = new ArrayList<>(aaaas.size());

@@ -123,16 +123,34 @@ public final class Dns46 {
         }
         List<Record> chain = Dns64.chainOnly(kept);
         Name target = Dns64.endOfChain(qname, chain);
-        long ttlCap = Long.MAX_VALUE;
-        if (a.rcode() == Rcode.NOERROR) {
-            for (Record r : a.authority()) {
-                if (r instanceof SOARecord soa) {
-                    ttlCap = soa.getTTL(); // the negative TTL, already min(SOA TTL, MINIMUM) and aged
-                }
+        long cap = ttlCap(a);
+        return lookup.resolve(target, Type.AAAA, budget).thenApply(aaaa -> synthesise(qname, a, aaaa, kept, chain, cap));
+    }
+
+    /** Without a SOA (a failure, or a NODATA sent without one) RFC 6147 §5.1.7 caps the TTL at 600 seconds. */
+    static final long NO_SOA_TTL_CAP = 600;
+
+    /**
+     * The cap on the synthesised records' TTL (RFC 6147 §5.1.7 turned around): the negative TTL of the A NODATA, taken
+     * from its SOA; without one (a failure, a NODATA sent without SOA, or A records all in {@code dns46-exclude}) the
+     * smaller of {@link #NO_SOA_TTL_CAP} and the TTL of the excluded A records, which is how long "no usable A" holds.
+     */
+    static long ttlCap(Answer a) {
+        if (a.rcode() != Rcode.NOERROR) {
+            return NO_SOA_TTL_CAP;
+        }
+        for (Record r : a.authority()) {
+            if (r instanceof SOARecord soa) {
+                return soa.getTTL(); // the negative TTL, already min(SOA TTL, MINIMUM) and aged
             }
         }
-        long cap = ttlCap;
-        return lookup.resolve(target, Type.AAAA, budget).thenApply(aaaa -> synthesise(qname, a, aaaa, kept, chain, cap));
+        long cap = NO_SOA_TTL_CAP;
+        for (Record r : a.answer()) {
+            if (r.getType() == Type.A) {
+                cap = Math.min(cap, r.getTTL());
+            }
+        }
+        return cap;
     }
 
     private Answer synthesise(Name qname, Answer a, Answer aaaa, List<Record> kept, List<Record> chain, long ttlCap) {
@@ -168,10 +186,12 @@ public final class Dns46 {
     /**
      * A PTR question for the in-addr.arpa name of an address inside an EAM entry, from a DNS46 client: a CNAME to the
      * ip6.arpa name of the IPv6 address the entry maps it to, followed by what that name resolves to (resolved with
-     * {@code lookup}). Null when the name is not such an address or {@code dns46-ptr} is off: resolve it normally.
+     * {@code lookup}). Null when the name is not such an address, {@code dns46-ptr} is off, or the client set DO and
+     * CD (it validates, and an unsigned CNAME under a signed in-addr.arpa zone would be Bogus to it): resolve it
+     * normally.
      */
-    public CompletableFuture<Answer> ptr(Name qname, QueryBudget budget, Lookup lookup) {
-        if (!settings.ptr() || !settings.enabled()) {
+    public CompletableFuture<Answer> ptr(Name qname, boolean clientValidates, QueryBudget budget, Lookup lookup) {
+        if (!settings.ptr() || !settings.enabled() || clientValidates) {
             return null;
         }
         byte[] v4 = InAddrNames.ipv4(qname);

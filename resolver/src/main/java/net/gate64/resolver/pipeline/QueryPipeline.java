@@ -178,7 +178,7 @@ public final class QueryPipeline {
         if (ctx.qtype() == Type.PTR) {
             CompletableFuture<Answer> ptr = dns64.ptr(ctx.qname(), ctx.budget(), ctx.lookup());
             if (ptr == null && ctx.dns46()) {
-                ptr = dns46.ptr(ctx.qname(), ctx.budget(), ctx.lookup());
+                ptr = dns46.ptr(ctx.qname(), ctx.clientValidates(), ctx.budget(), ctx.lookup());
             }
             if (ptr != null) {
                 return ptr.thenApply(Outcome.AnsweredLocally::new);

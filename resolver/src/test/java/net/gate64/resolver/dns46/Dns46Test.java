@@ -157,6 +157,17 @@ class Dns46Test {
                 row("a failure other than NXDOMAIN is a reason to try AAAA (RFC 6147 §5.1.2 turned around)",
                         rcode(Rcode.SERVFAIL), oneAaaa, false, Rcode.NOERROR, List.of("www.dc.test. 300 A 192.0.2.16"),
                         Security.INDETERMINATE, asksAaaa),
+                row("after a failure there is no SOA: the TTL is capped at 600 s (RFC 6147 §5.1.7)",
+                        rcode(Rcode.SERVFAIL), noerror(Security.INSECURE, List.of(aaaa(WWW, "2001:db8:aaaa::10", 3600))),
+                        false, Rcode.NOERROR, List.of("www.dc.test. 600 A 192.0.2.16"), Security.INDETERMINATE, asksAaaa),
+                row("a NODATA sent without SOA: the TTL is capped at 600 s",
+                        noerror(Security.INSECURE, List.of()),
+                        noerror(Security.INSECURE, List.of(aaaa(WWW, "2001:db8:aaaa::10", 3600))), false, Rcode.NOERROR,
+                        List.of("www.dc.test. 600 A 192.0.2.16"), Security.INSECURE, asksAaaa),
+                row("only excluded A records: their TTL bounds the synthesised one (no usable A for that long)",
+                        noerror(Security.INSECURE, List.of(a(WWW, "0.0.0.1", 120))),
+                        noerror(Security.INSECURE, List.of(aaaa(WWW, "2001:db8:aaaa::10", 3600))), false, Rcode.NOERROR,
+                        List.of("www.dc.test. 120 A 192.0.2.16"), Security.INSECURE, asksAaaa),
                 row("failed AAAA lookup: the original failure stands",
                         rcode(Rcode.SERVFAIL), rcode(Rcode.SERVFAIL), false, Rcode.SERVFAIL, List.of(),
                         Security.INDETERMINATE, asksAaaa),
@@ -243,14 +254,17 @@ class Dns46Test {
         FakeLookup lookup = new FakeLookup().with(ip6, Type.PTR, noerror(Security.SECURE,
                 List.of(new PTRRecord(ip6, DClass.IN, 120, WWW))));
         Dns46 d = new Dns46(SETTINGS, new Metrics());
-        Answer out = d.ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), null, lookup).join();
+        Answer out = d.ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), false, null, lookup).join();
         assertEquals(List.of("16.2.0.192.in-addr.arpa. 120 CNAME " + ip6, ip6 + " 120 PTR www.dc.test."),
                 out.answer().stream().map(Dns46Test::show).toList());
         assertEquals(Security.INSECURE, out.security()); // the CNAME is made here
         assertEquals(List.of(ip6 + " PTR"), lookup.asked);
-        assertNull(d.ptr(Name.fromConstantString("16.3.0.192.in-addr.arpa."), null, lookup), "outside every entry");
-        assertNull(d.ptr(Name.fromConstantString("2.0.192.in-addr.arpa."), null, lookup), "not a single address");
+        assertNull(d.ptr(Name.fromConstantString("16.3.0.192.in-addr.arpa."), false, null, lookup), "outside every entry");
+        assertNull(d.ptr(Name.fromConstantString("2.0.192.in-addr.arpa."), false, null, lookup), "not a single address");
         assertNull(new Dns46(new Dns46Settings(SETTINGS.clients(), EAM, SETTINGS.exclude(), false), new Metrics())
-                .ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), null, lookup), "dns46-ptr = false");
+                .ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), false, null, lookup), "dns46-ptr = false");
+        assertNull(d.ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), true, null, lookup),
+                "DO and CD: the client validates, and gets the reverse zone as it is");
+        assertEquals(List.of(ip6 + " PTR"), lookup.asked, "nothing more asked");
     }
 }
