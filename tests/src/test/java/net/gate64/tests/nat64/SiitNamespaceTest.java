@@ -125,13 +125,18 @@ class SiitNamespaceTest {
                 s.settimeout(3)
                 s.bind(('2001:db8:1::2', 0))
                 s.connect(('2001:db8:64::c000:203', 7009))
-                s.send(b'hairpin')
-                print(s.recv(1000).decode())
+                for attempt in range(5):  # a first datagram can be lost while neighbours resolve on a busy machine
+                    s.send(b'hairpin')
+                    try:
+                        print(s.recv(1000).decode())
+                        break
+                    except socket.timeout:
+                        pass
                 """);
         assertEquals("2001:db8:64::c000:202 hairpin", r.out().trim(), r.out());
-        NamespaceBed.Result ping = bed.exec(bed.client, 20, "ping", "-c", "1", "-W", "2", "-I", "2001:db8:1::2",
-                "2001:db8:64::c000:203");
-        assertTrue(ping.out().contains("1 received"), ping.out());
+        NamespaceBed.Result ping = bed.exec(bed.client, 30, "ping", "-c", "5", "-i", "0.2", "-W", "3", "-I",
+                "2001:db8:1::2", "2001:db8:64::c000:203");
+        assertTrue(ping.out().matches("(?s).*[1-5] received.*"), ping.out());
     }
 
     /** The ICMPv6 error B's kernel sends about a hairpinned packet reaches A and matches A's socket. */
@@ -143,14 +148,19 @@ class SiitNamespaceTest {
                 s.settimeout(3)
                 s.bind(('2001:db8:1::2', 0))
                 s.connect(('2001:db8:64::c000:203', 9))
-                s.send(b'anyone?')
-                try:
-                    s.recv(100)
-                    print('answered')
-                except ConnectionRefusedError:
-                    print('refused')
-                except socket.timeout:
-                    print('timeout')
+                result = 'timeout'
+                for attempt in range(5):  # retried: a datagram (or the error) can be lost while neighbours resolve
+                    s.send(b'anyone?')
+                    try:
+                        s.recv(100)
+                        result = 'answered'
+                        break
+                    except ConnectionRefusedError:
+                        result = 'refused'
+                        break
+                    except socket.timeout:
+                        pass
+                print(result)
                 """);
         assertEquals("refused", r.out().trim(), "port unreachable from B, hairpinned with its quote: " + r.out());
     }
