@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class DigAgainstDemoTest {
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
             seen.append(line).append('\n');
-            java.util.regex.Matcher at = java.util.regex.Pattern.compile("^gate64 demo: recursor on 127\\.0\\.0\\.1:(\\d+),")
+            Matcher at = Pattern.compile("^gate64 demo: recursor on 127\\.0\\.0\\.1:(\\d+),")
                     .matcher(line);
             if (at.find()) {
                 port = Integer.parseInt(at.group(1));
