@@ -6,7 +6,9 @@
 # entry can be told apart for the packet cache and the record cache; pdns-recursor's own estimates (cache-bytes,
 # packetcache-bytes) and Unbound's (mem.cache.*) are printed beside.
 #   bench/memory.sh [names]        (default 1000000)
-#   GATE64_JAVA_OPTS=... / GATE64_HEAP=...   passed on to the gate64 launcher (its default heap sizing otherwise)
+#   GATE64_MEMORY=1g / GATE64_HEAP=... / GATE64_JAVA_OPTS=...   passed on to the gate64 launcher, which sizes the heap
+#                           from them as from a cgroup limit (docs/deploy.md); without them, the JVM's default
+#   ONLY=gate64|pdns|unbound  measure one server only
 # Caches are sized so that N names fit everywhere: gate64 and pdns-recursor max-cache-entries = 2N and
 # max-packetcache-entries = N; Unbound 4 GiB of rrset and message cache. Run it under `flock /work/bench.lock`.
 # Everything listens on loopback only; NSD on 127.0.77.1:53 (needs root), the resolvers on 127.0.0.1:5394-5396.
@@ -42,7 +44,11 @@ fill() { # port: every name once
 up() { for _ in $(seq 120); do dig @127.0.0.1 -p "$1" +time=1 +tries=1 up.mem.test A >/dev/null 2>&1 && return 0; sleep 1; done; echo "nothing on $1" >&2; exit 1; }
 echo "memory after $names distinct names, $(date -u '+%F %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg) (shared machine)"
 
+want() { [[ -z "${ONLY:-}" || "$ONLY" == "$1" ]]; }
+
 # --- gate64 ---
+if want gate64; then
+echo "gate64 launcher sizing: GATE64_MEMORY=${GATE64_MEMORY:-} GATE64_HEAP=${GATE64_HEAP:-} GATE64_JAVA_OPTS=${GATE64_JAVA_OPTS:-}"
 taskset -c 0 ./gate64 recursor -Dlocal-address="[\"127.0.0.1:$gate_port\"]" -Dthreads=1 -Dloglevel=warn -Ddnssec=off \
   -Dwebserver-address="\"127.0.0.1:$web_port\"" -Dmax-cache-entries=$((2 * names)) -Dmax-packetcache-entries=$names \
   -Dforward-zones="{\"mem.test\"=[\"$nsd_addr\"]}" >"$work/gate64.log" 2>&1 & gpid=$!; pids+=($gpid)
@@ -56,11 +62,13 @@ echo "gate64: RSS after fill $(rss $gpid) MB; entries packet $(metric 'gate64_ca
 "$JAVA_HOME/bin/jcmd" $gpid GC.class_histogram > "$work/histo.txt"
 echo "gate64: live heap after a full GC $(awk '/^Total/ {printf "%.0f MB (%d objects)", $3 / 1048576, $2}' "$work/histo.txt"); top classes:"
 awk 'NR > 2 && NR <= 22 {printf "    %12d objects %10.1f MB  %s\n", $2, $3 / 1048576, $4}' "$work/histo.txt"
-echo "gate64: RSS after the full GC $(rss $gpid) MB; $("$JAVA_HOME/bin/jcmd" $gpid GC.heap_info | grep -m1 -o 'total [0-9]*K, used [0-9]*K')"
-cp "$work/histo.txt" /tmp/gate64-memory-histo.txt
+echo "gate64: RSS after the full GC $(rss $gpid) MB; heap: $("$JAVA_HOME/bin/jcmd" $gpid GC.heap_info | grep -m1 -E 'total|committed' | tr -s ' ')"
+echo "gate64: max heap $("$JAVA_HOME/bin/jcmd" $gpid VM.flags | grep -o -- '-XX:MaxHeapSize=[0-9]*' | awk -F= '{printf "%.0f MB", $2 / 1048576}')"
 kill $gpid; wait $gpid 2>/dev/null || true
+fi
 
 # --- pdns-recursor ---
+if want pdns; then
 mkdir -p "$work/pdns"
 taskset -c 0 pdns_recursor --daemon=no --config-dir="$work/pdns" --socket-dir="$work/pdns" --local-address=127.0.0.1 \
   --local-port=$pdns_port --threads=1 --pdns-distributes-queries=no --forward-zones="mem.test=$nsd_addr" \
@@ -73,8 +81,10 @@ echo "pdns-recursor: RSS after fill $(rss $ppid) MB;" \
   "$(rec_control --socket-dir="$work/pdns" get cache-entries packetcache-entries cache-bytes packetcache-bytes 2>/dev/null | tr '\n' ' ')" \
   "(cache-entries packetcache-entries cache-bytes packetcache-bytes)"
 kill $ppid; wait $ppid 2>/dev/null || true
+fi
 
 # --- Unbound ---
+if want unbound; then
 cat > "$work/unbound.conf" <<CONF
 server:
   interface: 127.0.0.1@$unbound_port
@@ -106,3 +116,4 @@ echo "unbound fill: $(fill $unbound_port)"
 echo "unbound: RSS after fill $(rss $upid) MB;" \
   "$(unbound-control -c "$work/unbound.conf" stats_noreset 2>/dev/null | grep -E '^(mem\.cache\.|msg\.cache\.count|rrset\.cache\.count)' | tr '\n' ' ')"
 kill $upid; wait $upid 2>/dev/null || true
+fi

@@ -246,6 +246,15 @@ public final class ConfigReader {
         return out;
     }
 
+    /**
+     * The value of a top-level key as compact HOCON/JSON text (null when absent): what a reload compares to tell
+     * which settings changed, and what {@code get-config} style output shows.
+     */
+    public String rendered(String key) {
+        ConfigValue v = config.root().get(key);
+        return v == null ? null : v.render(ConfigRenderOptions.concise());
+    }
+
     /** Whether the key is present (always, at the top level: the defaults hold every key). */
     public boolean has(String key) {
         return config.root().containsKey(key);

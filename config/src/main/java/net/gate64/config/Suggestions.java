@@ -3,13 +3,13 @@ package net.gate64.config;
 import java.util.Collection;
 
 /** "did you mean" for a mistyped key: the closest known key within a small edit distance, or nothing. */
-final class Suggestions {
+public final class Suggestions {
     private static final int MAX_DISTANCE = 3;
 
     private Suggestions() {}
 
     /** " (did you mean 'max-cache-ttl'?)" or "". */
-    static String didYouMean(String key, Collection<String> known) {
+    public static String didYouMean(String key, Collection<String> known) {
         String best = null;
         int bestDistance = MAX_DISTANCE + 1;
         for (String k : known) {

@@ -14,7 +14,7 @@ import net.gate64.scripting.api.DNSName;
 public final class ReloadableScript implements ScriptHooks {
     private final AtomicReference<ScriptHooks> current;
     private final AtomicReference<Path> file;
-    private final ScriptOptions options;
+    private volatile ScriptOptions options;
     private final ScriptEvents events;
 
     public ReloadableScript(Path file, ScriptOptions options, ScriptEvents events) {
@@ -22,6 +22,35 @@ public final class ReloadableScript implements ScriptHooks {
         this.events = events;
         this.file = new AtomicReference<>(file);
         this.current = new AtomicReference<>(file == null ? ScriptHooks.NONE : Scripts.load(file, options, events));
+    }
+
+    /**
+     * A script loaded and checked but not yet in service: the first half of a reload that must succeed or fail
+     * together with other changes (a whole settings snapshot). Either {@link #install} it or {@link #discard} it.
+     */
+    public record Prepared(Path file, ScriptOptions options, ScriptHooks hooks) {}
+
+    /**
+     * Loads {@code newFile} (null: no script) with {@code newOptions}, without putting it in service.
+     *
+     * @throws ScriptLoadError when it cannot be used; nothing changes
+     */
+    public Prepared prepare(Path newFile, ScriptOptions newOptions) {
+        return new Prepared(newFile, newOptions, newFile == null ? ScriptHooks.NONE : Scripts.load(newFile, newOptions, events));
+    }
+
+    /** Puts a prepared script in service (queries that pinned the old one finish with it); returns its description. */
+    public synchronized String install(Prepared p) {
+        ScriptHooks old = current.getAndSet(p.hooks());
+        file.set(p.file());
+        options = p.options();
+        old.close(); // idle instances now, busy ones when their call ends
+        return p.hooks().description();
+    }
+
+    /** Releases a prepared script that will not be installed. */
+    public static void discard(Prepared p) {
+        p.hooks().close();
     }
 
     /**

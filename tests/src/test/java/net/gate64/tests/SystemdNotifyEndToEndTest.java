@@ -24,9 +24,9 @@ import org.xbill.DNS.Type;
 /**
  * The recursor program as systemd's {@code Type=notify} sees it: {@code NOTIFY_SOCKET} names a Unix datagram
  * socket this test listens on, and the program reports READY=1 once its listeners are bound (a query right after is
- * answered), RELOADING=1 and READY=1 around a SIGHUP reload whether the new script loads or not (then the status
- * says so and the old one keeps serving), and STOPPING=1 on SIGTERM; without a script, SIGHUP reloads nothing and
- * the recursor keeps serving.
+ * answered), RELOADING=1 and READY=1 around a SIGHUP reload of the config file (hook script included) whether the
+ * new script loads or not (then the status says so and the old settings keep serving), and STOPPING=1 on SIGTERM;
+ * without a script, SIGHUP reloads the file all the same and the recursor keeps serving.
  */
 class SystemdNotifyEndToEndTest {
     @TempDir
@@ -60,17 +60,18 @@ class SystemdNotifyEndToEndTest {
 
             signal(p, "HUP");
             String reloading = systemd.next(p, log);
-            assertTrue(reloading.matches("RELOADING=1\nMONOTONIC_USEC=\\d+\nSTATUS=reloading " + Pattern.quote(script.toString())),
+            assertTrue(reloading.matches("RELOADING=1\nMONOTONIC_USEC=\\d+\nSTATUS=reloading " + Pattern.quote(conf.toString())),
                     reloading);
             String reloaded = systemd.next(p, log);
-            assertTrue(reloaded.startsWith("READY=1\nSTATUS=reloaded ") && reloaded.contains("serving DNS on 127.0.0.1:"),
-                    reloaded);
+            assertTrue(reloaded.startsWith("READY=1\nSTATUS=reloaded " + conf + ": no live setting changed; hook script ")
+                    && reloaded.contains("serving DNS on 127.0.0.1:"), reloaded);
 
             Files.writeString(script, "function preresolve(dq\n");
             signal(p, "HUP");
             assertTrue(systemd.next(p, log).startsWith("RELOADING=1\n"));
             String failed = systemd.next(p, log);
-            assertTrue(failed.startsWith("READY=1\nSTATUS=reload failed, the previous script stays in service"), failed);
+            assertTrue(failed.startsWith("READY=1\nSTATUS=reload failed, the running settings stay in service: ")
+                    && failed.contains("hooks.lua:"), failed);
             assertEquals(Rcode.NOERROR, client.send(query(Type.AAAA)).getRcode(), "still serving after a failed reload");
 
             p.destroy(); // SIGTERM, as systemctl stop sends
@@ -84,7 +85,7 @@ class SystemdNotifyEndToEndTest {
     }
 
     /**
-     * Without a hook script SIGHUP reloads nothing and must not stop the server: the JVM's default for SIGHUP is to
+     * Without a hook script SIGHUP reloads the file and must not stop the server: the JVM's default for SIGHUP is to
      * exit, and {@code systemctl reload} (ExecReload=kill -HUP) sends it. It did stop it before.
      */
     @Test
@@ -109,10 +110,10 @@ class SystemdNotifyEndToEndTest {
             signal(p, "HUP");
             assertEquals("RELOADING=1", systemd.next(p, log).lines().findFirst().orElseThrow());
             String ready = systemd.next(p, log);
-            assertTrue(ready.startsWith("READY=1\nSTATUS=nothing to reload (no lua-dns-script); serving DNS on"), ready);
+            assertTrue(ready.startsWith("READY=1\nSTATUS=reloaded " + conf + ": no live setting changed; serving DNS on"), ready);
             assertTrue(p.isAlive(), "SIGHUP stopped the recursor");
             assertEquals(Rcode.NOERROR, client.send(query(Type.A)).getRcode());
-            assertTrue(Files.readString(log).contains("SIGHUP: no lua-dns-script is configured, nothing to reload"));
+            assertTrue(Files.readString(log).contains("reloaded " + conf + ": no live setting changed"));
         } finally {
             if (p != null) {
                 p.destroyForcibly();

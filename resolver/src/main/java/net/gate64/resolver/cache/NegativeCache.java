@@ -159,6 +159,30 @@ public final class NegativeCache {
         cache.invalidateAll();
     }
 
+    /** What {@link #forEach} hands over: the name, the type ({@link #ANY_TYPE} for NXDOMAIN) and the aged answer. */
+    @FunctionalInterface
+    public interface Visitor {
+        void negative(Name name, int type, Hit hit);
+    }
+
+    /** Every live negative answer now, TTLs aged (for {@code dump-cache}); no hit or miss is counted. */
+    public void forEach(Visitor v) {
+        long now = ticker.read();
+        cache.asMap().forEach((name, o) -> {
+            for (int i = 0; i < o.types.length; i++) {
+                Entry e = o.entries[i];
+                if (e.expiresNanos() > now) {
+                    long left = Ttl.remaining(e.ttl, now - e.insertedNanos);
+                    List<Record> aged = new ArrayList<>(e.authority.size());
+                    for (Record r : e.authority) {
+                        aged.add(Ttl.with(r, Math.min(left, r.getTTL())));
+                    }
+                    v.negative(name, o.types[i], new Hit(e.rcode, aged, left, e.security));
+                }
+            }
+        });
+    }
+
     public long size() {
         return cache.policy().eviction().map(ev -> ev.weightedSize().orElse(0L)).orElse(cache.estimatedSize());
     }

@@ -285,6 +285,30 @@ public final class RecordCache {
         cache.invalidateAll();
     }
 
+    /** What {@link #forEach} hands over for each live RRset: its data with TTLs aged to now. */
+    @FunctionalInterface
+    public interface Visitor {
+        void rrset(Name name, int type, Hit hit);
+    }
+
+    /**
+     * Every live RRset now, owner by owner in no particular order, TTLs aged (for {@code dump-cache}); a moment's view
+     * of a cache that keeps changing, and no hit or miss is counted.
+     */
+    public void forEach(Visitor v) {
+        long now = ticker.read();
+        cache.asMap().forEach((name, o) -> {
+            for (int i = 0; i < o.types.length; i++) {
+                Entry e = live(o.entries[i], now);
+                if (e != null) {
+                    long left = Ttl.remaining(e.ttl, now - e.insertedNanos);
+                    v.rrset(name, o.types[i], new Hit(aged(e.records, left), aged(e.signatures, left),
+                            aged(e.proofs, left), left, e.rank, e.security, o.types[i]));
+                }
+            }
+        });
+    }
+
     /** RRsets held (what {@code max-cache-entries} bounds). */
     public long size() {
         return rrsets.sum();

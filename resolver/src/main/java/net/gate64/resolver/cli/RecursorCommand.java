@@ -14,12 +14,14 @@ import org.slf4j.LoggerFactory;
 import net.gate64.resolver.Recursor;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
+import net.gate64.resolver.config.SettingsSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code gate64 recursor [--config FILE] [-Dkey=value ...]}: runs until SIGINT/SIGTERM. */
 @Command(name = "recursor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Runs the DNS64 recursor until stopped (SIGINT/SIGTERM); SIGHUP reloads the hook script.",
+        description = {"Runs the DNS64 recursor until stopped (SIGINT/SIGTERM); SIGHUP reloads the config file "
+                + "(hook script included), as gate64 control reload-config does.",
             "Settings are documented with their defaults in conf/recursor.conf; -Dkey=value overrides one "
                     + "(HOCON value syntax), after the --config file."},
         footer = {"", "Examples:",
@@ -37,10 +39,14 @@ public final class RecursorCommand implements Callable<Integer> {
         RecursorSettings settings = SettingsLoader.read(loaded);
         Logs.configure(settings.logLevel(), settings.logFormat()); // loglevel and log-format from the file, before start
         warnUnlessNat64Agrees(settings, loaded);
-        Recursor recursor = Recursor.start(settings);
+        Recursor recursor = Recursor.start(new SettingsSource(config.file(), config.overrides()), loaded);
         StartupSummary.log(recursor, config.file());
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment(); // systemd Type=notify (contrib/systemd)
-        reloadScriptOnSighup(recursor, notifier);
+        reloadOnSighup(recursor, notifier);
+        recursor.onQuit(() -> {
+            LOG.info("quit-nicely: stopping");
+            System.exit(0); // the shutdown hook below closes the recursor and tells systemd
+        });
         notifier.ready(serving(recursor));
         runUntilStopped(() -> notifier.stopping("stopping"), recursor);
         return 0;
@@ -85,28 +91,23 @@ public final class RecursorCommand implements Callable<Integer> {
     }
 
     /**
-     * SIGHUP reloads the hook script, as operators of PowerDNS and most daemons expect. The reload logs its own
-     * outcome; a failing script leaves the old one in service. Without a script there is nothing to reload, but the
-     * handler is installed all the same: the JVM's default action for SIGHUP is to exit, and {@code systemctl
-     * reload} sends it. Without SIGHUP on the platform, control reload-lua-script remains.
+     * SIGHUP reloads the whole config file, hook script included, as {@code control reload-config} does and as
+     * operators of PowerDNS and Unbound expect; systemd hears RELOADING=1 then READY=1 with the outcome as status. A
+     * bad file is refused (the reload logs the key and position) and the running settings keep serving. The handler
+     * is installed whatever the settings: the JVM's default action for SIGHUP is to exit, and {@code systemctl
+     * reload} sends it. Without SIGHUP on the platform, control reload-config remains.
      */
-    private static void reloadScriptOnSighup(Recursor recursor, ServiceNotifier notifier) {
+    private static void reloadOnSighup(Recursor recursor, ServiceNotifier notifier) {
         Signals.on("HUP", () -> {
-            if (recursor.settings().script().file() == null) {
-                LOG.info("SIGHUP: no lua-dns-script is configured, nothing to reload");
-                notifier.reloading("reloading");
-                notifier.ready("nothing to reload (no lua-dns-script); " + serving(recursor));
-                return;
-            }
-            notifier.reloading("reloading " + recursor.settings().script().file());
+            notifier.reloading("reloading " + recursor.source().describe());
             String outcome;
             try {
-                outcome = "reloaded " + recursor.reloadScript(null) + "; " + serving(recursor);
+                outcome = recursor.reloadConfig().summary();
             } catch (RuntimeException e) {
-                // already logged by the reload, with file:line
-                outcome = "reload failed, the previous script stays in service; " + serving(recursor);
+                // already logged by the reload, with the key and position
+                outcome = "reload failed, the running settings stay in service: " + e.getMessage();
             }
-            notifier.ready(outcome);
+            notifier.ready(outcome + "; " + serving(recursor));
         });
     }
 

@@ -1,13 +1,11 @@
 package net.gate64.resolver.dnssec;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,8 +77,6 @@ public final class Validator implements Lookup {
         }
     }
 
-    private record Key(Name name, int type) {}
-
     /**
      * A future whose *Async stages run on the thread that completes it (the event loop) instead of the common pool.
      * dnsjava's validator chains its key-finding steps with thenComposeAsync on the futures its upstream (our
@@ -100,17 +96,20 @@ public final class Validator implements Lookup {
         }
     }
 
-    private record Verdict(Security security, Answer.Ede ede, long ttl) {}
-
     private final CachingResolver raw;
     private final DnssecSettings settings;
     private final java.util.concurrent.ConcurrentLinkedQueue<Head> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final Cache<Key, Verdict> verdicts;
+    private final Verdicts verdicts;
     private final Metrics metrics;
     private final Map<Security, LongAdder> results;
     private final LongAdder hops;
 
     public Validator(CachingResolver raw, DnssecSettings settings, long maxEntries, Ticker ticker, Metrics metrics) {
+        this(raw, settings, new Verdicts(maxEntries, ticker), metrics);
+    }
+
+    /** @param verdicts the verdict cache, shared with the validator this one replaces (a config reload) */
+    public Validator(CachingResolver raw, DnssecSettings settings, Verdicts verdicts, Metrics metrics) {
         this.raw = raw;
         this.settings = settings;
         this.metrics = metrics;
@@ -121,13 +120,8 @@ public final class Validator implements Lookup {
                 VerificationCache::misses, "result", "computed");
         metrics.counter("gate64_dnssec_signature_checks_native_total", "Signature checks computed by OpenSSL's libcrypto",
                 VerificationCache::nativeChecks);
-        pool.offer(newHead()); // fails early, at start-up, if the anchors do not load
-        this.verdicts = Caffeine.newBuilder()
-                .maximumSize(Math.max(1, maxEntries))
-                .ticker(ticker)
-                .expireAfter(Expiry.<Key, Verdict>writing((k, v) -> Duration.ofSeconds(v.ttl)))
-                .executor(Runnable::run)
-                .build();
+        pool.offer(newHead()); // fails early, at start-up or reload, if the anchors do not load
+        this.verdicts = verdicts;
         this.hops = metrics.counter("gate64_dnssec_loop_returns_total",
                 "Validation steps dnsjava ran on its common pool that were handed back to the query's event loop");
         String help = "Answers judged by the validator, by state";
@@ -187,28 +181,27 @@ public final class Validator implements Lookup {
             count(Security.INSECURE);
             return CompletableFuture.completedFuture(answer.withSecurity(Security.INSECURE, null));
         }
-        Key key = new Key(qname, qtype);
-        Verdict cached = verdicts.getIfPresent(key);
+        Verdicts.Verdict cached = verdicts.get(qname, qtype);
         if (cached != null) {
-            count(cached.security);
-            return CompletableFuture.completedFuture(answer.withSecurity(cached.security, cached.ede));
+            count(cached.security());
+            return CompletableFuture.completedFuture(answer.withSecurity(cached.security(), cached.ede()));
         }
         return judge(qname, qtype, answer, budget).thenApply(v -> {
-            if (v.ttl > 0) {
-                verdicts.put(key, v);
+            if (v.ttl() > 0) {
+                verdicts.put(qname, qtype, v);
             }
-            if (v.security == Security.BOGUS) { // once per name and reason: forged answers cannot flood the log
-                String reason = v.ede == null || v.ede.text() == null ? "bogus" : v.ede.text();
+            if (v.security() == Security.BOGUS) { // once per name and reason: forged answers cannot flood the log
+                String reason = v.ede() == null || v.ede().text() == null ? "bogus" : v.ede().text();
                 bogusLog.decided(org.slf4j.event.Level.INFO, "dnssec bogus", qname, qtype, reason,
                         "mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             }
-            count(v.security);
-            return answer.withSecurity(v.security, v.ede);
+            count(v.security());
+            return answer.withSecurity(v.security(), v.ede());
         });
     }
 
     /** Runs dnsjava's validator over the answer; the verdict is handed over on the query's loop. */
-    private CompletableFuture<Verdict> judge(Name qname, int qtype, Answer answer, QueryBudget budget) {
+    private CompletableFuture<Verdicts.Verdict> judge(Name qname, int qtype, Answer answer, QueryBudget budget) {
         Message query = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
         query.getHeader().setFlag(Flags.RD);
         query.addRecord(new OPTRecord(1232, 0, 0, Flags.DO), Section.ADDITIONAL);
@@ -216,7 +209,7 @@ public final class Validator implements Lookup {
         Head polled = pool.poll();
         Head head = polled != null ? polled : newHead();
         head.work = work;
-        CompletableFuture<Verdict> out = new CompletableFuture<>();
+        CompletableFuture<Verdicts.Verdict> out = new CompletableFuture<>();
         CompletionStage<Message> validated;
         try {
             validated = head.validator.sendAsync(query, Runnable::run);
@@ -226,12 +219,12 @@ public final class Validator implements Lookup {
         validated.whenComplete((m, e) -> {
             head.work = null;
             pool.offer(head);
-            Verdict v;
+            Verdicts.Verdict v;
             if (e != null) {
                 // a validator fault must not take the query down with it; fail closed, and say so
                 Throwable cause = net.gate64.resolver.resolve.Futures.cause(e);
                 LOG.warn("validation of {}/{} failed: {}", qname, org.xbill.DNS.Type.string(qtype), cause.toString());
-                v = new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
+                v = new Verdicts.Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
                         "validator error: " + cause.getClass().getSimpleName()), 0);
             } else {
                 v = verdict(m, work, answer);
@@ -246,23 +239,23 @@ public final class Validator implements Lookup {
         return out;
     }
 
-    private Verdict verdict(Message m, Work work, Answer answer) {
+    private Verdicts.Verdict verdict(Message m, Work work, Answer answer) {
         if (work.limitHit != null) {
             limitHit(work.limitHit);
-            return new Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
+            return new Verdicts.Verdict(Security.BOGUS, new Answer.Ede(ExtendedErrorCodeOption.DNSSEC_BOGUS,
                     "validation stopped by the " + work.limitHit + " limit"), 0);
         }
         long ttl = ttl(answer);
         if (m.getHeader().getFlag(Flags.AD)) {
-            return new Verdict(Security.SECURE, null, ttl);
+            return new Verdicts.Verdict(Security.SECURE, null, ttl);
         }
         if (m.getRcode() == Rcode.SERVFAIL) {
-            return new Verdict(Security.BOGUS, ede(m), Math.min(ttl, BOGUS_TTL));
+            return new Verdicts.Verdict(Security.BOGUS, ede(m), Math.min(ttl, BOGUS_TTL));
         }
         if (aboveIterationCap(answer)) {
             limitHit("nsec3-iterations"); // RFC 9276 §3.2: an expensive proof is not checked; the answer is Insecure
         }
-        return new Verdict(Security.INSECURE, null, ttl);
+        return new Verdicts.Verdict(Security.INSECURE, null, ttl);
     }
 
     private boolean aboveIterationCap(Answer a) {
@@ -315,7 +308,12 @@ public final class Validator implements Lookup {
     }
 
     public void wipe() {
-        verdicts.invalidateAll();
+        verdicts.clear();
+    }
+
+    /** The settings this validator runs with (anchors, negative anchors, limits). */
+    public DnssecSettings settings() {
+        return settings;
     }
 
     private void count(Security s) {

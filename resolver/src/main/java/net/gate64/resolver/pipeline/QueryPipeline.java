@@ -10,6 +10,7 @@ import net.gate64.resolver.resolve.Answer;
 import net.gate64.resolver.resolve.Futures;
 import net.gate64.resolver.resolve.Lookup;
 import net.gate64.resolver.resolve.QueryBudget;
+import net.gate64.resolver.resolve.Trace;
 import net.gate64.resolver.script.ScriptStage;
 import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
@@ -75,6 +76,8 @@ public final class QueryPipeline {
     private volatile Limits limits; // swappable: a reloaded settings snapshot applies from the next query on
     private final PipelineMetrics metrics;
     private final ScriptStage scripts;
+    private volatile boolean retired;
+    private volatile Trace.Chooser tracer = Trace.Chooser.NONE;
 
     public QueryPipeline(DnssecPolicy dnssec, Dns64 dns64, PacketCache packetCache, ResponseBuilder builder,
                          Limits limits, Metrics metrics, ScriptStage scripts) {
@@ -90,6 +93,20 @@ public final class QueryPipeline {
     /** Replaces the work limits for queries that arrive from now on (queries in flight keep their budget). */
     public void limits(Limits limits) {
         this.limits = limits;
+    }
+
+    /** Traces the queries {@code chooser} picks ({@code trace-regex}): every step of theirs goes to their trace. */
+    public void traceWith(Trace.Chooser chooser) {
+        this.tracer = chooser;
+    }
+
+    /**
+     * Marks this pipeline as replaced by a reloaded settings snapshot: the queries it still runs are answered as
+     * before, but their answers no longer enter the packet cache, which the reload emptied of answers the old
+     * settings shaped.
+     */
+    public void retire() {
+        this.retired = true;
     }
 
     /**
@@ -131,6 +148,14 @@ public final class QueryPipeline {
         Lookup lookup = dnssec.lookupFor(dnssecOk, adAsked, checkingDisabled);
         Limits l = limits; // one snapshot for the whole query
         QueryBudget budget = new QueryBudget(l.maxOutgoingQueries(), l.maxNanos(), l.maxNsAddressQueries(), l.maxDepth(), loop);
+        Trace trace = tracer.forQuery(question.getName(), question.getType(), q.remote());
+        if (trace != null) {
+            budget.trace(trace);
+            trace.note("query from " + q.remote().getAddress().getHostAddress() + " over " + q.transport() + ": "
+                    + question.getName() + " " + Type.string(question.getType()) + (dnssecOk ? " DO" : "")
+                    + (adAsked ? " AD" : "") + (checkingDisabled ? " CD" : "") + "; "
+                    + (lookup == dnssec.lookupFor(false, false, true) ? "not validated" : "validated"));
+        }
         return new QueryContext(q, query, question.getName(), question.getType(), dnssecOk, adAsked, checkingDisabled,
                 dns64.prefixesFor(q.remote().getAddress()), lookup, budget, scripts.begin(q.script(), q, query, lookup));
     }
@@ -179,6 +204,15 @@ public final class QueryPipeline {
 
     private Reply respond(QueryContext ctx, Outcome o) {
         Answer answer = dnssec.finish(o.answer());
+        Trace trace = ctx.budget().trace();
+        if (trace != null) {
+            trace.note("answer: " + Rcode.string(answer.rcode()) + " (" + o.getClass().getSimpleName() + ", "
+                    + answer.security().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                    + ctx.budget().queries() + " outgoing queries)");
+            for (Record r : answer.answer()) {
+                trace.note("   " + r);
+            }
+        }
         boolean dnssecOk = ctx.dnssecOk();
         Message reply = builder.reply(ctx.query(), answer.rcode(), DnssecPolicy.forClient(answer.answer(), dnssecOk, ctx.qtype()),
                 DnssecPolicy.forClient(answer.authority(), dnssecOk, ctx.qtype()),
@@ -246,9 +280,9 @@ public final class QueryPipeline {
     private Reply render(ClientQuery q, Message reply, PacketCache.Kind cacheKind) {
         int rcode = reply.getRcode();
         byte[] full = reply.toWire(65535);
-        // not when the script was reloaded meanwhile: the reload emptied the packet cache, and an answer the old
-        // script shaped must not enter it afterwards
-        if (cacheKind != null && q.cacheKey() != null && q.script() == scripts.snapshot()) {
+        // not when the script or the settings were reloaded meanwhile: the reload emptied the packet cache, and an
+        // answer the old script or settings shaped must not enter it afterwards
+        if (cacheKind != null && q.cacheKey() != null && q.script() == scripts.snapshot() && !retired) {
             packetCache.put(q.cacheKey(), full, cacheKind);
         }
         if (q.transport() == Transport.UDP && full.length > q.maxUdpAnswer()) {

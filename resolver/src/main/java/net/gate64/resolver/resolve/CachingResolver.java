@@ -88,7 +88,12 @@ public final class CachingResolver implements Lookup {
                     return done(Answer.servfail(chain));
                 }
                 RecordCache.Hit hit = records.getOrCname(name, qtype); // one lookup for both
+                Trace trace = budget.trace();
                 if (hit != null) {
+                    if (trace != null) {
+                        trace.note("record cache: " + name + " " + Type.string(hit.type()) + " ttl " + hit.ttl()
+                                + " (" + hit.records().size() + " records)");
+                    }
                     add(hit, chain, proofs);
                     if (hit.type() == qtype) {
                         return done(new Answer(Rcode.NOERROR, chain, proofs, hit.security()));
@@ -98,7 +103,14 @@ public final class CachingResolver implements Lookup {
                 }
                 NegativeCache.Hit negative = negatives.get(name, qtype);
                 if (negative != null) {
+                    if (trace != null) {
+                        trace.note("negative cache: " + name + " " + Type.string(qtype) + " " + Rcode.string(negative.rcode())
+                                + " ttl " + negative.ttl());
+                    }
                     return done(new Answer(negative.rcode(), chain, concat(proofs, negative.authority()), negative.security()));
+                }
+                if (trace != null) {
+                    trace.note("cache miss: " + name + " " + Type.string(qtype));
                 }
                 return Futures.guard(() -> fetcher.fetch(name, qtype, budget)).thenCompose(this::fetched);
             }

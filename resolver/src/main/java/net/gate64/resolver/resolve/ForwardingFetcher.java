@@ -67,6 +67,10 @@ public final class ForwardingFetcher implements Fetcher {
                 return below;
             }
         }
+        if (budget.trace() != null) {
+            budget.trace().note("forward zone " + zone.zone() + (zone.recurse() ? " (recurse)" : "") + ": "
+                    + zone.servers().stream().map(a -> a.getAddress().getHostAddress() + "#" + a.getPort()).toList());
+        }
         return new Attempt(zone, name, type, budget).next();
     }
 

@@ -111,7 +111,38 @@ public final class NettyUpstream implements Upstream {
         } else {
             loop.execute(x::startUdp); // a validator stage that ran elsewhere: the loop still owns the exchange
         }
+        Trace trace = budget.trace();
+        if (trace != null) {
+            traced(trace, server, q, result);
+        }
         return result;
+    }
+
+    /** trace-regex: the question sent and what came back, with the time it took. */
+    private static void traced(Trace trace, InetSocketAddress server, Question q, CompletableFuture<Message> result) {
+        long sent = System.nanoTime();
+        String to = server.getAddress().getHostAddress() + "#" + server.getPort();
+        trace.note("-> " + to + " " + q.name() + " " + org.xbill.DNS.Type.string(q.type())
+                + (q.recursionDesired() ? " RD" : "") + (q.edns() ? " EDNS" : ""));
+        result.whenComplete((m, e) -> {
+            String ms = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - sent) / 1e6);
+            if (e != null) {
+                trace.note("<- " + to + " no answer after " + ms + ": " + Futures.cause(e));
+            } else {
+                trace.note("<- " + to + " " + org.xbill.DNS.Rcode.string(m.getRcode())
+                        + (m.getHeader().getFlag(org.xbill.DNS.Flags.AA) ? " AA" : "")
+                        + (m.getHeader().getFlag(org.xbill.DNS.Flags.TC) ? " TC" : "")
+                        + " answer=" + m.getSection(org.xbill.DNS.Section.ANSWER).size()
+                        + " authority=" + m.getSection(org.xbill.DNS.Section.AUTHORITY).size()
+                        + " additional=" + m.getSection(org.xbill.DNS.Section.ADDITIONAL).size() + " in " + ms);
+                for (org.xbill.DNS.Record r : m.getSection(org.xbill.DNS.Section.ANSWER)) {
+                    trace.note("   " + r);
+                }
+                for (org.xbill.DNS.Record r : m.getSection(org.xbill.DNS.Section.AUTHORITY)) {
+                    trace.note("   " + r + " (authority)");
+                }
+            }
+        });
     }
 
     /**

@@ -37,6 +37,7 @@ public final class QueryBudget {
     private int nsAddressQueries;
     private int depth;
     private final Set<Name> resolvingNs = new HashSet<>();
+    private Trace trace;
 
     /**
      * @param maxNsAddressQueries NS names whose addresses may be looked up for one client query (NXNS defence)
@@ -49,6 +50,16 @@ public final class QueryBudget {
         this.maxNsAddressQueries = maxNsAddressQueries;
         this.maxDepth = maxDepth;
         this.loop = loop;
+    }
+
+    /** The trace of this query ({@code trace-regex}), or null when it is not traced. */
+    public Trace trace() {
+        return trace;
+    }
+
+    /** Traces this query's steps into {@code t} (null: none). */
+    public void trace(Trace t) {
+        this.trace = t;
     }
 
     /** The event loop the query runs on. */

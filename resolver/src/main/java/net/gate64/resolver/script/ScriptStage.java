@@ -36,11 +36,13 @@ public final class ScriptStage implements AutoCloseable {
     private final ReloadableScript script;
     private final FollowUps followUps;
     private final ScriptMetrics metrics;
+    private final boolean owner;
 
-    private ScriptStage(ReloadableScript script, FollowUps followUps, ScriptMetrics metrics) {
+    private ScriptStage(ReloadableScript script, FollowUps followUps, ScriptMetrics metrics, boolean owner) {
         this.script = script;
         this.followUps = followUps;
         this.metrics = metrics;
+        this.owner = owner;
     }
 
     /**
@@ -54,7 +56,46 @@ public final class ScriptStage implements AutoCloseable {
         if (settings.file() != null) {
             LOG.info("loaded hook script {}", script.description());
         }
-        return new ScriptStage(script, new FollowUps(dns64), m);
+        return new ScriptStage(script, new FollowUps(dns64), m, true);
+    }
+
+    /**
+     * The same script with follow-ups that synthesise through {@code dns64}: what a reloaded settings snapshot with
+     * other DNS64 settings uses. Closing the view closes nothing; the script belongs to the stage it came from.
+     */
+    public ScriptStage withDns64(Dns64 dns64) {
+        return new ScriptStage(script, new FollowUps(dns64), metrics, false);
+    }
+
+    /**
+     * Loads the script {@code settings} name (again, when it is the same file), checked but not in service: the
+     * first half of a config reload, which installs it only when the whole new snapshot is good.
+     *
+     * @throws ScriptLoadError naming file:line; counted as a failed reload, nothing changes
+     */
+    public ReloadableScript.Prepared prepare(ScriptSettings settings) {
+        try {
+            return script.prepare(settings.file(), settings.options());
+        } catch (ScriptLoadError e) {
+            metrics.reload(false);
+            LOG.warn("script reload failed, keeping {}: {}", script.description(), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Puts a prepared script in service; returns what is loaded now. */
+    public String install(ReloadableScript.Prepared prepared) {
+        String d = script.install(prepared);
+        if (prepared.file() != null) {
+            metrics.reload(true);
+            LOG.info("reloaded hook script {}", d);
+        }
+        return d;
+    }
+
+    /** The configured script file now, or null. */
+    public Path file() {
+        return script.file();
     }
 
     /**
@@ -130,6 +171,8 @@ public final class ScriptStage implements AutoCloseable {
 
     @Override
     public void close() {
-        script.close();
+        if (owner) {
+            script.close();
+        }
     }
 }

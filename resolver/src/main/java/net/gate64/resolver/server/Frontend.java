@@ -18,6 +18,7 @@ import net.gate64.resolver.pipeline.QueryPipeline;
 import net.gate64.resolver.pipeline.Transport;
 import net.gate64.resolver.stats.Histogram;
 import net.gate64.resolver.stats.Metrics;
+import net.gate64.resolver.stats.RecentQueries;
 import net.gate64.resolver.wire.QueryView;
 import net.gate64.scripting.ScriptHooks;
 import org.slf4j.Logger;
@@ -68,14 +69,21 @@ public final class Frontend implements QueryHandler {
                 Transport transport);
     }
 
-    private final NetworkSet allowFrom;
-    private final ViewTagger tagger;
+    /**
+     * What one settings snapshot decides here: who is answered, the client's view tag, the slow path, the UDP answer
+     * size. Swapped whole by a config reload; each query reads it once on arrival and keeps it to its answer.
+     */
+    public record Config(NetworkSet allowFrom, ViewTagger tagger, QueryPipeline pipeline, int udpThreshold) {}
+
+    private volatile Config config;
     private final ScriptTagger scriptTagger;
     private final PacketCache packetCache;
-    private final QueryPipeline pipeline;
     private final Semaphore inFlight;
     private final MemoryBudget memory;
-    private final int udpThreshold;
+    /** The queries on the slow path now, for {@code current-queries}; touched only by slow-path queries. */
+    private final java.util.Set<ClientQuery> slowPath = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where resolved queries answered SERVFAIL are noted ({@code top-servfail-queries}), or null. */
+    private volatile RecentQueries servfails;
     private final LongAdder udpQueries;
     private final LongAdder tcpQueries;
     private final LongAdder aclRefusals;
@@ -90,14 +98,11 @@ public final class Frontend implements QueryHandler {
     /** @param maxInFlight queries on the slow path at once ({@code max-mthreads}); more are dropped and counted */
     public Frontend(NetworkSet allowFrom, ViewTagger tagger, PacketCache packetCache, QueryPipeline pipeline,
                     int maxInFlight, int udpThreshold, Metrics metrics, ScriptTagger scriptTagger, MemoryBudget memory) {
-        this.allowFrom = allowFrom;
-        this.tagger = tagger;
+        this.config = new Config(allowFrom, tagger, pipeline, udpThreshold);
         this.scriptTagger = scriptTagger;
         this.packetCache = packetCache;
-        this.pipeline = pipeline;
         this.inFlight = new Semaphore(maxInFlight);
         this.memory = memory;
-        this.udpThreshold = udpThreshold;
         String q = "Client queries received, by transport";
         this.udpQueries = metrics.counter("gate64_queries_total", q, "transport", "udp");
         this.tcpQueries = metrics.counter("gate64_queries_total", q, "transport", "tcp");
@@ -111,6 +116,27 @@ public final class Frontend implements QueryHandler {
                 memory::used);
     }
 
+    /** Puts a new snapshot's ACL, view tagger, pipeline and UDP size in service for the queries that arrive next. */
+    public void reconfigure(Config next) {
+        this.config = next;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Notes the resolved queries that end in SERVFAIL in {@code ring} (as pdns-recursor's servfail ring). */
+    public void recordServfailsIn(RecentQueries ring) {
+        this.servfails = ring;
+    }
+
+    /** The queries being resolved now (the slow path), oldest first by arrival. */
+    public java.util.List<ClientQuery> currentQueries() {
+        java.util.List<ClientQuery> out = new java.util.ArrayList<>(slowPath);
+        out.sort(java.util.Comparator.comparingLong(ClientQuery::receivedNanos));
+        return out;
+    }
+
     /**
      * Handles one query on {@code loop}, the event loop that read it: {@code respond} is called exactly once, with
      * the answer or the reason for dropping it; at once for a packet-cache hit or a drop, later (on the same loop)
@@ -120,13 +146,14 @@ public final class Frontend implements QueryHandler {
     public void onQuery(ByteBuf query, InetSocketAddress remote, InetSocketAddress local, Transport transport,
                         ByteBufAllocator alloc, EventLoop loop, Responder respond) {
         long start = System.nanoTime();
+        Config c = config; // one snapshot from arrival to answer
         (transport == Transport.UDP ? udpQueries : tcpQueries).increment();
         QueryView view = VIEWS.get().reset(query); // nothing keeps it past this call: one per thread, reused
         if (view.status() == QueryView.Status.NO_HEADER) {
             respond.drop(DropReason.SHORT);
             return;
         }
-        if (!allowFrom.contains(remote.getAddress())) {
+        if (!c.allowFrom().contains(remote.getAddress())) {
             aclRefusals.increment();
             if (view.flag(QueryView.FLAG_QR)) {
                 respond.drop(DropReason.ACL);
@@ -136,11 +163,11 @@ public final class Frontend implements QueryHandler {
             return;
         }
         PacketKey key = null;
-        int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(udpThreshold) : 65535;
+        int maxAnswer = transport == Transport.UDP ? view.maxUdpAnswer(c.udpThreshold()) : 65535;
         ScriptHooks script = scriptTagger.snapshot();
         int scriptTag = view.status() == QueryView.Status.OK ? scriptTagger.tag(script, query, view, remote, local, transport) : -1;
         if (scriptTag >= 0) {
-            int viewTag = tagger.tag(remote.getAddress(), view.qtype());
+            int viewTag = c.tagger().tag(remote.getAddress(), view.qtype());
             ByteBuf hit = packetCache.serve(query, view, viewTag, scriptTag, maxAnswer, alloc); // allocates only the answer
             if (hit != null) {
                 int rcode = hit.getByte(hit.readerIndex() + 3) & 0x0F; // stored answers carry no extended rcode
@@ -163,9 +190,11 @@ public final class Frontend implements QueryHandler {
         ClientQuery cq = new ClientQuery(ByteBufUtil.getBytes(query), remote, local, transport, key, maxAnswer, start, script);
         Responder later = respond.keep(); // the one passed in may be reused for the next query once this returns
         CompletableFuture<QueryPipeline.Reply> reply;
+        slowPath.add(cq);
         try {
-            reply = pipeline.process(cq, loop);
+            reply = c.pipeline().process(cq, loop);
         } catch (RuntimeException e) {
+            slowPath.remove(cq);
             memory.release(held);
             inFlight.release();
             LOG.error("query from {} failed unexpectedly", cq.remote(), e);
@@ -182,8 +211,13 @@ public final class Frontend implements QueryHandler {
                 } else {
                     later.send(alloc.buffer(r.wire().length).writeBytes(r.wire()), r.rcode());
                     latency.observeNanos(System.nanoTime() - cq.receivedNanos());
+                    RecentQueries ring = servfails;
+                    if (r.rcode() == org.xbill.DNS.Rcode.SERVFAIL && ring != null && loop.inEventLoop()) {
+                        ring.record(io.netty.buffer.Unpooled.wrappedBuffer(cq.wire()), loop, cq.remote().getAddress());
+                    }
                 }
             } finally {
+                slowPath.remove(cq);
                 // Released after the outcome is counted: with nothing in flight, every query so far has been counted.
                 memory.release(held);
                 inFlight.release();

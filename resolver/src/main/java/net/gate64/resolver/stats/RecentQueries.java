@@ -96,6 +96,11 @@ public final class RecentQueries {
 
     /** The top {@code n} names and clients now. Each loop's ring is copied on that loop; a stalled loop is skipped. */
     public Top top(int n) {
+        return top(n, 500);
+    }
+
+    /** As {@link #top(int)}, waiting up to {@code waitMillis} for each loop (the control CLI waits longer than the page). */
+    public Top top(int n, long waitMillis) {
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> clients = new HashMap<>();
         int sampled = 0;
@@ -103,7 +108,7 @@ public final class RecentQueries {
             Snapshot s;
             try {
                 s = r.loop == null || r.loop.inEventLoop() ? r.snapshot()
-                        : CompletableFuture.supplyAsync(r::snapshot, r.loop).get(500, TimeUnit.MILLISECONDS);
+                        : CompletableFuture.supplyAsync(r::snapshot, r.loop).get(waitMillis, TimeUnit.MILLISECONDS);
             } catch (Exception stalledOrClosed) {
                 s = null;
             }

@@ -44,6 +44,10 @@ public final class WebServer implements AutoCloseable {
         http.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.readiness(), "ready")));
         http.createContext("/control/wipe-cache", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::wipeCache));
         http.createContext("/control/reload-lua-script", HttpGuard.guard(access, WebAccess.Kind.CONTROL, this::reloadScript));
+        ControlEndpoints.register(http, access, control);
+        http.createContext("/control/", HttpGuard.guard(access, WebAccess.Kind.CONTROL, ex -> reply(ex, 404, "text/plain",
+                "unknown control verb '" + ex.getRequestURI().getPath().substring("/control/".length()) + "' (verbs: "
+                        + String.join(", ", VERBS) + ")\n")));
         http.createContext("/stats", HttpGuard.guard(access, WebAccess.Kind.READ, this::stats));
         http.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> {
             if (ex.getRequestURI().getPath().equals("/")) {
@@ -54,6 +58,11 @@ public final class WebServer implements AutoCloseable {
             }
         }));
     }
+
+    /** The verbs under /control/, for the error an unknown one gets. */
+    static final java.util.List<String> VERBS = java.util.List.of("wipe-cache", "reload-lua-script", "reload-config",
+            "dump-cache", "add-nta", "clear-nta", "get-ntas", "add-ta", "clear-ta", "get-tas", "set-loglevel",
+            "trace-regex", "top-queries", "top-remotes", "top-servfail-queries", "current-queries", "quit-nicely");
 
     public void start() {
         http.start();

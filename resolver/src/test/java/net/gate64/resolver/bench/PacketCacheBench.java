@@ -72,7 +72,7 @@ public class PacketCacheBench {
                 .executor(Runnable::run).build();
         for (int i = 0; i < names; i++) {
             Name name = Name.fromString("Host-" + i + ".Some-Zone.example.");
-            Message q = new Message(i);
+            Message q = new Message(i & 0xffff);
             q.getHeader().setFlag(Flags.RD);
             q.addRecord(Record.newRecord(name, Type.AAAA, DClass.IN), Section.QUESTION);
             q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
@@ -80,7 +80,7 @@ public class PacketCacheBench {
             ByteBuf b = alloc.directBuffer(qw.length).writeBytes(qw);
             queries[i] = b;
             views[i] = QueryView.parse(b);
-            Message r = new Message(i);
+            Message r = new Message(i & 0xffff);
             r.getHeader().setFlag(Flags.QR);
             r.getHeader().setFlag(Flags.RD);
             r.getHeader().setFlag(Flags.RA);

@@ -69,7 +69,9 @@ class MainTest {
         refused(2, "missing required parameter for option '--config' (FILE)", "recursor", "--config");
         refused(2, "unknown command 'wipe-cach'", "control", "wipe-cach");
         refused(2, "did you mean 'wipe-cache'", "control", "wipe-cach");
-        refused(2, "which command? (commands: hash-password, metrics, ping, reload-lua-script, stats, wipe-cache)", "control");
+        refused(2, "which command? (commands: add-nta, add-ta, clear-nta, clear-ta, current-queries, dump-cache, get, "
+                + "get-all, get-ntas, get-tas, hash-password, metrics, ping, quit-nicely, reload-config, reload-lua-script, "
+                + "set-loglevel, stats, top-queries, top-remotes, top-servfail-queries, trace-regex, wipe-cache)", "control");
         refused(2, "missing required parameter: 'NAME'", "control", "wipe-cache");
         refused(2, "./gate64 test", "test", "--help");
     }

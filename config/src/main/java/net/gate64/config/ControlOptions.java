@@ -1,0 +1,67 @@
+package net.gate64.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The options every {@code control} command takes (a picocli mixin, inherited by its verbs): where the program's
+ * web endpoint is, and the two secrets. Each secret comes from the option, then its environment variable, then its
+ * {@code -file} option, then the program's config file (unless stored hashed there, which cannot be sent).
+ */
+public final class ControlOptions {
+    @Option(names = "--address", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+            description = "the program's web endpoint (default: from the --config file)")
+    public String address;
+
+    @Option(names = "--api-key", paramLabel = "KEY", scope = ScopeType.INHERIT,
+            description = "the api-key, for commands that change state (default: $GATE64_API_KEY, else "
+                    + "--api-key-file, else the config file's api-key if not hashed)")
+    String apiKey;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "read the api-key from FILE")
+    Path apiKeyFile;
+
+    @Option(names = "--password", paramLabel = "PW", scope = ScopeType.INHERIT,
+            description = "the password for read-only commands (webserver-password, the gateway's http-password; "
+                    + "default: $GATE64_WEBSERVER_PASSWORD, else --password-file, else the config file's, if not hashed)")
+    String password;
+
+    @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "read the password from FILE")
+    Path passwordFile;
+
+    /** The plain API key, or null. {@code settings} reads the config file when needed (may return null). */
+    public String apiKey(Supplier<ConfigReader> settings, String setting) throws IOException {
+        return secret(apiKey, "GATE64_API_KEY", apiKeyFile, settings, setting);
+    }
+
+    /** The plain read password, or null. */
+    public String password(Supplier<ConfigReader> settings, String setting) throws IOException {
+        return secret(password, "GATE64_WEBSERVER_PASSWORD", passwordFile, settings, setting);
+    }
+
+    private static String secret(String given, String env, Path file, Supplier<ConfigReader> settings, String setting)
+            throws IOException {
+        String v = given;
+        if (v == null) {
+            v = System.getenv(env);
+        }
+        if ((v == null || v.isEmpty()) && file != null) {
+            v = Files.readString(file, StandardCharsets.UTF_8).strip();
+        }
+        if (v == null || v.isEmpty()) {
+            ConfigReader c = settings.get();
+            if (c != null) {
+                String fromConfig = c.string(setting);
+                v = fromConfig.startsWith("$") ? null : fromConfig;
+            }
+        }
+        return v == null || v.isEmpty() ? null : v;
+    }
+}

@@ -1,0 +1,300 @@
+package net.gate64.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.gate64.common.log.LogFormat;
+import net.gate64.common.log.LogLevel;
+import net.gate64.common.log.Logs;
+import net.gate64.config.ConfigError;
+import net.gate64.resolver.ReloadOutcome;
+import net.gate64.resolver.lab.LabServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Live reload of the config file (issue 17 item 1), one test per reloadable setting: the recursor starts from a file,
+ * the file changes, {@code reloadConfig()} (what SIGHUP, {@code control reload-config} and the web API call) puts it
+ * in service, and the new behaviour shows on the next query without a restart, while the caches keep what the change
+ * does not touch: the lab's log of questions shows that nothing was asked again.
+ */
+class ReloadEndToEndTest {
+    @TempDir
+    Path dir;
+
+    Path conf() {
+        return dir.resolve("recursor.conf");
+    }
+
+    ReloadOutcome reload(LabFixture f, String... lines) throws Exception {
+        Files.writeString(conf(), LabFixture.baseConfig(f.lab, lines));
+        return f.recursor.reloadConfig();
+    }
+
+    static List<String> data(Message m) {
+        return m.getSection(Section.ANSWER).stream().filter(r -> r.getType() != Type.CNAME)
+                .map(r -> r instanceof org.xbill.DNS.AAAARecord a ? compact(a.getAddress().getHostAddress()) : r.rdataToString())
+                .toList();
+    }
+
+    /** An IPv6 address as people write it (64:ff9b::c000:20a), for comparing with expected values. */
+    static String compact(String v6) {
+        return v6.replaceFirst("(^|:)(0(:|$)){2,}", "::").replaceFirst(":::", "::");
+    }
+
+    @Test
+    void allowFromChangesFromTheNextQueryAndTheCacheStays() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf())) {
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "allow-from = [\"10.0.0.0/8\"]");
+            assertEquals(List.of("allow-from"), o.applied(), o.text());
+            assertEquals(List.of(), o.needRestart());
+            assertTrue(o.text().contains("caches kept\n") || o.text().endsWith("caches kept"), o.text());
+            assertEquals(Rcode.REFUSED, f.ask("v4only.demo.test.", Type.A).getRcode(), "127.0.0.1 is outside allow-from now");
+            long hits = f.metric("gate64_cache_hits_total", "cache", "packet");
+            reload(f);
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            assertEquals(hits + 1, f.metric("gate64_cache_hits_total", "cache", "packet"), "the packet cache survived both reloads");
+            assertEquals(asked, f.lab.received().size(), "nothing asked upstream again");
+            assertEquals(2, f.metric("gate64_config_reloads_total", "result", "ok"));
+        }
+    }
+
+    @Test
+    void aChangedForwardZoneIsWipedForItsSubtreeOnly() throws Exception {
+        Path zones = dir.resolve("zones");
+        Files.createDirectories(zones);
+        Files.writeString(zones.resolve("demo.test.zone"), Files.readString(
+                LabFixture.REPO.resolve("contrib/lab/demo/127.0.53.3/demo.test.zone")).replace("192.0.2.10", "192.0.2.99"));
+        try (LabServer other = LabServer.start(new InetSocketAddress("127.0.0.1", 0), LabServer.loadZones(zones));
+             LabFixture f = LabFixture.startFromFile(conf())) {
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            assertEquals(List.of("198.51.100.7"), data(f.ask("web.other.test.", Type.A)));
+            int asked = f.lab.received().size();
+            String mine = "\"demo.test\"=[\"127.0.0.1:" + f.lab.address().getPort() + "\"]";
+            String zonesSetting = f.lab.forwardZonesSetting();
+            assertTrue(zonesSetting.contains(mine), zonesSetting);
+            ReloadOutcome o = reload(f, "forward-zones = " + zonesSetting.replace(mine,
+                    "\"demo.test\"=[\"127.0.0.1:" + other.address().getPort() + "\"]"));
+            assertEquals(List.of("forward-zones"), o.applied());
+            assertTrue(o.text().contains("demo.test. and below"), o.text());
+            assertEquals(List.of("192.0.2.99"), data(f.ask("v4only.demo.test.", Type.A)), "from the new forwarder");
+            assertEquals(List.of("198.51.100.7"), data(f.ask("web.other.test.", Type.A)));
+            assertEquals(asked, f.lab.received().size(), "other.test. stayed in the cache; demo.test. went to the other server");
+            assertFalse(other.received().isEmpty());
+        }
+    }
+
+    @Test
+    void dns64PrefixesChangeAndTheRecordCacheStays() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "dns64-prefix = [\"64:ff9b::/96\"]")) {
+            assertEquals(List.of("64:ff9b::c000:20a"), data(f.ask("v4only.demo.test.", Type.AAAA)));
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "dns64-prefix = [\"2001:db8:99::/96\"]");
+            assertEquals(List.of("dns64-prefix"), o.applied());
+            assertTrue(o.text().contains("the packet cache"), o.text());
+            assertEquals(List.of("2001:db8:99::c000:20a"), data(f.ask("v4only.demo.test.", Type.AAAA)));
+            assertEquals(asked, f.lab.received().size(), "the A and the AAAA denial came from the record caches");
+        }
+    }
+
+    @Test
+    void perClientPrefixesChange() throws Exception {
+        String clients = "dns64-clients = [{ networks = [\"127.0.0.2/32\"], prefix = [\"%s\"] }]";
+        try (LabFixture f = LabFixture.startFromFile(conf(), "dns64-prefix = [\"64:ff9b::/96\"]",
+                clients.formatted("2001:db8:64::/96"))) {
+            assertEquals(List.of("2001:db8:64::c000:20a"), data(from(f, "127.0.0.2", "v4only.demo.test.", Type.AAAA)));
+            reload(f, "dns64-prefix = [\"64:ff9b::/96\"]", clients.formatted("2001:db8:65::/96"));
+            assertEquals(List.of("2001:db8:65::c000:20a"), data(from(f, "127.0.0.2", "v4only.demo.test.", Type.AAAA)));
+            assertEquals(List.of("64:ff9b::c000:20a"), data(f.ask("v4only.demo.test.", Type.AAAA)), "other clients");
+        }
+    }
+
+    static Message from(LabFixture f, String source, String name, int type) throws Exception {
+        SimpleResolver r = new SimpleResolver(f.dns());
+        r.setLocalAddress(new InetSocketAddress(source, 0));
+        r.setTimeout(Duration.ofSeconds(5));
+        return r.send(LabFixture.question(name, type, true));
+    }
+
+    /**
+     * The demo lab is unsigned under the IANA root anchors, so validating it is Bogus; a negative trust anchor
+     * added to the file makes its zone answer (Insecure), and taking it out again makes it Bogus again: the verdicts
+     * of that subtree are wiped, the data stays cached.
+     */
+    @Test
+    void negativeTrustAnchorsTakeEffect() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "dnssec = validate")) {
+            assertEquals(Rcode.SERVFAIL, f.ask("v4only.demo.test.", Type.A).getRcode(), "Bogus under the IANA anchors");
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "dnssec = validate", "negative-trust-anchors = { \"demo.test\" = \"lab\" }");
+            assertEquals(List.of("negative-trust-anchors"), o.applied());
+            assertTrue(o.text().contains("validation verdicts for demo.test. and below"), o.text());
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            assertEquals(asked, f.lab.received().size(), "the A record was cached when it was judged Bogus");
+            reload(f, "dnssec = validate");
+            assertEquals(Rcode.SERVFAIL, f.ask("v4only.demo.test.", Type.A).getRcode());
+        }
+    }
+
+    @Test
+    void workLimitsApplyFromTheNextQuery() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "max-cnames-followed = 1")) {
+            assertEquals(Rcode.SERVFAIL, f.ask("chain.demo.test.", Type.A).getRcode(), "two CNAMEs, one allowed");
+            ReloadOutcome o = reload(f, "max-cnames-followed = 10");
+            assertEquals(List.of("max-cnames-followed"), o.applied());
+            Message m = f.ask("chain.demo.test.", Type.A);
+            assertEquals(Rcode.NOERROR, m.getRcode(), "the cached SERVFAIL went with the packet cache");
+            assertEquals(List.of("192.0.2.10"), data(m));
+        }
+    }
+
+    @Test
+    void udpTruncationThresholdChanges() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf())) {
+            assertTrue(big(f).getHeader().getFlag(Flags.TC), "over 1232 bytes: truncated");
+            long hits = f.metric("gate64_cache_hits_total", "cache", "packet");
+            reload(f, "udp-truncation-threshold = 4096");
+            Message m = big(f);
+            assertFalse(m.getHeader().getFlag(Flags.TC));
+            assertEquals(7, m.getSection(Section.ANSWER).size());
+            assertEquals(hits + 1, f.metric("gate64_cache_hits_total", "cache", "packet"), "served from the packet cache");
+        }
+    }
+
+    static Message big(LabFixture f) throws Exception {
+        Message q = LabFixture.question("big.demo.test.", Type.TXT, false);
+        q.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+        return f.client(false).send(q);
+    }
+
+    @Test
+    void logLevelAndQueryLoggingFromTheFile() throws Exception {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        PrintStream old = Logs.redirect(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        LogLevel level = Logs.level();
+        LogFormat format = Logs.format();
+        try (LabFixture f = LabFixture.startFromFile(conf())) {
+            f.ask("v4only.demo.test.", Type.A);
+            assertFalse(lines.toString(StandardCharsets.UTF_8).contains("qname=v4only.demo.test."), "quiet by default");
+            ReloadOutcome o = reload(f, "loglevel = debug", "log-format = json", "quiet = false");
+            assertEquals(List.of("log-format", "loglevel", "quiet"), o.applied());
+            assertEquals(LogLevel.DEBUG, Logs.level());
+            assertEquals(LogFormat.JSON, Logs.format());
+            f.ask("dual.demo.test.", Type.A);
+            String log = lines.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("\"qname\":\"dual.demo.test.\""), log);
+        } finally {
+            Logs.configure(level, format);
+            Logs.redirect(old);
+        }
+    }
+
+    @Test
+    void theHookScriptComesWithTheFile() throws Exception {
+        String template = "function preresolve(dq)\n  if dq.qname:equal('hook.demo.test') then\n"
+                + "    dq:addAnswer(pdns.A, '%s', 60)\n    return true\n  end\n  return false\nend\n";
+        Path one = dir.resolve("one.lua");
+        Path two = dir.resolve("two.lua");
+        Files.writeString(one, template.formatted("192.0.2.201"));
+        Files.writeString(two, template.formatted("192.0.2.202"));
+        try (LabFixture f = LabFixture.startFromFile(conf(), "lua-dns-script = \"" + one + "\"")) {
+            assertEquals(List.of("192.0.2.201"), data(f.ask("hook.demo.test.", Type.A)));
+            ReloadOutcome o = reload(f, "lua-dns-script = \"" + two + "\"");
+            assertEquals(List.of("lua-dns-script"), o.applied());
+            assertTrue(o.text().contains("hook script: " + two), o.text());
+            assertEquals(List.of("192.0.2.202"), data(f.ask("hook.demo.test.", Type.A)));
+            ReloadOutcome none = reload(f);
+            assertTrue(none.applied().contains("lua-dns-script"), none.text());
+            assertEquals(Rcode.NXDOMAIN, f.ask("hook.demo.test.", Type.A).getRcode(), "no script any more");
+        }
+    }
+
+    /** A bad file is refused whole: nothing of it applies, even the parts that were fine, and it is counted. */
+    @Test
+    void aBadFileIsRefusedAndTheRunningSettingsStay() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf())) {
+            ConfigError unknown = assertThrows(ConfigError.class, () -> reload(f, "alow-from = [\"10.0.0.0/8\"]"));
+            assertTrue(unknown.getMessage().contains(conf() + ": 7: unknown setting 'alow-from' (did you mean 'allow-from'?)"),
+                    unknown.getMessage());
+            ConfigError value = assertThrows(ConfigError.class, () -> reload(f, "dns64-prefix = [\"64:ff9b::/72\"]"));
+            assertTrue(value.getMessage().contains("dns64-prefix") && value.getMessage().contains(": 7: "), value.getMessage());
+            Path broken = dir.resolve("broken.lua");
+            Files.writeString(broken, "function preresolve(dq\n");
+            ConfigError script = assertThrows(ConfigError.class, () -> reload(f, "allow-from = [\"10.0.0.0/8\"]",
+                    "lua-dns-script = \"" + broken + "\""));
+            assertTrue(script.getMessage().contains("lua-dns-script") && script.getMessage().contains("broken.lua:"),
+                    script.getMessage());
+            assertEquals(3, f.metric("gate64_config_reloads_total", "result", "failed"));
+            assertEquals(0, f.metric("gate64_config_reloads_total", "result", "ok"));
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)),
+                    "allow-from of the refused file did not apply");
+        }
+    }
+
+    @Test
+    void settingsThatNeedARestartAreReportedAndKept() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf())) {
+            InetSocketAddress before = f.dns();
+            ReloadOutcome o = reload(f, "threads = 2", "max-mthreads = 10", "local-address = [\"127.0.0.1:0\", \"[::1]:0\"]",
+                    "max-cnames-followed = 9");
+            assertEquals(List.of("max-cnames-followed"), o.applied());
+            assertEquals(List.of("local-address", "max-mthreads", "threads"), o.needRestart());
+            assertTrue(o.text().contains("needs a restart to take effect (running as before until then): "
+                    + "local-address, max-mthreads, threads"), o.text());
+            assertEquals(List.of(before), f.recursor.dnsAddresses(), "still on the address it started on, and only there");
+            assertEquals(1, f.recursor.settings().threads(), "threads as it started");
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+        }
+    }
+
+    /** The web API and the CLI (in-process, as {@code ./gate64 control} runs it) reach the same reload. */
+    @Test
+    void overTheWebApiAndTheCli() throws Exception {
+        String[] web = {"webserver = true", "webserver-address = \"127.0.0.1:0\"", "api-key = \"" + ControlPlaneTest.KEY + "\""};
+        try (LabFixture f = LabFixture.startFromFile(conf(), web)) {
+            InetSocketAddress at = f.recursor.webAddress();
+            assertEquals(401, ControlPlaneTest.http(at, "POST", "/control/reload-config", ControlPlaneTest.headers(at)).status());
+            assertEquals(405, ControlPlaneTest.http(at, "GET", "/control/reload-config",
+                    ControlPlaneTest.headers(at, "X-API-Key", ControlPlaneTest.KEY)).status());
+            Files.writeString(conf(), LabFixture.baseConfig(f.lab, web) + "allow-from = [\"10.0.0.0/8\"]\n");
+            ControlPlaneTest.Response ok = ControlPlaneTest.http(at, "POST", "/control/reload-config",
+                    ControlPlaneTest.headers(at, "X-API-Key", ControlPlaneTest.KEY));
+            assertEquals(200, ok.status(), ok.body());
+            assertTrue(ok.body().startsWith("reloaded " + conf() + ": changed allow-from\n"), ok.body());
+            assertEquals(Rcode.REFUSED, f.ask("v4only.demo.test.", Type.A).getRcode());
+
+            Files.writeString(conf(), LabFixture.baseConfig(f.lab, web) + "max-cache-tl = 5\n");
+            ControlPlaneTest.Response bad = ControlPlaneTest.http(at, "POST", "/control/reload-config",
+                    ControlPlaneTest.headers(at, "X-API-Key", ControlPlaneTest.KEY));
+            assertEquals(400, bad.status());
+            assertTrue(bad.body().startsWith("reload refused, the running settings stay in service: " + conf()
+                    + ": 9: unknown setting 'max-cache-tl'"), bad.body());
+
+            Files.writeString(conf(), LabFixture.baseConfig(f.lab, web));
+            ControlVerbsTest.Run cli = ControlVerbsTest.cli(f, "reload-config");
+            assertEquals(0, cli.code(), cli.err());
+            assertTrue(cli.out().startsWith("reloaded " + conf() + ": changed allow-from"), cli.out());
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+        }
+    }
+}
