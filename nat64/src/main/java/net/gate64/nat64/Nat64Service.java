@@ -12,7 +12,7 @@ import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.ra.RouterAdvertiser;
 import net.gate64.nat64.packet.Bytes;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.PortPlan;
 import net.gate64.nat64.state.StaticBinding;

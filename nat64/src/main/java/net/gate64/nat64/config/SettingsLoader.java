@@ -17,7 +17,7 @@ import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
 import net.gate64.nat64.packet.Bytes;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.NatEventSink;
