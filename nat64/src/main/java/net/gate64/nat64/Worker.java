@@ -35,7 +35,7 @@ final class Worker implements Runnable {
     private final int index;
     private final TunDevice.Queue queue;
     private final boolean vnet;
-    private final PacketHandler handler;
+    private volatile PacketHandler current; // a config reload hands over another (new mapper, translator settings)
     private final Counters counters;
     private final LongSupplier clock;
     final GatewayHealth.Beat beat;
@@ -46,7 +46,7 @@ final class Worker implements Runnable {
         this.index = index;
         this.queue = queue;
         this.vnet = vnet;
-        this.handler = handler;
+        this.current = handler;
         this.counters = counters;
         this.clock = clock;
         this.beat = new GatewayHealth.Beat(clock.getAsLong());
@@ -54,6 +54,11 @@ final class Worker implements Runnable {
 
     void stop() {
         running = false;
+    }
+
+    /** Translates with {@code next} from the next packet on (one volatile read per packet). */
+    void use(PacketHandler next) {
+        this.current = next;
     }
 
     @Override
@@ -91,18 +96,19 @@ final class Worker implements Runnable {
         long waits = 0;
         try {
             while (running) {
+                PacketHandler handler = current;
                 if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
                     sinceBeat = 0;
                     beat.at = clock.getAsLong();
                     publish(packets, tcpGso, udpGso, waits);
-                    answerExpired(io, out, framed, framedSeg, outSeg);
+                    answerExpired(handler, io, out, framed, framedSeg, outSeg);
                 }
                 int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
                     publish(packets, tcpGso, udpGso, ++waits);
                     io.awaitReadable(POLL_MILLIS);
                     beat.at = clock.getAsLong();
-                    answerExpired(io, out, framed, framedSeg, outSeg);
+                    answerExpired(handler, io, out, framed, framedSeg, outSeg);
                     continue;
                 }
                 packets++;
@@ -182,7 +188,7 @@ final class Worker implements Runnable {
      * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
      * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
      */
-    private void answerExpired(TunDevice.IoContext io, byte[] out, byte[] framed, MemorySegment framedSeg,
+    private void answerExpired(PacketHandler handler, TunDevice.IoContext io, byte[] out, byte[] framed, MemorySegment framedSeg,
                                MemorySegment outSeg) {
         int m;
         while ((m = handler.expired(out)) > 0) {
