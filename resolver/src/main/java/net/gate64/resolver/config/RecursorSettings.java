@@ -56,7 +56,7 @@ public record RecursorSettings(
         net.gate64.resolver.script.ScriptSettings script,
         Dns64Settings dns64,
         net.gate64.resolver.dnssec.DnssecSettings dnssec,
-        net.gate64.resolver.server.ClientLimits clientLimits) {
+        ClientLimits clientLimits) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);
