@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import net.gate64.testing.Requires;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,32 +25,30 @@ class DigAgainstDemoTest {
     static Process demo;
     static int port;
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeAll
     static void startDemo() throws Exception {
-        port = freePort();
-        int labPort = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Dgate64.home=" + LabFixture.REPO,
                 "-cp", System.getProperty("java.class.path"), "net.gate64.resolver.cli.Main", "demo",
-                "--lab=127.0.0.1:" + labPort, "-Dlocal-address=[\"127.0.0.1:" + port + "\"]", "-Dwebserver=false"));
+                // ports from the OS (0), read back from what the demo prints: no free-port race with other programs
+                "--lab=127.0.0.1:0", "-Dlocal-address=[\"127.0.0.1:0\"]", "-Dwebserver=false"));
         demo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
         String line;
         StringBuilder seen = new StringBuilder();
         while ((line = out.readLine()) != null) {
             seen.append(line).append('\n');
+            Matcher at = Pattern.compile("^gate64 demo: recursor on 127\\.0\\.0\\.1:(\\d+),")
+                    .matcher(line);
+            if (at.find()) {
+                port = Integer.parseInt(at.group(1));
+            }
             if (line.startsWith("Stop with Ctrl-C")) {
                 break;
             }
         }
-        assertTrue(demo.isAlive(), "demo did not start:\n" + seen);
+        assertTrue(demo.isAlive() && port > 0, "demo did not start:\n" + seen);
         Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
     }
 

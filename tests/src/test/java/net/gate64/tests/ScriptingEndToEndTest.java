@@ -436,7 +436,14 @@ class ScriptingEndToEndTest {
             assertEquals(List.of("192.0.2.71"), poll(r, List.of("192.0.2.71")), "started");
             Files.writeString(script, "function preresolve(dq) return true\n"); // broken: the old one must stay
             hup(p);
-            Thread.sleep(500);
+            // wait for the reload itself (its refusal in the log), not for a guessed time
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!Files.readString(dir.resolve("recursor.log")).contains("script reload failed")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(dir.resolve("recursor.log")).contains("script reload failed"),
+                    Files.readString(dir.resolve("recursor.log")));
             assertEquals(List.of("192.0.2.71"), poll(r, List.of("192.0.2.71")), "broken script refused");
             Files.writeString(script, template.formatted("192.0.2.72"));
             hup(p);

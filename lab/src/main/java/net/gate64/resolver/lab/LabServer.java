@@ -38,10 +38,25 @@ public final class LabServer implements AutoCloseable {
 
     private LabServer(AuthoritativeAnswerer answerer, InetSocketAddress address) throws IOException {
         this.answerer = answerer;
-        this.tcp = new ServerSocket();
-        tcp.setReuseAddress(true);
-        tcp.bind(address);
-        this.udp = new DatagramSocket(new InetSocketAddress(address.getAddress(), tcp.getLocalPort()));
+        // TCP and UDP on the same port. With port 0 the TCP port is free for TCP only: another process may hold
+        // the same UDP port, so a free pair is searched for (this raced other test runs as "Address already in use").
+        ServerSocket t = null;
+        DatagramSocket u = null;
+        for (int attempt = 0; u == null; attempt++) {
+            t = new ServerSocket();
+            t.setReuseAddress(true);
+            t.bind(address);
+            try {
+                u = new DatagramSocket(new InetSocketAddress(address.getAddress(), t.getLocalPort()));
+            } catch (SocketException e) {
+                t.close();
+                if (address.getPort() != 0 || attempt >= 50) {
+                    throw e;
+                }
+            }
+        }
+        this.tcp = t;
+        this.udp = u;
         Thread.ofVirtual().name("lab-udp").start(this::serveUdp);
         Thread.ofVirtual().name("lab-tcp").start(this::serveTcp);
     }

@@ -132,6 +132,7 @@ public final class Main implements Callable<Integer> {
                 && System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
             System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
         }
+        PolyglotCache.prepare(); // before any JavaScript hook loads: a service user may have no home directory
         System.exit(run(argv, System.out, System.err));
     }
 

@@ -260,7 +260,11 @@ class Nat64NamespaceTest {
                 """.formatted(SERVER6));
         String listing = sessions();
         assertTrue(listing.contains(":7007"), listing);
-        Thread.sleep(5_000); // udp-timeout = 3s, sweep every second
+        // udp-timeout = 3s, swept every second: wait for the session to go (a deadline only as a safety net)
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (sessions().contains(":7007") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
         listing = sessions();
         assertTrue(!listing.contains(":7007"), "UDP session gone after its timeout:\n" + listing);
         String m = metrics();
