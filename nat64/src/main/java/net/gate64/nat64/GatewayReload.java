@@ -102,7 +102,13 @@ public final class GatewayReload {
             List<StaticBinding> added = stateful ? minus(s.stateful().staticBib(), running.stateful().staticBib()) : List.of();
             List<StaticBinding> removed = stateful ? minus(running.stateful().staticBib(), s.stateful().staticBib()) : List.of();
             Pool4 pool = poolChanged ? new Pool4(s.pool4(), s.portMin(), s.portMax()) : null;
-            // the one step that can still fail: static bindings that clash with a binding in the table
+            // the one step that can still fail: static bindings that clash with a binding in the table (one that
+            // control bib-add already made, the same, counts as there)
+            Set<String> present = new java.util.HashSet<>();
+            if (stateful) {
+                service.bib().staticEntries().forEach(e -> present.add(e.toString()));
+            }
+            added = added.stream().filter(b -> !present.contains(b.toString())).toList();
             List<StaticBinding> done = new ArrayList<>();
             for (StaticBinding b : added) {
                 if (pool != null && !service.bib().pool4().contains(b.addr4())) {
@@ -127,6 +133,11 @@ public final class GatewayReload {
                 service.bib().usePool4(pool);
                 poolChangedAt = System.nanoTime();
                 ended = service.sessions().endIf(x -> !service.bib().inPool(x.bib()));
+                for (net.gate64.nat64.state.BibEntry e : service.bib().staticEntries()) {
+                    if (!service.bib().inPool(e)) { // one control bib-add made on an address that went
+                        service.bib().removeStatic(e.proto(), e.addr6(), e.port6());
+                    }
+                }
                 for (StaticBinding b : added) {
                     if (!done.contains(b)) {
                         try {

@@ -152,7 +152,7 @@ final class Nat64Control implements GatewayControl {
         } catch (IllegalArgumentException e) {
             throw new Refused(409, "not added: " + e.getMessage());
         }
-        return "added static binding " + b + " until the next reload-config (the bib setting makes it lasting)";
+        return "added static binding " + b + " until bib-remove or a restart (the bib setting makes it lasting)";
     }
 
     @Override

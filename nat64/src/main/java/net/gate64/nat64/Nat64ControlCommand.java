@@ -96,8 +96,8 @@ final class Nat64ControlCommand implements Callable<Integer> {
     }
 
     @Command(name = "bib-add", mixinStandardHelpOptions = true,
-            description = "add a static binding, as one entry of the bib setting, until the next reload-config "
-                    + "(needs the api-key)")
+            description = "add a static binding, as one entry of the bib setting, until bib-remove or a restart "
+                    + "(reloads keep it unless pool4 no longer holds its address) (needs the api-key)")
     int bibAdd(@Parameters(paramLabel = "PROTO", description = "tcp, udp or icmp") String protocol,
                @Parameters(paramLabel = "IPV6", description = "[address]:port (the ICMP identifier for icmp)") String ipv6,
                @Parameters(paramLabel = "IPV4", description = "address:port inside pool4") String ipv4) {
