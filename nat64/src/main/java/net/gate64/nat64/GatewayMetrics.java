@@ -66,6 +66,11 @@ final class GatewayMetrics {
         for (int i = 0; i < workers.size(); i++) {
             sb.append("gate64_nat64_worker_waits_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[3]).append('\n');
         }
+        sb.append("# HELP gate64_nat64_worker_io_uring Whether the worker moves packets through io_uring (1) or read/write (0).\n")
+                .append("# TYPE gate64_nat64_worker_io_uring gauge\n");
+        for (int i = 0; i < workers.size(); i++) {
+            sb.append("gate64_nat64_worker_io_uring{worker=\"").append(i).append("\"} ").append(workers.get(i)[4]).append('\n');
+        }
         counter(sb, "gate64_nat64_config_reloads_total", "Config reloads (SIGHUP, control reload-config), by result.");
         sb.append("gate64_nat64_config_reloads_total{result=\"ok\"} ").append(service.reloader().ok()).append('\n');
         sb.append("gate64_nat64_config_reloads_total{result=\"failed\"} ").append(service.reloader().failed()).append('\n');

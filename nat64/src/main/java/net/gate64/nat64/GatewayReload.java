@@ -40,7 +40,7 @@ public final class GatewayReload {
             "threads", "client-prefix-length", "port-preservation", "port-block-size", "port-blocks-per-client",
             "deterministic-prefix", "address-dependent-filtering", "tcp-incoming-syn-timeout", "max-held-syns",
             "configure-interface", "http-address", "http-allow-from", "api-key", "http-password", "http-hostnames",
-            "offload", "session-log", "ipfix-collector", "ipfix-template-refresh", "ipfix-observation-domain",
+            "offload", "io-uring", "session-log", "ipfix-collector", "ipfix-template-refresh", "ipfix-observation-domain",
             "session-log-queue", "ra-interfaces", "ra-interval", "ra-router-lifetime", "ra-pref64", "ra-rdnss");
 
     private final Nat64Service service;
@@ -191,7 +191,7 @@ public final class GatewayReload {
         return new Nat64Settings(r.tunName(), r.mode(), r.pool6(), pool ? f.pool4() : r.pool4(),
                 pool ? f.portMin() : r.portMin(), pool ? f.portMax() : r.portMax(), f.eam(), r.ipv4Address(),
                 r.ipv6Address(), r.mtu(), r.threads(), translator ? f.decrementHopLimit() : r.decrementHopLimit(),
-                f.allowNonGlobal(), f.limits(), t, f.icmpErrorsPerSecond(), r.configureInterface(), r.offload(),
+                f.allowNonGlobal(), f.limits(), t, f.icmpErrorsPerSecond(), r.configureInterface(), r.offload(), r.ioUring(),
                 r.httpAddress(), r.httpAccess(), r.sessionLog(), translator ? f.translator() : r.translator(),
                 f.rfc6791v4(), f.rfc6791v6(), r.ra(), stateful);
     }
