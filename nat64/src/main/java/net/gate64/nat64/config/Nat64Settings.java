@@ -31,6 +31,7 @@ public record Nat64Settings(
         double icmpErrorsPerSecond,
         boolean configureInterface,
         boolean offload,
+        boolean ioUring,
         InetSocketAddress httpAddress,
         net.gate64.common.web.WebAccess httpAccess,
         SessionLogSettings sessionLog,
