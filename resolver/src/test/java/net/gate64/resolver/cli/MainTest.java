@@ -78,6 +78,10 @@ class MainTest {
                 + "get-all, get-ntas, get-tas, hash-password, metrics, ping, quit-nicely, reload-config, reload-lua-script, "
                 + "set-loglevel, stats, top-queries, top-remotes, top-servfail-queries, trace-regex, wipe-cache)", "control");
         refused(2, "missing required parameter: 'NAME'", "control", "wipe-cache");
+        for (String address : new String[] {"bogus", "127.0.0.1:99999", "127.0.0.1:", ":8082", "[::1:8082"}) {
+            refused(2, "--address: '" + address + "' is not HOST:PORT with a port 1..65535", "control",
+                    "--address=" + address, "ping");
+        }
         for (String launchers : new String[] {"test", "fuzz", "ra"}) {
             refused(2, "gate64 " + launchers + ": run it as ./gate64 " + launchers, launchers, "--help");
         }
