@@ -5,7 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;

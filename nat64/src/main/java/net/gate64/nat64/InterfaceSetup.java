@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.config.Nat64Settings;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 
 /**
  * The {@code ip} commands that bring the TUN interface up and route the translated prefixes into it; run only with

@@ -12,7 +12,7 @@ import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.ra.RouterAdvertiser;
 import net.gate64.nat64.packet.Bytes;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.state.Bib;
@@ -114,7 +114,7 @@ public final class Nat64Service implements AutoCloseable {
                     new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
                             Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
                     counters, Worker.OUT_BUFFER);
-            Worker w = new Worker(i, q, tun.offload(), handler, counters, clock);
+            Worker w = new Worker(i, q, tun.offload(), settings.ioUring(), handler, counters, clock);
             workers.add(Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(w));
             workerLoops.add(w);
             beats.add(w.beat);
@@ -188,11 +188,12 @@ public final class Nat64Service implements AutoCloseable {
         return settings;
     }
 
-    /** Per worker: packets read, TCP and UDP super-packets among them, waits for an empty queue. */
+    /** Per worker: packets read, TCP and UDP super-packets among them, waits for an empty queue, io_uring (1/0). */
     public List<long[]> workerStats() {
         List<long[]> out = new ArrayList<>();
         for (Worker w : workerLoops) {
-            out.add(new long[] {w.stats.packets, w.stats.tcpSuperPackets, w.stats.udpSuperPackets, w.stats.waits});
+            out.add(new long[] {w.stats.packets, w.stats.tcpSuperPackets, w.stats.udpSuperPackets, w.stats.waits,
+                    w.stats.uring ? 1 : 0});
         }
         return out;
     }

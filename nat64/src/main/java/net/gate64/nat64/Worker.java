@@ -2,20 +2,25 @@ package net.gate64.nat64;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.LongSupplier;
 import net.gate64.nat64.translate.Counters;
 import net.gate64.nat64.translate.DropReason;
 import net.gate64.nat64.translate.PacketHandler;
 import net.gate64.nat64.tun.TunDevice;
+import net.gate64.nat64.tun.UringIo;
 import net.gate64.nat64.tun.VnetHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker thread's loop over its TUN queue: read a packet into a reused buffer, translate it, write the result
- * (several packets when the translator fragmented), with the virtio header around it when offloads are on. Beats
- * for {@link GatewayHealth} and publishes its own counts ({@link Stats}) every {@link GatewayHealth#BEAT_EVERY}
- * packets and whenever it waits, so the per-packet path writes no shared memory beyond the translator's counters.
+ * One worker thread's loop over its TUN queue: take a packet into a reused buffer, translate it, send the result
+ * (several packets when the translator fragmented), with the virtio header around it when offloads are on. Two
+ * ways to move the packets, chosen at start: io_uring ({@link UringIo}: one system call per burst of packets,
+ * reads and writes together), or, where the kernel has no usable io_uring, one {@code read} and one {@code write}
+ * per packet on a non-blocking descriptor with {@code poll} when the queue is empty. Beats for
+ * {@link GatewayHealth} and publishes its own counts ({@link Stats}) every {@link GatewayHealth#BEAT_EVERY} packets
+ * and whenever it waits, so the per-packet path writes no shared memory beyond the translator's counters.
  */
 final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -23,6 +28,8 @@ final class Worker implements Runnable {
     /** Room for a 64 KB packet split into 1280-byte IPv6 fragments (48 bytes of headers each). */
     static final int OUT_BUFFER = BUFFER + 8192;
     private static final int POLL_MILLIS = 200;
+    /** io_uring read and write buffers per worker (each BUFFER + header bytes: 2 × 4 MB of native memory). */
+    private static final int RING_BUFFERS = 64;
 
     /** What one worker did, published by the worker (racy snapshots are fine for metrics). */
     static final class Stats {
@@ -30,11 +37,13 @@ final class Worker implements Runnable {
         volatile long tcpSuperPackets;
         volatile long udpSuperPackets;
         volatile long waits;
+        volatile boolean uring;
     }
 
     private final int index;
     private final TunDevice.Queue queue;
     private final boolean vnet;
+    private final boolean useUring;
     private final PacketHandler handler;
     private final Counters counters;
     private final LongSupplier clock;
@@ -42,13 +51,29 @@ final class Worker implements Runnable {
     final Stats stats = new Stats();
     private volatile boolean running = true;
 
-    Worker(int index, TunDevice.Queue queue, boolean vnet, PacketHandler handler, Counters counters, LongSupplier clock) {
+    // per-worker buffers (allocated on the worker thread) and counts
+    private final int h;
+    private byte[] raw;
+    private byte[] in;
+    private byte[] out;
+    private byte[] framed;
+    private int sinceBeat;
+    private Emitter emitter;
+    private long packets;
+    private long tcpGso;
+    private long udpGso;
+    private long waits;
+
+    Worker(int index, TunDevice.Queue queue, boolean vnet, boolean useUring, PacketHandler handler, Counters counters,
+           LongSupplier clock) {
         this.index = index;
         this.queue = queue;
         this.vnet = vnet;
+        this.useUring = useUring;
         this.handler = handler;
         this.counters = counters;
         this.clock = clock;
+        this.h = vnet ? VnetHeader.LENGTH : 0;
         this.beat = new GatewayHealth.Beat(clock.getAsLong());
     }
 
@@ -58,8 +83,29 @@ final class Worker implements Runnable {
 
     @Override
     public void run() {
+        raw = new byte[BUFFER + h];
+        in = vnet ? new byte[BUFFER] : raw;
+        out = new byte[OUT_BUFFER];
+        framed = vnet ? new byte[OUT_BUFFER + h] : null;
         try {
-            loop();
+            UringIo ring = null;
+            if (useUring) {
+                try {
+                    ring = UringIo.open(queue, RING_BUFFERS, OUT_BUFFER + h);
+                } catch (IOException e) {
+                    if (index == 0) {
+                        LOG.info("io_uring not used, one read and one write per packet instead: {}", e.getMessage());
+                    }
+                }
+            }
+            if (ring != null) {
+                stats.uring = true;
+                try (UringIo r = ring) {
+                    ringLoop(r);
+                }
+            } else {
+                syscallLoop();
+            }
             beat.stopped = "closed";
         } catch (IOException e) {
             beat.stopped = e.getMessage();
@@ -69,130 +115,141 @@ final class Worker implements Runnable {
         } catch (RuntimeException | Error e) {
             beat.stopped = e.toString();
             throw e;
+        } finally {
+            publish();
         }
     }
 
-    private void loop() throws IOException {
+    private void ringLoop(UringIo ring) throws IOException {
+        Emitter toRing = ring::write;
+        emitter = toRing;
+        UringIo.PacketSink sink = (memory, offset, n) -> {
+            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, raw, 0, n);
+            int m = translate(n);
+            if (m > 0) {
+                emit(m, toRing);
+            }
+        };
+        while (running) {
+            int got = ring.poll(POLL_MILLIS, sink);
+            beat.at = clock.getAsLong();
+            if (got == 0) {
+                waits++;
+                answerExpired();
+            }
+            publish();
+        }
+        counters.writeErrors.add(ring.writeErrors());
+    }
+
+    private void syscallLoop() throws IOException {
         TunDevice.IoContext io = queue.io();
-        int h = vnet ? VnetHeader.LENGTH : 0;
-        byte[] raw = new byte[BUFFER + h];
-        byte[] in = vnet ? new byte[BUFFER] : raw;
-        byte[] out = new byte[OUT_BUFFER];
-        byte[] framed = vnet ? new byte[OUT_BUFFER + h] : null;
         MemorySegment rawSeg = MemorySegment.ofArray(raw);
-        MemorySegment outSeg = MemorySegment.ofArray(out);
-        MemorySegment framedSeg = vnet ? MemorySegment.ofArray(framed) : null;
-        byte[] otherArray = null;
-        MemorySegment otherSeg = null;
-        int sinceBeat = 0;
-        long packets = 0;
-        long tcpGso = 0;
-        long udpGso = 0;
-        long waits = 0;
+        Segments segments = new Segments();
+        Emitter toTun = (a, off, len) -> io.write(segments.of(a, off, len), len);
+        emitter = toTun;
         try {
             while (running) {
-                if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
-                    sinceBeat = 0;
-                    beat.at = clock.getAsLong();
-                    publish(packets, tcpGso, udpGso, waits);
-                    answerExpired(io, out, framed, framedSeg, outSeg);
-                }
                 int n = io.read(rawSeg);
                 if (n == TunDevice.IoContext.AGAIN) {
-                    publish(packets, tcpGso, udpGso, ++waits);
+                    waits++;
+                    publish();
                     io.awaitReadable(POLL_MILLIS);
                     beat.at = clock.getAsLong();
-                    answerExpired(io, out, framed, framedSeg, outSeg);
+                    answerExpired();
                     continue;
                 }
-                packets++;
-                int len = n;
-                boolean gso = false;
-                boolean partial = false;
-                int gsoSize = 0;
-                if (vnet) {
-                    if (n < h || !VnetHeader.supported(raw, 0)) {
-                        counters.drop(DropReason.UNSUPPORTED_OFFLOAD);
-                        continue;
-                    }
-                    gso = VnetHeader.gso(raw, 0);
-                    if (gso) {
-                        gsoSize = VnetHeader.gsoSize(raw, 0);
-                        if (VnetHeader.udpGso(raw, 0)) {
-                            udpGso++;
-                        } else {
-                            tcpGso++;
-                        }
-                    }
-                    partial = VnetHeader.needsChecksum(raw, 0);
-                    len = n - h;
-                    System.arraycopy(raw, h, in, 0, len);
-                }
-                int m;
-                try {
-                    m = handler.handle(in, len, out, gso, partial, gsoSize);
-                } catch (RuntimeException e) {
-                    // A translator bug must cost one packet, never the worker: counted and logged.
-                    counters.handlerFailures.increment();
-                    LOG.warn("packet handling failed ({} bytes)", len, e);
-                    continue;
-                }
-                if (m <= 0) {
-                    continue;
-                }
-                byte[] o = handler.output();
-                int count = handler.packetCount();
-                for (int i = 0; i < count; i++) {
-                    int off = handler.packetOffset(i);
-                    int plen = handler.packetLength(i, m);
-                    boolean written;
-                    if (vnet) {
-                        if (handler.translated() && count == 1) {
-                            VnetHeader.writeTranslated(raw, 0, o, framed, 0);
-                        } else {
-                            VnetHeader.writePlain(framed, 0); // our ICMP errors and fragments: complete checksums
-                        }
-                        System.arraycopy(o, off, framed, h, plen);
-                        written = io.write(framedSeg, plen + h);
-                    } else if (count > 1) {
-                        written = io.write(MemorySegment.ofArray(o).asSlice(off, plen), plen);
-                    } else {
-                        MemorySegment seg = outSeg;
-                        if (o != out) {
-                            if (o != otherArray) {
-                                otherArray = o;
-                                otherSeg = MemorySegment.ofArray(o);
-                            }
-                            seg = otherSeg;
-                        }
-                        written = io.write(seg, plen);
-                    }
-                    if (!written) {
-                        counters.writeErrors.increment();
-                    }
+                int m = translate(n);
+                if (m > 0) {
+                    emit(m, toTun);
                 }
             }
         } finally {
-            publish(packets, tcpGso, udpGso, waits);
             io.close();
         }
     }
 
+    /** Heap segments over the worker's arrays, made once per array (writes of fragments take slices). */
+    private static final class Segments {
+        private byte[] array;
+        private MemorySegment segment;
+
+        MemorySegment of(byte[] a, int off, int len) {
+            if (a != array) {
+                array = a;
+                segment = MemorySegment.ofArray(a);
+            }
+            return off == 0 ? segment : segment.asSlice(off, len);
+        }
+    }
+
+    /** Where translated packets go: the TUN, by whichever I/O the worker uses; false when it refused one. */
+    private interface Emitter {
+        boolean send(byte[] a, int off, int len) throws IOException;
+    }
+
     /**
-     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
-     * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
+     * The packet {@code raw[0..n)} (with its virtio header when offloads are on) through the handler; the bytes to
+     * send, 0 for none.
      */
-    private void answerExpired(TunDevice.IoContext io, byte[] out, byte[] framed, MemorySegment framedSeg,
-                               MemorySegment outSeg) {
-        int m;
-        while ((m = handler.expired(out)) > 0) {
+    private int translate(int n) throws IOException {
+        if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
+            sinceBeat = 0;
+            beat.at = clock.getAsLong();
+            publish();
+            answerExpired();
+        }
+        packets++;
+        int len = n;
+        boolean gso = false;
+        boolean partial = false;
+        int gsoSize = 0;
+        if (vnet) {
+            if (n < h || !VnetHeader.supported(raw, 0)) {
+                counters.drop(DropReason.UNSUPPORTED_OFFLOAD);
+                return 0;
+            }
+            gso = VnetHeader.gso(raw, 0);
+            if (gso) {
+                gsoSize = VnetHeader.gsoSize(raw, 0);
+                if (VnetHeader.udpGso(raw, 0)) {
+                    udpGso++;
+                } else {
+                    tcpGso++;
+                }
+            }
+            partial = VnetHeader.needsChecksum(raw, 0);
+            len = n - h;
+            System.arraycopy(raw, h, in, 0, len);
+        }
+        try {
+            return handler.handle(in, len, out, gso, partial, gsoSize);
+        } catch (RuntimeException e) {
+            // A translator bug must cost one packet, never the worker: counted and logged.
+            counters.handlerFailures.increment();
+            LOG.warn("packet handling failed ({} bytes)", len, e);
+            return 0;
+        }
+    }
+
+    /** Sends the {@code m} bytes the handler produced (one packet, or the fragments it cut). */
+    private void emit(int m, Emitter to) throws IOException {
+        byte[] o = handler.output();
+        int count = handler.packetCount();
+        for (int i = 0; i < count; i++) {
+            int off = handler.packetOffset(i);
+            int plen = handler.packetLength(i, m);
             boolean written;
-            if (framed != null) {
-                VnetHeader.writePlain(framed, 0);
-                System.arraycopy(out, 0, framed, VnetHeader.LENGTH, m);
-                written = io.write(framedSeg, m + VnetHeader.LENGTH);
+            if (vnet) {
+                if (handler.translated() && count == 1) {
+                    VnetHeader.writeTranslated(raw, 0, o, framed, 0);
+                } else {
+                    VnetHeader.writePlain(framed, 0); // our ICMP errors and fragments: complete checksums
+                }
+                System.arraycopy(o, off, framed, h, plen);
+                written = to.send(framed, 0, plen + h);
             } else {
-                written = io.write(outSeg, m);
+                written = to.send(o, off, plen);
             }
             if (!written) {
                 counters.writeErrors.increment();
@@ -200,7 +257,28 @@ final class Worker implements Runnable {
         }
     }
 
-    private void publish(long packets, long tcpGso, long udpGso, long waits) {
+    /**
+     * Writes the answers to held packets whose time ran out (RFC 6146 §3.5.2.2: Port Unreachable for unsolicited
+     * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
+     */
+    private void answerExpired() throws IOException {
+        int m;
+        while ((m = handler.expired(out)) > 0) {
+            boolean written;
+            if (vnet) {
+                VnetHeader.writePlain(framed, 0);
+                System.arraycopy(out, 0, framed, h, m);
+                written = emitter.send(framed, 0, m + h);
+            } else {
+                written = emitter.send(out, 0, m);
+            }
+            if (!written) {
+                counters.writeErrors.increment();
+            }
+        }
+    }
+
+    private void publish() {
         stats.packets = packets;
         stats.tcpSuperPackets = tcpGso;
         stats.udpSuperPackets = udpGso;

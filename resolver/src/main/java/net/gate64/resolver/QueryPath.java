@@ -7,6 +7,7 @@ import net.gate64.resolver.cache.NegativeCache;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.cache.RecordCache;
 import net.gate64.resolver.config.RecursorSettings;
+import net.gate64.resolver.dns46.Dns46;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.dnssec.DnssecPolicy;
 import net.gate64.resolver.dnssec.Validator;
@@ -49,6 +50,7 @@ final class QueryPath {
     final CachingResolver resolver;
     final Validator validator; // null when the mode never validates
     final Dns64 dns64;
+    final Dns46 dns46;
     final ScriptStage scripts;
     final QueryPipeline pipeline;
 
@@ -75,8 +77,9 @@ final class QueryPath {
         };
         DnssecPolicy dnssec = new DnssecPolicy(s.dnssec().mode(), resolver, validator);
         dns64 = new Dns64(s.dns64(), resolver, metrics);
+        dns46 = new Dns46(s.dns46(), metrics);
         scripts = root.withDns64(dns64);
-        pipeline = new QueryPipeline(dnssec, dns64, shared.packets(), new ResponseBuilder(s.udpTruncationThreshold()),
+        pipeline = new QueryPipeline(dnssec, dns64, dns46, shared.packets(), new ResponseBuilder(s.udpTruncationThreshold()),
                 new QueryPipeline.Limits(s.maxQueriesPerQuery(), s.maxTotalTime().toNanos(), s.maxNsAddressQueries(),
                         s.maxRecursionDepth()), metrics, scripts);
         pipeline.traceWith(shared.tracer());
@@ -91,9 +94,15 @@ final class QueryPath {
         return new QueryPath(s, hints, shared, root);
     }
 
-    /** The front end's part: ACL, the client's DNS64 view, this path's pipeline, the UDP answer size. */
+    /**
+     * The front end's part: ACL, the client's view (DNS64's prefix choice for AAAA plus DNS46's 0/1 for A and PTR:
+     * they never overlap), this path's pipeline, the UDP answer size.
+     */
     Frontend.Config frontendConfig() {
-        return new Frontend.Config(settings.allowFrom(), dns64::tag, pipeline, settings.udpTruncationThreshold());
+        Dns64 d64 = dns64;
+        Dns46 d46 = dns46;
+        Frontend.ViewTagger views = (client, qtype) -> d64.tag(client, qtype) + d46.tag(client, qtype);
+        return new Frontend.Config(settings.allowFrom(), views, pipeline, settings.udpTruncationThreshold());
     }
 
     /** The handler chain the listeners call: recording for the stats page, per-query logging when asked. */

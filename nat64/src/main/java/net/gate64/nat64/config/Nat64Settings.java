@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.PortPlan;
 import net.gate64.nat64.state.StaticBinding;
@@ -31,6 +31,7 @@ public record Nat64Settings(
         double icmpErrorsPerSecond,
         boolean configureInterface,
         boolean offload,
+        boolean ioUring,
         InetSocketAddress httpAddress,
         net.gate64.common.web.WebAccess httpAccess,
         SessionLogSettings sessionLog,

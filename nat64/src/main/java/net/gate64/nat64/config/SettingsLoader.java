@@ -17,7 +17,7 @@ import net.gate64.config.ConfigLoader;
 import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
 import net.gate64.nat64.packet.Bytes;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.Limits;
 import net.gate64.nat64.state.NatEventSink;
@@ -142,7 +142,7 @@ public final class SettingsLoader {
                 (int) c.number("max-held-syns", 0, 65536), staticBib(mode, pool4, plan, ports));
         return new Nat64Settings(tun, mode, pool6, pool4, ports[0], ports[1], eam, ipv4, ipv6, mtu, threads,
                 decrement, c.bool("allow-non-global"), limits, timeouts, icmpRate,
-                c.bool("configure-interface"), c.bool("offload"), http, httpAccess, sessionLog(mode), translator,
+                c.bool("configure-interface"), c.bool("offload"), c.bool("io-uring"), http, httpAccess, sessionLog(mode), translator,
                 rfc6791v4, rfc6791v6, ra(pool6), stateful);
     }
 

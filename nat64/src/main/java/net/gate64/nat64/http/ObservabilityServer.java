@@ -173,6 +173,11 @@ public final class ObservabilityServer {
             for (int i = 0; i < workers.size(); i++) {
                 sb.append("gate64_nat64_worker_waits_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[3]).append('\n');
             }
+            sb.append("# HELP gate64_nat64_worker_io_uring Whether the worker moves packets through io_uring (1) or read/write (0).\n")
+                    .append("# TYPE gate64_nat64_worker_io_uring gauge\n");
+            for (int i = 0; i < workers.size(); i++) {
+                sb.append("gate64_nat64_worker_io_uring{worker=\"").append(i).append("\"} ").append(workers.get(i)[4]).append('\n');
+            }
             if (service.eventLog() != null) {
                 service.eventLog().appendMetrics(sb);
             }

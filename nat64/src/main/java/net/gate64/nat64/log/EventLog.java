@@ -13,6 +13,7 @@ import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.config.SessionLogSettings;
 import net.gate64.nat64.state.BibEntry;
 import net.gate64.nat64.state.NatEventSink;
+import net.gate64.nat64.state.PortBlock;
 import net.gate64.nat64.state.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +99,16 @@ public final class EventLog implements NatEventSink, AutoCloseable {
     @Override
     public void sessionDeleted(Session s) {
         publish(NatEvent.of(NatEvent.Type.SESSION_DELETE, wallClock.getAsLong(), s));
+    }
+
+    @Override
+    public void portBlockCreated(PortBlock b) {
+        publish(NatEvent.of(NatEvent.Type.PORT_BLOCK_CREATE, wallClock.getAsLong(), b));
+    }
+
+    @Override
+    public void portBlockDeleted(PortBlock b) {
+        publish(NatEvent.of(NatEvent.Type.PORT_BLOCK_DELETE, wallClock.getAsLong(), b));
     }
 
     void publish(NatEvent e) {

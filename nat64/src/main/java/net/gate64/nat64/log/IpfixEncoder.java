@@ -18,7 +18,10 @@ import net.gate64.common.Nat64Prefix;
  *       natEvent(230);</li>
  *   <li>{@value #BIB_TEMPLATE}, NAT64 BIB create/delete (natEvent 10/11): observationTimeMilliseconds,
  *       ingressVRFID, sourceIPv6Address, postNATSourceIPv4Address, protocolIdentifier, sourceTransportPort,
- *       postNAPTSourceTransportPort, natEvent.</li>
+ *       postNAPTSourceTransportPort, natEvent;</li>
+ *   <li>{@value #PORT_BLOCK_TEMPLATE}, port block allocation/de-allocation (natEvent 16/17): observationTimeMilliseconds,
+ *       ingressVRFID, sourceIPv6Address, sourceIPv6PrefixLength(29), postNATSourceIPv4Address, portRangeStart(361),
+ *       portRangeEnd(362), portRangeStepSize(363, always 1), portRangeNumPorts(364), natEvent.</li>
  * </ul>
  * The gateway has no VRFs: ingressVRFID is 0. The header's sequence number counts the data records sent before the
  * message (RFC 7011 §3.1), per observation domain.
@@ -30,12 +33,15 @@ public final class IpfixEncoder {
     static final int TEMPLATE_SET_ID = 2;
     static final int SESSION_TEMPLATE = 256;
     static final int BIB_TEMPLATE = 257;
+    static final int PORT_BLOCK_TEMPLATE = 258;
     /** (information element, length) pairs, in record order. */
     static final int[] SESSION_FIELDS = {323, 8, 234, 4, 27, 16, 225, 4, 4, 1, 7, 2, 227, 2, 28, 16, 226, 4, 11, 2, 228, 2,
             230, 1};
     static final int[] BIB_FIELDS = {323, 8, 234, 4, 27, 16, 225, 4, 4, 1, 7, 2, 227, 2, 230, 1};
+    static final int[] PORT_BLOCK_FIELDS = {323, 8, 234, 4, 27, 16, 29, 1, 225, 4, 361, 2, 362, 2, 363, 2, 364, 2, 230, 1};
     static final int SESSION_RECORD = recordLength(SESSION_FIELDS);
     static final int BIB_RECORD = recordLength(BIB_FIELDS);
+    static final int PORT_BLOCK_RECORD = recordLength(PORT_BLOCK_FIELDS);
 
     private final long observationDomain;
     private final List<Nat64Prefix> pool6;
@@ -65,7 +71,7 @@ public final class IpfixEncoder {
     }
 
     private static int templateSetLength() {
-        return SET_HEADER + 4 + SESSION_FIELDS.length * 2 + 4 + BIB_FIELDS.length * 2;
+        return SET_HEADER + 4 + SESSION_FIELDS.length * 2 + 4 + BIB_FIELDS.length * 2 + 4 + PORT_BLOCK_FIELDS.length * 2;
     }
 
     private void reset() {
@@ -94,6 +100,7 @@ public final class IpfixEncoder {
         buf.putShort((short) TEMPLATE_SET_ID).putShort((short) templateSetLength());
         template(SESSION_TEMPLATE, SESSION_FIELDS);
         template(BIB_TEMPLATE, BIB_FIELDS);
+        template(PORT_BLOCK_TEMPLATE, PORT_BLOCK_FIELDS);
         return header(exportSeconds);
     }
 
@@ -107,8 +114,10 @@ public final class IpfixEncoder {
     /** Appends {@code e}; false when the message is full (finish it, then add again). */
     public boolean add(NatEvent e) {
         boolean session = e.type().isSession();
-        int id = session ? SESSION_TEMPLATE : BIB_TEMPLATE;
-        int need = (session ? SESSION_RECORD : BIB_RECORD) + (setStart < 0 || setId != id ? SET_HEADER : 0);
+        boolean block = e.type().isPortBlock();
+        int id = session ? SESSION_TEMPLATE : block ? PORT_BLOCK_TEMPLATE : BIB_TEMPLATE;
+        int need = (session ? SESSION_RECORD : block ? PORT_BLOCK_RECORD : BIB_RECORD)
+                + (setStart < 0 || setId != id ? SET_HEADER : 0);
         if (buf.remaining() < need) {
             return false;
         }
@@ -117,6 +126,13 @@ public final class IpfixEncoder {
             setStart = buf.position();
             setId = id;
             buf.putShort((short) id).putShort((short) 0);
+        }
+        if (block) {
+            buf.putLong(e.timeMillis()).putInt(0).putLong(e.src6Hi()).putLong(e.src6Lo()).put((byte) e.prefixLength())
+                    .putInt(e.nat4()).putShort((short) e.portStart()).putShort((short) e.portEnd()).putShort((short) 1)
+                    .putShort((short) (e.portEnd() - e.portStart() + 1)).put((byte) e.type().code());
+            records++;
+            return true;
         }
         buf.putLong(e.timeMillis()).putInt(0).putLong(e.src6Hi()).putLong(e.src6Lo()).putInt(e.nat4())
                 .put((byte) e.protocol()).putShort((short) e.srcPort()).putShort((short) e.natPort());

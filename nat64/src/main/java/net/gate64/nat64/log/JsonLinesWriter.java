@@ -30,7 +30,9 @@ import net.gate64.nat64.packet.Bytes;
  *  "postNATDestinationIPv4Address":"198.51.100.2","destinationTransportPort":7007,
  *  "postNAPTDestinationTransportPort":7007}
  * </pre>
- * (one line in the file). Binding events have no destination fields. A file moved away by log rotation is noticed
+ * (one line in the file). Binding events have no destination fields; port-block events ({@code port-block-create},
+ * {@code port-block-delete}) carry the client (address or prefix, {@code sourceIPv6PrefixLength}), the pool4
+ * address and {@code portRangeStart}..{@code portRangeEnd}. A file moved away by log rotation is noticed
  * within a second and a fresh one is created under the configured name.
  */
 public final class JsonLinesWriter implements EventWriter {
@@ -85,8 +87,18 @@ public final class JsonLinesWriter implements EventWriter {
     static void format(NatEvent e, List<Nat64Prefix> pool6, StringBuilder sb) {
         sb.append("{\"timestamp\":\"").append(TIME.format(Instant.ofEpochMilli(e.timeMillis()).truncatedTo(ChronoUnit.MILLIS)))
                 .append("\",\"event\":\"").append(e.type().label())
-                .append("\",\"natEvent\":").append(e.type().code())
-                .append(",\"protocolIdentifier\":").append(e.protocol())
+                .append("\",\"natEvent\":").append(e.type().code());
+        if (e.type().isPortBlock()) {
+            sb.append(",\"sourceIPv6Address\":\"").append(Nat64Prefix.format(e.source6()))
+                    .append("\",\"sourceIPv6PrefixLength\":").append(e.prefixLength())
+                    .append(",\"postNATSourceIPv4Address\":\"").append(Bytes.ipv4(e.nat4()))
+                    .append("\",\"portRangeStart\":").append(e.portStart())
+                    .append(",\"portRangeEnd\":").append(e.portEnd())
+                    .append(",\"portRangeStepSize\":1,\"portRangeNumPorts\":").append(e.portEnd() - e.portStart() + 1)
+                    .append('}');
+            return;
+        }
+        sb.append(",\"protocolIdentifier\":").append(e.protocol())
                 .append(",\"sourceIPv6Address\":\"").append(Nat64Prefix.format(e.source6()))
                 .append("\",\"sourceTransportPort\":").append(e.srcPort())
                 .append(",\"postNATSourceIPv4Address\":\"").append(Bytes.ipv4(e.nat4()))

@@ -3,6 +3,7 @@ package net.gate64.nat64.log;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.state.BibEntry;
+import net.gate64.nat64.state.PortBlock;
 import net.gate64.nat64.state.Session;
 
 /**
@@ -16,17 +17,23 @@ import net.gate64.nat64.state.Session;
  * @param natPort     the pool4 port or identifier (postNAPTSourceTransportPort)
  * @param remote4     sessions: the IPv4 peer (postNATDestinationIPv4Address); 0 for bindings
  * @param remotePort  sessions: the peer's port (0 for ICMP and bindings)
- * @param prefixIndex sessions: which pool6 prefix carries the peer's IPv6 view; -1 for bindings
+ * @param prefixIndex sessions: which pool6 prefix carries the peer's IPv6 view; -1 for bindings and port blocks
+ * @param prefixLength port blocks: the client is the IPv6 prefix of this length (128: one address)
+ * @param portStart   port blocks: the first port of the block (portRangeStart); 0 otherwise
+ * @param portEnd     port blocks: the last port (portRangeEnd); 0 otherwise
  */
 public record NatEvent(Type type, long timeMillis, int protocol, long src6Hi, long src6Lo, int srcPort, int nat4,
-                       int natPort, int remote4, int remotePort, int prefixIndex) {
+                       int natPort, int remote4, int remotePort, int prefixIndex, int prefixLength, int portStart,
+                       int portEnd) {
 
     /** The events, with their RFC 8158 natEvent codes (IANA "NAT Event Type" registry). */
     public enum Type {
         SESSION_CREATE(6, "session-create"),
         SESSION_DELETE(7, "session-delete"),
         BIB_CREATE(10, "bib-create"),
-        BIB_DELETE(11, "bib-delete");
+        BIB_DELETE(11, "bib-delete"),
+        PORT_BLOCK_CREATE(16, "port-block-create"),
+        PORT_BLOCK_DELETE(17, "port-block-delete");
 
         private final int code;
         private final String label;
@@ -49,17 +56,26 @@ public record NatEvent(Type type, long timeMillis, int protocol, long src6Hi, lo
         public boolean isSession() {
             return this == SESSION_CREATE || this == SESSION_DELETE;
         }
+
+        public boolean isPortBlock() {
+            return this == PORT_BLOCK_CREATE || this == PORT_BLOCK_DELETE;
+        }
     }
 
     static NatEvent of(Type type, long timeMillis, BibEntry b) {
         return new NatEvent(type, timeMillis, protocol6(b.proto()), b.addr6Hi(), b.addr6Lo(), b.port6(), b.addr4(),
-                b.port4(), 0, 0, -1);
+                b.port4(), 0, 0, -1, 128, 0, 0);
+    }
+
+    static NatEvent of(Type type, long timeMillis, PortBlock b) {
+        return new NatEvent(type, timeMillis, 0, b.clientHi(), b.clientLo(), 0, b.addr4(), 0, 0, 0, -1,
+                b.clientPrefixLength(), b.firstPort(), b.lastPort());
     }
 
     static NatEvent of(Type type, long timeMillis, Session s) {
         BibEntry b = s.bib();
         return new NatEvent(type, timeMillis, protocol6(b.proto()), b.addr6Hi(), b.addr6Lo(), b.port6(), b.addr4(),
-                b.port4(), s.remote4(), s.remotePort(), s.prefixIndex());
+                b.port4(), s.remote4(), s.remotePort(), s.prefixIndex(), 128, 0, 0);
     }
 
     /** The tables keep ICMP under protocol 1 (their IPv4 side); the client sent ICMPv6. */

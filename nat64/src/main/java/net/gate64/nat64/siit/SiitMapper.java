@@ -1,5 +1,6 @@
 package net.gate64.nat64.siit;
 
+import net.gate64.common.EamTable;
 import net.gate64.nat64.translate.AddressMapper;
 import net.gate64.nat64.translate.DropReason;
 import net.gate64.nat64.translate.Flow;

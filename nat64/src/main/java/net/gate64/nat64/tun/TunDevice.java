@@ -169,6 +169,10 @@ public final class TunDevice implements AutoCloseable {
             return new IoContext(fd);
         }
 
+        int fd() {
+            return fd;
+        }
+
         void close() {
             if (!closed) {
                 closed = true;

@@ -164,4 +164,37 @@ class EventLogTest {
         log.publish(IpfixEncoderTest.bib(NatEvent.Type.BIB_CREATE, 1));
         assertEquals(1, log.stats().getFirst().dropped());
     }
+
+    @Test
+    void portBlocksAreLoggedWhenTakenAndWhenTheirLastBindingGoes() throws Exception {
+        RecordingWriter w = new RecordingWriter(false);
+        EventLog log = new EventLog(List.of(w), 100, wall::get);
+        log.start();
+        Pool4 pool4 = new Pool4(IpNetwork.parse("198.51.100.0/30"), 1024, 65535);
+        Bib bib = new Bib(pool4, log, new net.gate64.nat64.state.PortPlan(128, false, 64, 4, null));
+        Timeouts t = new Timeouts(Duration.ofMinutes(124), Duration.ofMinutes(4), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), Duration.ofSeconds(6));
+        SessionTable sessions = new SessionTable(bib, Limits.DEFAULT, t, nanos::get);
+        Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
+        PacketHandler handler = new PacketHandler(new StatefulMapper(pool6, bib, sessions,
+                new FragmentMemory(100, nanos::get), v4("192.0.2.1")),
+                TranslatorConfig.of(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201")),
+                new IcmpRateLimiter(100, 100, nanos::get), new Counters(), 70000);
+        byte[] out = new byte[70000];
+        for (int port : new int[] {5555, 5556}) {
+            byte[] packet = ipv6("2001:db8:1::10", "2001:db8:64::cb00:7105", 17, 64, 0, udp(port, 53, bytes(20, 1)));
+            assertTrue(handler.handle(packet, packet.length, out) > 0);
+        }
+        nanos.addAndGet(31_000_000_000L);
+        sessions.sweep();
+        log.close();
+        List<NatEvent.Type> types = w.events.stream().map(NatEvent::type).toList();
+        assertEquals(1, types.stream().filter(x -> x == NatEvent.Type.PORT_BLOCK_CREATE).count(), types.toString());
+        assertEquals(NatEvent.Type.PORT_BLOCK_CREATE, types.getFirst(), "the block before the binding that uses it");
+        assertEquals(NatEvent.Type.PORT_BLOCK_DELETE, types.getLast(), "the block after its last binding");
+        NatEvent block = w.events.getFirst();
+        assertEquals(63, block.portEnd() - block.portStart());
+        assertArrayEquals(addr("2001:db8:1::10"), block.source6());
+        assertEquals(128, block.prefixLength());
+    }
 }

@@ -20,13 +20,19 @@ class IpfixEncoderTest {
     static NatEvent session(NatEvent.Type type, long time, int clientPort) {
         byte[] client = addr("2001:db8:1::2");
         return new NatEvent(type, time, 17, Bytes.i64(client, 0), Bytes.i64(client, 8), clientPort, v4("203.0.113.1"),
-                1024 + clientPort % 1000, v4("198.51.100.2"), 7007, 1);
+                1024 + clientPort % 1000, v4("198.51.100.2"), 7007, 1, 128, 0, 0);
     }
 
     static NatEvent bib(NatEvent.Type type, long time) {
         byte[] client = addr("2001:db8:1::2");
         return new NatEvent(type, time, 58, Bytes.i64(client, 0), Bytes.i64(client, 8), 77, v4("203.0.113.1"), 1030,
-                0, 0, -1);
+                0, 0, -1, 128, 0, 0);
+    }
+
+    static NatEvent block(NatEvent.Type type, long time) {
+        byte[] client = addr("2001:db8:1::");
+        return new NatEvent(type, time, 0, Bytes.i64(client, 0), Bytes.i64(client, 8), 0, v4("203.0.113.1"), 0, 0, 0,
+                -1, 64, 2048, 2111);
     }
 
     @Test
@@ -35,6 +41,8 @@ class IpfixEncoderTest {
         assertArrayEquals(new int[] {323, 8, 234, 4, 27, 16, 225, 4, 4, 1, 7, 2, 227, 2, 28, 16, 226, 4, 11, 2, 228, 2, 230, 1},
                 reader.templates.get(256));
         assertArrayEquals(new int[] {323, 8, 234, 4, 27, 16, 225, 4, 4, 1, 7, 2, 227, 2, 230, 1}, reader.templates.get(257));
+        assertArrayEquals(new int[] {323, 8, 234, 4, 27, 16, 29, 1, 225, 4, 361, 2, 362, 2, 363, 2, 364, 2, 230, 1},
+                reader.templates.get(258));
         IpfixReader.Header h = reader.headers.getFirst();
         assertEquals(10, h.version());
         assertEquals(1_700_000_000L, h.exportTime());
@@ -109,5 +117,26 @@ class IpfixEncoderTest {
         assertEquals((IpfixExporter.MAX_MESSAGE - 16 - 4) / IpfixEncoder.SESSION_RECORD, added);
         assertFalse(encoder.hasRecords());
         assertTrue(encoder.add(session(NatEvent.Type.SESSION_CREATE, 0, 0)), "a new message has room again");
+    }
+
+    @Test
+    void portBlockRecordCarriesTheClientPrefixAndTheRange() { // RFC 8158 port block allocation, natEvent 16/17
+        reader.read(encoder.templates(1));
+        encoder.add(block(NatEvent.Type.PORT_BLOCK_CREATE, 1_700_000_000_456L));
+        encoder.add(session(NatEvent.Type.SESSION_CREATE, 1_700_000_000_457L, 2050));
+        encoder.add(block(NatEvent.Type.PORT_BLOCK_DELETE, 1_700_000_000_999L));
+        reader.read(encoder.finish(1));
+        assertEquals(List.of(258, 256, 258), reader.records.stream().map(IpfixReader.Record::templateId).toList());
+        IpfixReader.Record b = reader.records.getFirst();
+        assertEquals(1_700_000_000_456L, b.number(323));
+        assertArrayEquals(addr("2001:db8:1::"), b.fields().get(27));
+        assertEquals(64, b.number(29));
+        assertEquals(v4("203.0.113.1") & 0xffffffffL, b.number(225));
+        assertEquals(2048, b.number(361));
+        assertEquals(2111, b.number(362));
+        assertEquals(1, b.number(363));
+        assertEquals(64, b.number(364));
+        assertEquals(16, b.number(230));
+        assertEquals(17, reader.records.get(2).number(230));
     }
 }

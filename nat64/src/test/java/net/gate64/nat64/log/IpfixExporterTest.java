@@ -53,7 +53,7 @@ class IpfixExporterTest {
                 Duration.ofSeconds(60), List.of(Nat64Prefix.parse("64:ff9b::/96")))) {
             x.tick(1_000_000);
             reader.read(receive());
-            assertEquals(2, reader.templates.size(), "templates at start");
+            assertEquals(3, reader.templates.size(), "templates at start");
             x.write(IpfixEncoderTest.session(NatEvent.Type.SESSION_CREATE, 1_000_500, 1));
             x.write(IpfixEncoderTest.bib(NatEvent.Type.BIB_CREATE, 1_000_500));
             x.flush();
@@ -64,7 +64,7 @@ class IpfixExporterTest {
             reader.templates.clear();
             x.tick(1_061_000);
             reader.read(receive());
-            assertEquals(2, reader.templates.size(), "templates again after 60 s");
+            assertEquals(3, reader.templates.size(), "templates again after 60 s");
             assertEquals(List.of(0L, 0L, 2L), reader.headers.stream().map(IpfixReader.Header::sequence).toList());
             assertTrue(reader.headers.stream().allMatch(h -> h.domain() == 42));
             assertEquals(3, x.messages());

@@ -69,4 +69,14 @@ class JsonLinesWriterTest {
         assertEquals("earlier", lines.getFirst());
         assertEquals(2, lines.size());
     }
+
+    @Test
+    void portBlockLineNamesTheRange() {
+        StringBuilder sb = new StringBuilder();
+        JsonLinesWriter.format(IpfixEncoderTest.block(NatEvent.Type.PORT_BLOCK_CREATE, 1_796_133_723_123L), POOL6, sb);
+        assertEquals("{\"timestamp\":\"2026-12-01T14:02:03.123Z\",\"event\":\"port-block-create\",\"natEvent\":16,"
+                + "\"sourceIPv6Address\":\"2001:db8:1::\",\"sourceIPv6PrefixLength\":64,"
+                + "\"postNATSourceIPv4Address\":\"203.0.113.1\",\"portRangeStart\":2048,\"portRangeEnd\":2111,"
+                + "\"portRangeStepSize\":1,\"portRangeNumPorts\":64}", sb.toString());
+    }
 }

@@ -4,6 +4,7 @@ import static net.gate64.nat64.testing.Wire.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import net.gate64.common.EamTable;
 import net.gate64.common.IpNetwork;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.nat64.translate.Counters;

@@ -2,7 +2,7 @@ package net.gate64.nat64.translate;
 
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
-import net.gate64.nat64.siit.EamTable;
+import net.gate64.common.EamTable;
 import net.gate64.nat64.siit.Rfc6791Pool;
 import net.gate64.nat64.siit.SiitMapper;
 import net.gate64.nat64.testing.Wire;

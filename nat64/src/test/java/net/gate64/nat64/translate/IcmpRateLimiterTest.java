@@ -37,7 +37,7 @@ class IcmpRateLimiterTest {
         IcmpRateLimiter none = new IcmpRateLimiter(0, 0, System::nanoTime);
         Translator6to4 quiet = new Translator6to4(new net.gate64.nat64.siit.SiitMapper(
                 new Pool6(java.util.List.of(net.gate64.common.Nat64Prefix.parse("2001:db8:64::/96")), false),
-                new net.gate64.nat64.siit.EamTable(java.util.List.of()),
+                new net.gate64.common.EamTable(java.util.List.of()),
                 net.gate64.nat64.siit.Rfc6791Pool.none(1, Fixture.GATEWAY6)), fx.config, none, fx.counters);
         byte[] in = net.gate64.nat64.testing.Wire.ipv6("2001:db8:64::c633:6401", "2001:db8:64::cb00:7105", 17, 1, 0,
                 net.gate64.nat64.testing.Wire.udp(1, 2, new byte[8]));

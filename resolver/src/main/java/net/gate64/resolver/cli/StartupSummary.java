@@ -48,6 +48,9 @@ public final class StartupSummary {
                         + "; api-key " + (s.webserverAccess().apiKey().isSet() ? "set" : "not set (state-changing control disabled)"));
         out.add(dnssec(s.dnssec()));
         out.add(dns64(s.dns64()));
+        if (s.dns46().enabled()) {
+            out.add(dns46(s.dns46()));
+        }
         out.add(resolution(s));
         out.add(s.script().file() == null ? "hook script: none"
                 : "hook script: " + s.script().file() + " (" + (s.script().file().toString().endsWith(".js")
@@ -90,6 +93,15 @@ public final class StartupSummary {
         return "dns64: prefix " + (d.prefixes().isEmpty() ? "none (only listed clients)" : prefixes(d.prefixes()))
                 + "; per client: " + (clients.isEmpty() ? "none" : join(clients)) + "; exclude " + networks(d.exclude(), "none")
                 + ", mapped " + networks(d.mapped(), "none") + ", PTR as " + d.ptrMode().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String dns46(net.gate64.resolver.dns46.Dns46Settings d) {
+        List<String> eam = new ArrayList<>();
+        for (net.gate64.common.EamTable.Entry e : d.eam()) {
+            eam.add(e.ipv4() + " = " + e.ipv6());
+        }
+        return "dns46: A from AAAA for clients " + networks(d.clients(), "none") + " through EAM " + join(eam)
+                + "; exclude " + networks(d.exclude(), "none") + ", PTR " + (d.ptr() ? "answered" : "resolved as is");
     }
 
     private static String resolution(RecursorSettings s) {

@@ -55,6 +55,7 @@ public record RecursorSettings(
         int maxReferrals,
         net.gate64.resolver.script.ScriptSettings script,
         Dns64Settings dns64,
+        net.gate64.resolver.dns46.Dns46Settings dns46,
         net.gate64.resolver.dnssec.DnssecSettings dnssec,
         net.gate64.resolver.server.ClientLimits clientLimits) {
 
@@ -65,7 +66,7 @@ public record RecursorSettings(
 
     /** This snapshot with other DNSSEC settings (the control verbs add-ta, add-nta and their clear verbs). */
     public RecursorSettings withDnssec(net.gate64.resolver.dnssec.DnssecSettings d) {
-        return new RecursorSettings(localAddresses, allowFrom, forwardZones, hintFile, dontQuery, maxCacheEntries, maxCacheBytes, maxCacheTtl, maxNegativeTtl, maxPacketCacheEntries, maxPacketCacheBytes, packetCacheTtl, packetCacheNegativeTtl, packetCacheServfailTtl, threads, maxMThreads, networkTimeout, ednsOutgoingBufsize, udpTruncationThreshold, maxCnamesFollowed, clientTcpTimeout, maxTcpClients, webserver, webserverAddress, webserverAccess, health, nat64Stats, logLevel, logFormat, quiet, queryLogSample, queryLocalAddresses, qnameMinimization, maxQueriesPerQuery, maxNsAddressQueries, maxRecursionDepth, maxTotalTime, maxReferrals, script, dns64, d, clientLimits);
+        return new RecursorSettings(localAddresses, allowFrom, forwardZones, hintFile, dontQuery, maxCacheEntries, maxCacheBytes, maxCacheTtl, maxNegativeTtl, maxPacketCacheEntries, maxPacketCacheBytes, packetCacheTtl, packetCacheNegativeTtl, packetCacheServfailTtl, threads, maxMThreads, networkTimeout, ednsOutgoingBufsize, udpTruncationThreshold, maxCnamesFollowed, clientTcpTimeout, maxTcpClients, webserver, webserverAddress, webserverAccess, health, nat64Stats, logLevel, logFormat, quiet, queryLogSample, queryLocalAddresses, qnameMinimization, maxQueriesPerQuery, maxNsAddressQueries, maxRecursionDepth, maxTotalTime, maxReferrals, script, dns64, dns46, d, clientLimits);
     }
 
     /**
@@ -73,7 +74,7 @@ public record RecursorSettings(
      * reload puts in service (the keys are net.gate64.resolver.SettingsChange.RESTART).
      */
     public RecursorSettings withRestartOnlyFrom(RecursorSettings running) {
-        return new RecursorSettings(running.localAddresses(), allowFrom, forwardZones, hintFile, dontQuery, running.maxCacheEntries(), running.maxCacheBytes(), running.maxCacheTtl(), running.maxNegativeTtl(), running.maxPacketCacheEntries(), running.maxPacketCacheBytes(), running.packetCacheTtl(), running.packetCacheNegativeTtl(), running.packetCacheServfailTtl(), running.threads(), running.maxMThreads(), networkTimeout, ednsOutgoingBufsize, udpTruncationThreshold, maxCnamesFollowed, running.clientTcpTimeout(), running.maxTcpClients(), running.webserver(), running.webserverAddress(), running.webserverAccess(), running.health(), running.nat64Stats(), logLevel, logFormat, quiet, queryLogSample, queryLocalAddresses, qnameMinimization, maxQueriesPerQuery, maxNsAddressQueries, maxRecursionDepth, maxTotalTime, maxReferrals, script, dns64, dnssec, running.clientLimits());
+        return new RecursorSettings(running.localAddresses(), allowFrom, forwardZones, hintFile, dontQuery, running.maxCacheEntries(), running.maxCacheBytes(), running.maxCacheTtl(), running.maxNegativeTtl(), running.maxPacketCacheEntries(), running.maxPacketCacheBytes(), running.packetCacheTtl(), running.packetCacheNegativeTtl(), running.packetCacheServfailTtl(), running.threads(), running.maxMThreads(), networkTimeout, ednsOutgoingBufsize, udpTruncationThreshold, maxCnamesFollowed, running.clientTcpTimeout(), running.maxTcpClients(), running.webserver(), running.webserverAddress(), running.webserverAccess(), running.health(), running.nat64Stats(), logLevel, logFormat, quiet, queryLogSample, queryLocalAddresses, qnameMinimization, maxQueriesPerQuery, maxNsAddressQueries, maxRecursionDepth, maxTotalTime, maxReferrals, script, dns64, dns46, dnssec, running.clientLimits());
     }
 
     /** The effective event-loop thread count. */

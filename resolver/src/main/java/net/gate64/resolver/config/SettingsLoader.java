@@ -24,7 +24,7 @@ import org.xbill.DNS.TextParseException;
 /**
  * The recursor's settings: loaded by the shared kernel ({@link ConfigLoader}: built-in defaults
  * {@code gate64-recursor.conf} ← the operator's file ← {@code -Dkey=value}) and turned here, in one place, into a
- * typed {@link RecursorSettings} snapshot. The feature sections (DNS64, DNSSEC, script) are read by their own
+ * typed {@link RecursorSettings} snapshot. The feature sections (DNS64, DNS46, DNSSEC, script) are read by their own
  * readers in this package into plain values; mistakes are {@link ConfigError}s naming key and position.
  */
 public final class SettingsLoader {
@@ -94,6 +94,7 @@ public final class SettingsLoader {
                 (int) c.number("max-referrals", 1, 100),
                 ScriptSettingsReader.read(c),
                 Dns64SettingsReader.read(c),
+                Dns46SettingsReader.read(c),
                 DnssecSettingsReader.read(c),
                 clientLimits(c));
     }

@@ -224,7 +224,8 @@ public final class Dns64 {
         return Security.INDETERMINATE;
     }
 
-    private static List<Record> chainOnly(List<Record> records) {
+    /** The CNAME and DNAME records of an answer section (DNS46 uses this too). */
+    public static List<Record> chainOnly(List<Record> records) {
         List<Record> out = new ArrayList<>();
         for (Record r : records) {
             if (r.getType() == Type.CNAME || r.getType() == Type.DNAME) {
@@ -235,7 +236,7 @@ public final class Dns64 {
     }
 
     /** The name a CNAME chain starting at {@code qname} ends at. */
-    static Name endOfChain(Name qname, List<Record> chain) {
+    public static Name endOfChain(Name qname, List<Record> chain) {
         Name name = qname;
         for (int i = 0; i <= chain.size(); i++) {
             Name next = null;

@@ -12,12 +12,13 @@ import org.xbill.DNS.OPTRecord;
 
 /**
  * Everything one client query carries through the pipeline, decided once on arrival: the parsed question, the
- * client's DO/AD/CD bits, its DNS64 prefixes, the lookup its flags call for (validating or not), its work budget
- * (which names the event loop that owns it) and its passage through the script version it pinned.
+ * client's DO/AD/CD bits, its DNS64 prefixes, whether it gets DNS46, the lookup its flags call for (validating or
+ * not), its work budget (which names the event loop that owns it) and its passage through the script version it
+ * pinned.
  */
 record QueryContext(ClientQuery client, Message query, Name qname, int qtype, boolean dnssecOk, boolean adAsked,
-                    boolean checkingDisabled, List<Nat64Prefix> prefixes, Lookup lookup, QueryBudget budget,
-                    ScriptedQuery script) {
+                    boolean checkingDisabled, List<Nat64Prefix> prefixes, boolean dns46, Lookup lookup,
+                    QueryBudget budget, ScriptedQuery script) {
 
     /** The client's DO bit (RFC 3225), read from its OPT record. */
     static boolean dnssecOk(Message query) {
@@ -25,7 +26,7 @@ record QueryContext(ClientQuery client, Message query, Name qname, int qtype, bo
         return opt != null && (opt.getFlags() & Flags.DO) != 0;
     }
 
-    /** DNS64 synthesis is off for a client that validates itself (DO and CD, RFC 6147 §5.5). */
+    /** DNS64 and DNS46 synthesis are off for a client that validates itself (DO and CD, RFC 6147 §5.5). */
     boolean clientValidates() {
         return dnssecOk && checkingDisabled;
     }

@@ -3,6 +3,7 @@ package net.gate64.resolver.pipeline;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import net.gate64.resolver.dns46.Dns46;
 import net.gate64.resolver.dns64.Dns64;
 import net.gate64.resolver.cache.PacketCache;
 import net.gate64.resolver.dnssec.DnssecPolicy;
@@ -34,13 +35,17 @@ import org.xbill.DNS.Type;
  *   ipfilter       → the script (pinned on arrival) may drop the query
  *   parse          → unreadable: FORMERR (or drop if even the header is short)
  *   check          → response bits: drop; opcode: NOTIMP; EDNS version: BADVERS; zone transfer: REFUSED
- *   context        → question, DO/AD/CD read once, DNS64 prefixes, lookup for the flags, budget (QueryContext)
+ *   context        → question, DO/AD/CD read once, DNS64 prefixes, DNS46 or not, lookup for the flags, budget
+ *                    (QueryContext)
  *   preresolve     → hook may answer                                           (Outcome.AnsweredByHook)
- *   local          → ipv4only.arpa (RFC 8880); PTR under a DNS64 prefix (RFC 6147 §5.3.1)  (Outcome.AnsweredLocally)
+ *   local          → ipv4only.arpa (RFC 8880); PTR under a DNS64 prefix (RFC 6147 §5.3.1); for DNS46 clients,
+ *                    PTR of an EAM IPv4 address                               (Outcome.AnsweredLocally)
  *   resolve        → record cache, negative cache, forwarders or iterator (CachingResolver), validated by the
  *                    dnssec mode's rule for the client's DO/AD/CD flags (DnssecPolicy, Validator)  (Outcome.Resolved)
  *   nodata/nxdomain→ hooks, on resolved answers
  *   DNS64          → AAAA NODATA or failure: synthesise from A with the client's prefixes (RFC 6147 §5.1)
+ *   DNS46          → A NODATA or failure, for DNS46 clients: synthesise from AAAA through the EAM table
+ *                    (SIIT-DC, RFC 7755; docs/dns46.md)
  *   postresolve    → hook, on resolved answers
  *   DNSSEC verdict → Bogus: SERVFAIL with an Extended DNS Error; AD on Secure when asked; RRSIG/NSEC only with DO
  *   respond        → reply message, EDNS, truncation for UDP
@@ -70,6 +75,7 @@ public final class QueryPipeline {
 
     private final DnssecPolicy dnssec;
     private final Dns64 dns64;
+    private final Dns46 dns46;
     private final PacketCache packetCache;
     private final ResponseBuilder builder;
     private volatile Limits limits; // swappable: a reloaded settings snapshot applies from the next query on
@@ -78,10 +84,11 @@ public final class QueryPipeline {
     private volatile boolean retired;
     private volatile Trace.Chooser tracer = Trace.Chooser.NONE;
 
-    public QueryPipeline(DnssecPolicy dnssec, Dns64 dns64, PacketCache packetCache, ResponseBuilder builder,
+    public QueryPipeline(DnssecPolicy dnssec, Dns64 dns64, Dns46 dns46, PacketCache packetCache, ResponseBuilder builder,
                          Limits limits, Metrics metrics, ScriptStage scripts) {
         this.dnssec = dnssec;
         this.dns64 = dns64;
+        this.dns46 = dns46;
         this.packetCache = packetCache;
         this.builder = builder;
         this.limits = limits;
@@ -131,6 +138,7 @@ public final class QueryPipeline {
                 .thenCompose(byHook -> byHook != null ? done(new Outcome.AnsweredByHook(byHook)) : answer(ctx))
                 .thenCompose(o -> afterResolve(ctx, o))
                 .thenCompose(o -> dns64(ctx, o))
+                .thenCompose(o -> dns46(ctx, o))
                 .thenCompose(o -> postresolve(ctx, o))
                 .thenApply(o -> respond(ctx, o))
                 .exceptionally(t -> {
@@ -156,10 +164,11 @@ public final class QueryPipeline {
                     + (lookup == dnssec.lookupFor(false, false, true) ? "not validated" : "validated"));
         }
         return new QueryContext(q, query, question.getName(), question.getType(), dnssecOk, adAsked, checkingDisabled,
-                dns64.prefixesFor(q.remote().getAddress()), lookup, budget, scripts.begin(q.script(), q, query, lookup));
+                dns64.prefixesFor(q.remote().getAddress()), dns46.appliesTo(q.remote().getAddress()), lookup, budget,
+                scripts.begin(q.script(), q, query, lookup));
     }
 
-    /** Local data first (ipv4only.arpa, PTR under a DNS64 prefix), then the resolver. */
+    /** Local data (ipv4only.arpa, PTR under a DNS64 prefix or, for DNS46 clients, of an EAM address), then resolve. */
     private CompletableFuture<Outcome> answer(QueryContext ctx) {
         Answer local = dns64.local(ctx.qname(), ctx.qtype(), ctx.prefixes());
         if (local != null) {
@@ -167,6 +176,9 @@ public final class QueryPipeline {
         }
         if (ctx.qtype() == Type.PTR) {
             CompletableFuture<Answer> ptr = dns64.ptr(ctx.qname(), ctx.budget(), ctx.lookup());
+            if (ptr == null && ctx.dns46()) {
+                ptr = dns46.ptr(ctx.qname(), ctx.clientValidates(), ctx.budget(), ctx.lookup());
+            }
             if (ptr != null) {
                 return ptr.thenApply(Outcome.AnsweredLocally::new);
             }
@@ -191,6 +203,14 @@ public final class QueryPipeline {
         }
         return dns64.afterAaaa(ctx.qname(), o.answer(), ctx.prefixes(), ctx.clientValidates(), ctx.budget(), ctx.lookup())
                 .thenApply(o::with);
+    }
+
+    /** DNS46 on the A answers of DNS46 clients, unless a hook handled the query (the rule DNS64 follows). */
+    private CompletableFuture<Outcome> dns46(QueryContext ctx, Outcome o) {
+        if (ctx.qtype() != Type.A || !ctx.dns46() || !(o instanceof Outcome.Resolved r) || r.byHook()) {
+            return done(o);
+        }
+        return dns46.afterA(ctx.qname(), o.answer(), ctx.clientValidates(), ctx.budget(), ctx.lookup()).thenApply(o::with);
     }
 
     /** Hook postresolve, on resolved answers (it sees synthesised records too). */

@@ -48,6 +48,7 @@ class Nat64NamespaceTest {
                 threads = 2
                 mtu = 1500
                 udp-timeout = 3s
+                io-uring = true
                 icmp-timeout = 3s
                 configure-interface = true
                 http-address = "127.0.0.1:8064"
@@ -156,6 +157,22 @@ class Nat64NamespaceTest {
         NamespaceBed.Result r = client(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER6);
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("3 received"), r.out());
+    }
+
+    @Test
+    @Order(1)
+    void workersUseIoUringWhereTheKernelHasIt() throws IOException {
+        String release = NamespaceBed.run(5, "uname", "-r").out().trim();
+        java.util.regex.Matcher v = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
+        boolean recent = v.find() && (Integer.parseInt(v.group(1)) > 6
+                || Integer.parseInt(v.group(1)) == 6 && Integer.parseInt(v.group(2)) >= 7);
+        Path disabled = Path.of("/proc/sys/kernel/io_uring_disabled");
+        boolean allowed = !Files.exists(disabled) || Files.readString(disabled).trim().equals("0");
+        String m = metrics();
+        org.junit.jupiter.api.Assumptions.assumeTrue(recent && allowed, "kernel " + release
+                + " has no multishot reads (6.7) or forbids io_uring: the workers use read/write, nothing to check here");
+        assertEquals(1, metric(m, "gate64_nat64_worker_io_uring{worker=\"0\"}"), m);
+        assertEquals(1, metric(m, "gate64_nat64_worker_io_uring{worker=\"1\"}"), m);
     }
 
     @Test
@@ -346,5 +363,68 @@ class Nat64NamespaceTest {
         assertEquals("800 0", Files.readString(dir.resolve("gso-server.log")).trim(), "every datagram, intact");
         long after = metric(metrics(), "gate64_nat64_super_packets_total{proto=\"udp\"}");
         assertTrue(after - before >= 1, "the gateway read UDP super-packets: " + before + " -> " + after);
+    }
+
+    @Test
+    @Order(11)
+    void flowsSpreadOverBothWorkersAndNoneIsReordered() throws Exception {
+        // 32 UDP flows (source ports) through the two-worker gateway: the kernel picks a TUN queue per flow, so both
+        // workers get traffic, and each flow stays on its worker, so its datagrams arrive in the order sent.
+        String m0 = metrics();
+        long w0 = metric(m0, "gate64_nat64_worker_packets_total{worker=\"0\"}");
+        long w1 = metric(m0, "gate64_nat64_worker_packets_total{worker=\"1\"}");
+        Path ready = dir.resolve("order-ready");
+        Files.writeString(dir.resolve("order-server.py"), """
+                import socket, struct, sys
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+                s.bind(("198.51.100.2", 7011))
+                open(sys.argv[1], "w").close()
+                s.settimeout(20)
+                last = {}
+                got = reordered = 0
+                while True:
+                    try:
+                        data, peer = s.recvfrom(100)
+                    except socket.timeout:
+                        break
+                    s.settimeout(3)
+                    flow, seq = struct.unpack("!II", data[:8])
+                    if seq <= last.get(flow, -1):
+                        reordered += 1
+                    last[flow] = seq
+                    got += 1
+                print(got, len(last), reordered, flush=True)
+                """);
+        Process server = bed.spawn(bed.server, dir.resolve("order-server.log"), "python3",
+                dir.resolve("order-server.py").toString(), ready.toString());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.exists(ready) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        NamespaceBed.Result client = client(60, "python3", "-c", """
+                import socket, struct, time
+                flows = []
+                for f in range(32):
+                    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                    s.connect(('%s', 7011))
+                    flows.append(s)
+                for seq in range(200):
+                    for f, s in enumerate(flows):
+                        s.send(struct.pack('!II', f, seq) + bytes(56))
+                    if seq %% 5 == 4:
+                        time.sleep(0.01)
+                print('sent', 32 * 200)
+                """.formatted(SERVER6));
+        assertEquals("sent 6400", client.out().trim(), client.out());
+        assertTrue(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "server finished");
+        String[] r = Files.readString(dir.resolve("order-server.log")).trim().split(" ");
+        assertEquals("0", r[2], "datagrams that arrived before an earlier one of their flow: " + String.join(" ", r));
+        assertEquals("32", r[1], "every flow arrived (" + r[0] + " datagrams; UDP may lose some on a loaded machine)");
+        String m1 = metrics();
+        assertTrue(metric(m1, "gate64_nat64_worker_packets_total{worker=\"0\"}") - w0 >= 100
+                && metric(m1, "gate64_nat64_worker_packets_total{worker=\"1\"}") - w1 >= 100,
+                "both workers translated a share of the flows:\n" + m1.lines()
+                        .filter(l -> l.startsWith("gate64_nat64_worker_packets_total")).toList());
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * SIIT mode (RFC 7915 + EAM, RFC 7757) in the same three-namespace bed: the IPv6 client 2001:db8:1::2 is known to
  * the IPv4 side as 192.0.2.2 through an EAM entry, and reaches 198.51.100.2 as 2001:db8:64::c633:6402 through pool6.
  * No state: the server sees the client's own mapped address, and can also open a connection towards it. Runs with
- * TUN offloads off, so the plain one-packet-per-read path is covered too (the stateful test uses offloads).
+ * TUN offloads and io_uring off, so the plain one-read-one-write-per-packet path is covered too (the stateful test
+ * uses offloads and, where the kernel has it, io_uring).
  */
 @Requires(what = "the SIIT namespace tests", root = true, tun = true, netns = true, tools = {"ip", "ping", "python3"})
 class SiitNamespaceTest {
@@ -38,6 +39,7 @@ class SiitNamespaceTest {
                 threads = 2
                 configure-interface = true
                 offload = false
+                io-uring = false
                 http-address = ""
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -1,15 +1,15 @@
-package net.gate64.nat64.siit;
+package net.gate64.common;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import net.gate64.common.IpNetwork;
-import net.gate64.nat64.packet.Bytes;
 
 /**
  * Explicit Address Mappings (RFC 7757): pairs of an IPv4 prefix and an IPv6 prefix with the same number of suffix
  * bits; an address inside one maps to the address with the same suffix inside the other. Longest prefix wins
  * (RFC 7757 §3.2). Lookups scan a small array sorted by prefix length; EAM tables are typically a handful of entries.
+ * The SIIT gateway translates with it and the recursor's DNS46 synthesises A records with it, from the same
+ * {@code eam} entries.
  */
 public final class EamTable {
     /** One mapping; {@code suffixBits} = 32 - IPv4 prefix length = 128 - IPv6 prefix length. */
@@ -44,14 +44,14 @@ public final class EamTable {
         byV6 = sorted6.toArray(Entry[]::new);
         v4Net = new int[byV4.length];
         for (int i = 0; i < byV4.length; i++) {
-            v4Net[i] = Bytes.i32(byV4[i].ipv4().network(), 0);
+            v4Net[i] = i32(byV4[i].ipv4().network(), 0);
         }
         v6Hi = new long[byV6.length];
         v6Lo = new long[byV6.length];
         for (int i = 0; i < byV6.length; i++) {
             byte[] n = byV6[i].ipv6().network();
-            v6Hi[i] = Bytes.i64(n, 0);
-            v6Lo[i] = Bytes.i64(n, 8);
+            v6Hi[i] = i64(n, 0);
+            v6Lo[i] = i64(n, 8);
         }
     }
 
@@ -65,13 +65,13 @@ public final class EamTable {
 
     /** The IPv4 address for {@code b[off..off+16)}, or -1 when no entry covers it. */
     public long toIpv4(byte[] b, int off) {
-        long hi = Bytes.i64(b, off);
-        long lo = Bytes.i64(b, off + 8);
+        long hi = i64(b, off);
+        long lo = i64(b, off + 8);
         for (int i = 0; i < byV6.length; i++) {
             int bits = byV6[i].ipv6().bits();
             if (matches(hi, lo, v6Hi[i], v6Lo[i], bits)) {
                 int suffix = byV6[i].suffixBits();
-                int v4 = Bytes.i32(byV6[i].ipv4().network(), 0);
+                int v4 = i32(byV6[i].ipv4().network(), 0);
                 long mask = suffix == 0 ? 0 : (suffix == 64 ? -1L : (1L << suffix) - 1);
                 return (v4 | (int) (lo & mask)) & 0xffffffffL;
             }
@@ -100,8 +100,8 @@ public final class EamTable {
                 byte[] net = byV4[i].ipv6().network();
                 System.arraycopy(net, 0, dst, off, 16);
                 int suffix = v4 & ~mask;
-                int low = Bytes.i32(dst, off + 12) | suffix;
-                Bytes.put32(dst, off + 12, low);
+                int low = i32(dst, off + 12) | suffix;
+                put32(dst, off + 12, low);
                 return true;
             }
         }
@@ -115,5 +115,20 @@ public final class EamTable {
         }
         long mask = -1L << (128 - bits);
         return hi == netHi && (lo & mask) == netLo;
+    }
+
+    private static int i32(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    }
+
+    private static long i64(byte[] b, int off) {
+        return ((long) i32(b, off) << 32) | (i32(b, off + 4) & 0xffffffffL);
+    }
+
+    private static void put32(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
     }
 }
