@@ -329,6 +329,7 @@ class DocsMatchTheCodeTest {
             {"recursor", "docs/configuration.md", "gate64_drops_total", "reason"},
             {"recursor", "docs/configuration.md", "gate64_dnssec_results_total", "state"},
             {"recursor", "docs/dns64.md", "gate64_dns64_skipped_total", "reason"},
+            {"recursor", "docs/dns46.md", "gate64_dns46_skipped_total", "reason"},
             {"nat64", "docs/nat64.md", "gate64_nat64_dropped_total", "reason"},
         };
         for (String[] c : cases) {
