@@ -5,12 +5,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -76,11 +84,60 @@ public final class Machine {
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(InetAddress.getByName("127.0.53.254"), 53));
                 port53 = true;
+            } catch (java.net.BindException e) {
+                // the kernel checks the right to bind before whether the address is free: "in use" (another test
+                // run's probe, say) means the right is there
+                port53 = e.getMessage() != null && e.getMessage().contains("in use");
             } catch (IOException e) {
                 port53 = false;
             }
         }
         return port53;
+    }
+
+    /**
+     * Holds the loopback block {@code block} ("127.0.56") exclusively among the test JVMs of this machine until
+     * closed: waits while another one holds it (a file lock, released by the kernel if that JVM dies), at most 20
+     * minutes.
+     */
+    public static AutoCloseable exclusive(String block) throws IOException {
+        if (!block.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("not a loopback /24 as A.B.C: " + block);
+        }
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "gate64-tests-" + block + ".lock");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot open " + file + " to hold " + block + ".0/24 (another user made it: remove it)", e);
+        }
+        try {
+            // for a later run as another user (CAP_NET_BIND_SERVICE): everybody may take the lock
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            // another user's file, opened above, so shareable already
+        }
+        CompletableFuture<FileLock> taking = new CompletableFuture<>();
+        Thread waiter = Thread.ofVirtual().name("exclusive " + block).start(() -> {
+            try {
+                taking.complete(channel.lock());
+            } catch (IOException | RuntimeException e) {
+                taking.completeExceptionally(e);
+            }
+        });
+        try {
+            FileLock lock = taking.get(20, TimeUnit.MINUTES);
+            return () -> {
+                lock.release();
+                channel.close();
+            };
+        } catch (TimeoutException e) {
+            waiter.interrupt(); // closes the channel, which ends the wait
+            throw new IOException("another test run has held " + block + ".0/24 (" + file + ") for 20 minutes");
+        } catch (InterruptedException | ExecutionException e) {
+            channel.close();
+            throw new IOException("cannot hold " + block + ".0/24 (" + file + "): " + e, e);
+        }
     }
 
     /** The first unmet requirement, or null. */
