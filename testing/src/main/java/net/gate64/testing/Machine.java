@@ -140,30 +140,36 @@ public final class Machine {
         }
     }
 
+    /** "the NAT64 tests need ", "the RA test needs ": the verb agrees with what the class tests. */
+    static String needs(String what) {
+        String head = what.replaceAll("\\s*\\(.*\\)$", "");
+        return what + (head.endsWith("s") ? " need " : " needs ");
+    }
+
     /** The first unmet requirement, or null. */
     static Missing missing(Requires r) {
         String what = r.what();
         if (r.root() && !root()) {
-            return new Missing(what + " need root (this runs as " + System.getProperty("user.name") + ")", true);
+            return new Missing(needs(what) + "root (this runs as " + System.getProperty("user.name") + ")", true);
         }
         if (r.tun() && !tun()) {
-            return new Missing(what + " need /dev/net/tun, which this machine does not have", true);
+            return new Missing(needs(what) + "/dev/net/tun, which this machine does not have", true);
         }
         for (String t : r.tools()) {
             if (!tool(t)) {
-                return new Missing(what + " need " + t + " (Debian package " + PACKAGES.getOrDefault(t, t)
+                return new Missing(needs(what) + t + " (Debian package " + PACKAGES.getOrDefault(t, t)
                         + "; ./gate64 test installs it as root)", true);
             }
         }
         if (r.netns() && !netns()) {
-            return new Missing(what + " need network namespaces, and `ip netns add` fails here", true);
+            return new Missing(needs(what) + "network namespaces, and `ip netns add` fails here", true);
         }
         if (r.port53() && !port53()) {
-            return new Missing(what + " need to bind port 53 on 127.0.0.0/8 (root or CAP_NET_BIND_SERVICE)", true);
+            return new Missing(needs(what) + "to bind port 53 on 127.0.0.0/8 (root or CAP_NET_BIND_SERVICE)", true);
         }
         for (String t : r.optionalTools()) {
             if (!tool(t)) {
-                return new Missing(what + " need " + t + ", which ./gate64 test does not install", false);
+                return new Missing(needs(what) + t + ", which ./gate64 test does not install", false);
             }
         }
         return null;
