@@ -89,6 +89,8 @@ public final class Cli {
             OptionSpec meant = arg.startsWith("--") && !settingKeys.contains(name.substring(2)) ? nearestOption(name, cl) : null;
             if (meant == null) {
                 parts.add(describe(arg, cl, settingKeys));
+                // "write --config FILE" is the suggestion, not a command
+                suggested |= arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null;
                 continue;
             }
             parts.add("unknown option '" + arg + "' (did you mean '" + meant.longestName() + "'?)");
@@ -138,11 +140,11 @@ public final class Cli {
             }
             return "unknown option '" + arg + "'";
         }
+        if (arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null) {
+            return "unexpected argument '" + arg + "' (to read a settings file, write --config " + arg + ")";
+        }
         if (!cl.getSubcommands().isEmpty()) {
             return "unknown command '" + arg + "' (commands: " + String.join(", ", cl.getSubcommands().keySet()) + ")";
-        }
-        if (arg.endsWith(".conf")) {
-            return "unexpected argument '" + arg + "' (to read a settings file, write --config " + arg + ")";
         }
         return "unexpected argument '" + arg + "'";
     }

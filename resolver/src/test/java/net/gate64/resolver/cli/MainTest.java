@@ -70,6 +70,7 @@ class MainTest {
         refused(2, "unknown option '--conf=x.conf' (did you mean '--config'?)", "recursor", "--conf=x.conf");
         refused(2, "unknown option '--confg' (did you mean '--config'?)", "recursor", "--confg", "x.conf");
         refused(2, "unknown command 'bogus'", "bogus");
+        refused(2, "unknown command 'conf/x.conf' (commands: recursor, control, ", "conf/x.conf");
         refused(2, "usage: gate64 recursor", "recursor", "--foo");
         refused(2, "missing required parameter for option '--config' (FILE)", "recursor", "--config");
         refused(2, "unknown command 'wipe-cach'", "control", "wipe-cach");
