@@ -235,7 +235,7 @@ class DocsMatchTheCodeTest {
         var settings = net.gate64.nat64.config.SettingsLoader.load(REPO.resolve(NAT64.conf()), List.of());
         Nat64Service service = new Nat64Service(settings, System::nanoTime);
         ObservabilityServer http = new ObservabilityServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                settings.httpAccess(), service);
+                settings.httpAccess(), service.control());
         http.start();
         try (HttpClient client = HttpClient.newHttpClient()) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
