@@ -89,7 +89,18 @@ stop_gate64() {
 # sched_ns PID: CPU time in nanoseconds, all threads of the process (/proc/PID/task/*/schedstat, first field: exact
 # run time, where utime/stime are sampled at the clock tick)
 sched_ns() {
-  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# worker_ns PID: the same for the threads named nat64-worker-* alone (gate64's packet path without the JVM's
+# compiler, GC and housekeeping threads); for a process without such threads (Tayga), all of it
+worker_ns() {
+  local t s=0 any=0
+  for t in /proc/"$1"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == nat64-worker-* ]] || continue
+    any=1; s=$(( s + $(cut -d' ' -f1 "$t/schedstat") ))
+  done
+  if (( any )); then echo "$s"; else sched_ns "$1"; fi
 }
 
 # cpu_ticks PID: "utime stime" in clock ticks, all threads of the process (/proc/PID/stat fields 14 and 15)
