@@ -33,16 +33,35 @@ final class InterfaceSetup {
 
     static void apply(Nat64Settings s) throws IOException {
         for (List<String> cmd : commands(s)) {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            try {
-                if (p.waitFor() != 0) {
-                    throw new IOException(String.join(" ", cmd) + " failed: " + output.trim());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while running " + String.join(" ", cmd));
+            run(cmd);
+        }
+    }
+
+    /** After a reload from {@code old} to {@code now}: deletes the IPv4 routes into the device that {@code now} has not. */
+    static List<List<String>> staleRoutes(Nat64Settings old, Nat64Settings now) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (List<String> c : commands(now)) {
+            keep.add(String.join(" ", c));
+        }
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> c : commands(old)) {
+            if (c.size() > 4 && c.get(1).equals("-4") && !keep.contains(String.join(" ", c))) {
+                out.add(List.of("ip", "-4", "route", "del", c.get(4), "dev", old.tunName()));
             }
+        }
+        return out;
+    }
+
+    static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed: " + output.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + String.join(" ", cmd));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import net.gate64.common.ListenError;
 import net.gate64.common.systemd.ServiceNotifier;
+import net.gate64.common.systemd.Signals;
 import net.gate64.config.Build;
 import net.gate64.config.Cli;
 import net.gate64.config.ConfigOptions;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
  * and no translation.
  */
 @Command(name = "gate64 nat64", mixinStandardHelpOptions = true, versionProvider = Nat64Main.Version.class,
+        subcommands = Nat64ControlCommand.class,
         description = {"Userspace NAT64 gateway on a Linux TUN device: stateful NAT64 (RFC 6146) or stateless SIIT "
                 + "(RFC 7915 + EAM, RFC 7757). Needs root (or CAP_NET_ADMIN) and /dev/net/tun.",
             "Settings are documented with their defaults in conf/nat64.conf; -Dkey=value overrides one."},
@@ -36,6 +38,7 @@ import picocli.CommandLine.Spec;
             "  ip -6 route replace 64:ff9b::/96 dev nat64",
             "  ip -4 route replace 192.0.2.0/24 dev nat64",
             "Metrics: http://127.0.0.1:8064/metrics (Prometheus), sessions: /sessions, probes: /health, /ready",
+            "SIGHUP reloads the config file; gate64 nat64 control --help lists the control verbs.",
             "Guide: docs/nat64.md"})
 public final class Nat64Main implements Callable<Integer> {
     @Spec
@@ -74,7 +77,8 @@ public final class Nat64Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Nat64Settings settings = SettingsLoader.read(config.load(SettingsLoader.SCHEMA));
+        net.gate64.config.ConfigReader reader = config.load(SettingsLoader.SCHEMA);
+        Nat64Settings settings = SettingsLoader.read(reader);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (raOnly) {
@@ -94,6 +98,7 @@ public final class Nat64Main implements Callable<Integer> {
             err.println("gate64 nat64: cannot open the session log: " + Cli.describe(e));
             return Cli.FAILED;
         }
+        service.reloader().from(() -> config.load(SettingsLoader.SCHEMA), reader);
         try {
             service.start();
         } catch (ListenError e) {
@@ -114,6 +119,7 @@ public final class Nat64Main implements Callable<Integer> {
                 + (web == null ? "" : ", web on " + (web.getAddress() instanceof java.net.Inet6Address
                         ? "[" + web.getAddress().getHostAddress() + "]" : web.getAddress().getHostAddress())
                         + ":" + web.getPort()));
+        reloadOnSighup(service, notifier);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             notifier.stopping("stopping");
             service.close();
@@ -124,6 +130,25 @@ public final class Nat64Main implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return Cli.FAILED; // workers only end on a fatal TUN error
+    }
+
+    /**
+     * SIGHUP reads the config file again (with the command line's -D overrides), as {@code gate64 nat64 control
+     * reload-config} does; systemd hears RELOADING=1 then READY=1 with the outcome. A bad file is refused (logged
+     * with the key and position) and the running settings stay. Installed whatever the settings: the JVM's default
+     * action for SIGHUP is to exit, and {@code systemctl reload} sends it.
+     */
+    private static void reloadOnSighup(Nat64Service service, ServiceNotifier notifier) {
+        Signals.on("HUP", () -> {
+            notifier.reloading("reloading the config file");
+            String outcome;
+            try {
+                outcome = service.reloader().reload().replace('\n', ';');
+            } catch (RuntimeException e) {
+                outcome = "reload refused, the running settings stay in service: " + e.getMessage();
+            }
+            notifier.ready(outcome);
+        });
     }
 
     /** {@code ./gate64 ra}: Router Advertisements until stopped; the last one withdraws the prefix. */

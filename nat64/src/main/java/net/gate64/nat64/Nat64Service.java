@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import net.gate64.nat64.config.Nat64Settings;
+import net.gate64.nat64.http.GatewayControl;
 import net.gate64.nat64.http.ObservabilityServer;
 import net.gate64.nat64.log.EventLog;
 import net.gate64.nat64.ra.RouterAdvertiser;
@@ -41,15 +42,16 @@ import org.slf4j.LoggerFactory;
 public final class Nat64Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Nat64Service.class);
 
-    private final Nat64Settings settings;
+    private volatile Nat64Settings settings; // a reload replaces the live parts (GatewayReload)
     private final LongSupplier clock;
     private final Counters counters = new Counters();
-    private final Pool6 pool6;
+    private volatile Pool6 pool6;
     private final Bib bib;
     private final SessionTable sessions;
     private final FragmentMemory fragments;
-    private final EamTable eam;
-    private final TranslatorConfig translatorConfig;
+    private volatile EamTable eam;
+    private volatile TranslatorConfig translatorConfig;
+    private final GatewayReload reload = new GatewayReload(this);
     private final List<Thread> workers = new ArrayList<>();
     private final List<GatewayHealth.Beat> beats = new ArrayList<>();
     private final List<Worker> workerLoops = new ArrayList<>();
@@ -103,6 +105,43 @@ public final class Nat64Service implements AutoCloseable {
                 settings.ipv4Address(), settings.ipv6Address()));
     }
 
+    /** A worker's packet handler over the current mapper, translator settings and ICMP error budget. */
+    private PacketHandler newHandler() {
+        Nat64Settings s = settings;
+        return new PacketHandler(newMapper(), translatorConfig,
+                new IcmpRateLimiter(s.icmpErrorsPerSecond() / s.threads(), Math.max(1, s.icmpErrorsPerSecond() / s.threads()),
+                        clock), counters, Worker.OUT_BUFFER);
+    }
+
+    /**
+     * Puts the live parts of {@code next} in service (GatewayReload decided which): new handlers for every worker
+     * (pool6's non-global rule, EAM, translator settings, ICMP error rate), the session limits and lifetimes. The
+     * tables stay.
+     */
+    void apply(Nat64Settings next) {
+        settings = next;
+        pool6 = new Pool6(next.pool6(), next.allowNonGlobal());
+        eam = new EamTable(next.eam());
+        translatorConfig = next.translator();
+        if (sessions != null) {
+            sessions.limits(next.limits());
+            sessions.timeouts(next.timeouts());
+        }
+        for (Worker w : workerLoops) {
+            w.use(newHandler());
+        }
+    }
+
+    /** What the HTTP endpoint may do with this gateway (its metrics, probes, tables and control verbs). */
+    public GatewayControl control() {
+        return new Nat64Control(this);
+    }
+
+    /** What reloads this gateway's settings ({@code SIGHUP}, {@code control reload-config}). */
+    public GatewayReload reloader() {
+        return reload;
+    }
+
     public void start() throws IOException {
         tun = TunDevice.open(settings.tunName(), settings.threads(), settings.offload());
         if (settings.configureInterface()) {
@@ -110,11 +149,7 @@ public final class Nat64Service implements AutoCloseable {
         }
         for (int i = 0; i < tun.queues().size(); i++) {
             TunDevice.Queue q = tun.queues().get(i);
-            PacketHandler handler = new PacketHandler(newMapper(), translatorConfig,
-                    new IcmpRateLimiter(settings.icmpErrorsPerSecond() / settings.threads(),
-                            Math.max(1, settings.icmpErrorsPerSecond() / settings.threads()), clock),
-                    counters, Worker.OUT_BUFFER);
-            Worker w = new Worker(i, q, tun.offload(), settings.ioUring(), handler, counters, clock);
+            Worker w = new Worker(i, q, tun.offload(), settings.ioUring(), newHandler(), counters, clock);
             workers.add(Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(w));
             workerLoops.add(w);
             beats.add(w.beat);
@@ -131,7 +166,7 @@ public final class Nat64Service implements AutoCloseable {
             advertiser = RouterAdvertiser.start(settings.ra());
         }
         if (settings.httpAddress() != null) {
-            http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), this);
+            http = new ObservabilityServer(settings.httpAddress(), settings.httpAccess(), control());
             http.start();
         }
         LOG.info("nat64 started: tun={} offload={} udp-offload={} mode={} pool6={} pool4={} ports={}-{} threads={} mtu={} gateway4={} http={}",
@@ -172,6 +207,7 @@ public final class Nat64Service implements AutoCloseable {
 
     private void sweep() {
         try {
+            reload.sweep(); // after a pool4 change: sessions a racing packet bound outside it
             sessions.sweep();
             fragments.sweep();
             lastSweep = clock.getAsLong();

@@ -47,7 +47,8 @@ final class Worker implements Runnable {
     private final TunDevice.Queue queue;
     private final boolean vnet;
     private final boolean useUring;
-    private final PacketHandler handler;
+    private volatile PacketHandler current; // a config reload hands over another (use)
+    private PacketHandler handler; // current, as read for the packet being handled (worker thread only)
     private final Counters counters;
     private final LongSupplier clock;
     final GatewayHealth.Beat beat;
@@ -75,11 +76,20 @@ final class Worker implements Runnable {
         this.queue = queue;
         this.vnet = vnet;
         this.useUring = useUring;
+        this.current = handler;
         this.handler = handler;
         this.counters = counters;
         this.clock = clock;
         this.h = vnet ? VnetHeader.LENGTH : 0;
         this.beat = new GatewayHealth.Beat(clock.getAsLong());
+    }
+
+    /**
+     * Translates with {@code next} from the next packet on (a config reload: new mapper, translator settings). Read
+     * once per packet, so one packet's translation and its output come from the same handler.
+     */
+    void use(PacketHandler next) {
+        this.current = next;
     }
 
     void stop() {
@@ -219,6 +229,7 @@ final class Worker implements Runnable {
      * send, 0 for none. {@code split}: the header is in {@code raw} and the packet already in {@code in}.
      */
     private int translate(int n, boolean split) throws IOException {
+        handler = current;
         if (++sinceBeat >= GatewayHealth.BEAT_EVERY) {
             sinceBeat = 0;
             beat.at = clock.getAsLong();
@@ -294,6 +305,7 @@ final class Worker implements Runnable {
      * SYNs nobody opened): checked when idle and every {@link GatewayHealth#BEAT_EVERY} packets, not per packet.
      */
     private void answerExpired() throws IOException {
+        handler = current;
         int m;
         while ((m = handler.expired(out)) > 0) {
             boolean written;

@@ -103,7 +103,7 @@ public final class Recursor implements AutoCloseable {
             @Override
             public int tag(net.gate64.scripting.ScriptHooks hooks, io.netty.buffer.ByteBuf query,
                            net.gate64.resolver.wire.QueryView view, InetSocketAddress remote, InetSocketAddress local,
-                           net.gate64.resolver.pipeline.Transport t) {
+                           net.gate64.resolver.query.Transport t) {
                 return scripts.tag(hooks, query, view, remote, local, t);
             }
         };

@@ -12,7 +12,7 @@ import net.gate64.common.log.LogLevel;
 import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigError;
 import net.gate64.resolver.dnssec.DnssecSettings;
-import net.gate64.resolver.pipeline.ClientQuery;
+import net.gate64.resolver.query.ClientQuery;
 import net.gate64.resolver.stats.Control;
 import net.gate64.resolver.stats.RecentQueries;
 import net.gate64.scripting.ScriptLoadError;

@@ -4,12 +4,26 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.gate64.scripting.js.JsInstance;
-import net.gate64.scripting.lua.LuaInstance;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.ServiceLoader;
 
-/** Loads a hook script; the file name picks the engine: {@code .js} is JavaScript, anything else Lua. */
+/**
+ * Loads a hook script; the file name picks the engine: {@code .js} is JavaScript, anything else Lua. The engines are
+ * {@link EngineProvider}s found on the class path (both ship in this module).
+ */
 public final class Scripts {
+    private static final Map<Language, EngineProvider> ENGINES = engines();
+
     private Scripts() {}
+
+    private static Map<Language, EngineProvider> engines() {
+        Map<Language, EngineProvider> m = new EnumMap<>(Language.class);
+        for (EngineProvider p : ServiceLoader.load(EngineProvider.class, Scripts.class.getClassLoader())) {
+            m.putIfAbsent(p.language(), p);
+        }
+        return m;
+    }
 
     public enum Language { LUA, JAVASCRIPT }
 
@@ -36,10 +50,15 @@ public final class Scripts {
     /** The same from text in memory ({@code name} stands for the file in messages). */
     public static ScriptHooks fromSource(String name, String source, Language language, ScriptOptions options,
                                          ScriptEvents events) {
-        return switch (language) {
-            case LUA -> new PooledScript(name + " (Lua)", () -> new LuaInstance(name, source, options.sandbox()), options, events);
-            case JAVASCRIPT -> new PooledScript(name + " (JavaScript)", () -> new JsInstance(name, source, options.sandbox()),
-                    options, events);
-        };
+        EngineProvider engine = ENGINES.get(language);
+        if (engine == null) {
+            throw new ScriptLoadError("cannot load " + name + ": no " + label(language) + " engine on the class path");
+        }
+        return new PooledScript(name + " (" + label(language) + ")", () -> engine.open(name, source, options.sandbox()),
+                options, events);
+    }
+
+    private static String label(Language language) {
+        return language == Language.LUA ? "Lua" : "JavaScript";
     }
 }

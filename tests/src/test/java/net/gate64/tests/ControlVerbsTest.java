@@ -278,6 +278,48 @@ class ControlVerbsTest {
     }
 
     @Test
+    void reloadLuaScriptAndHashPassword() throws Exception {
+        String template = "function preresolve(dq)\n  if dq.qname:equal('hook.demo.test') then\n"
+                + "    dq:addAnswer(pdns.A, '%s', 60)\n    return true\n  end\n  return false\nend\n";
+        Path script = dir.resolve("hooks.lua");
+        Files.writeString(script, template.formatted("192.0.2.211"));
+        try (LabFixture f = start("lua-dns-script=\"" + script + "\"")) {
+            assertEquals("192.0.2.211", f.ask("hook.demo.test.", Type.A).getSection(org.xbill.DNS.Section.ANSWER).get(0)
+                    .rdataToString());
+            Files.writeString(script, "function preresolve(dq\n");
+            Run broken = cli(f, "reload-lua-script");
+            assertEquals(1, broken.code(), broken.out());
+            assertTrue(broken.err().contains("hooks.lua:"), "names file:line: " + broken.err());
+            assertEquals("192.0.2.211", f.ask("hook.demo.test.", Type.A).getSection(org.xbill.DNS.Section.ANSWER).get(0)
+                    .rdataToString(), "the running script stays");
+            Files.writeString(script, template.formatted("192.0.2.212"));
+            Run ok = cli(f, "reload-lua-script");
+            assertEquals(0, ok.code(), ok.err());
+            assertTrue(ok.out().startsWith("reloaded " + script), ok.out());
+            assertEquals("192.0.2.212", f.ask("hook.demo.test.", Type.A).getSection(org.xbill.DNS.Section.ANSWER).get(0)
+                    .rdataToString());
+        }
+        Run hashed = run("control", "hash-password", "s3cret");
+        assertEquals(0, hashed.code(), hashed.err());
+        String form = hashed.out().strip();
+        assertTrue(form.startsWith("$pbkdf2-sha256$"), form);
+        assertTrue(net.gate64.common.web.Secret.parse(form).matches("s3cret"));
+        assertFalse(net.gate64.common.web.Secret.parse(form).matches("other"));
+        try (LabFixture f = ControlVerbsTest.startWith("api-key=\"" + form + "\"")) {
+            Run withIt = run("control", "--address=127.0.0.1:" + f.recursor.webAddress().getPort(), "--api-key=s3cret",
+                    "wipe-cache", "demo.test$");
+            assertEquals(0, withIt.code(), "the hashed form in the file accepts the plain key: " + withIt.err());
+        }
+    }
+
+    /** A recursor with its web endpoint and the given settings (api-key among them). */
+    static LabFixture startWith(String... more) throws Exception {
+        List<String> o = new ArrayList<>(List.of("webserver=true", "webserver-address=\"127.0.0.1:0\""));
+        o.addAll(List.of(more));
+        return LabFixture.start(o.toArray(new String[0]));
+    }
+
+    @Test
     void unknownVerbsListTheValidOnesAndStateChangesNeedTheKey() throws Exception {
         try (LabFixture f = start()) {
             Run unknown = cli(f, "frobnicate");

@@ -103,7 +103,7 @@ class GrafanaDashboardTest {
         Nat64Settings settings = net.gate64.nat64.config.SettingsLoader.load(null,
                 List.of("http-address=\"127.0.0.1:0\"", "pool4=\"192.0.2.0/24\""));
         Nat64Service service = new Nat64Service(settings, System::nanoTime);
-        ObservabilityServer http = new ObservabilityServer(new InetSocketAddress("127.0.0.1", 0), settings.httpAccess(), service);
+        ObservabilityServer http = new ObservabilityServer(new InetSocketAddress("127.0.0.1", 0), settings.httpAccess(), service.control());
         http.start();
         try {
             ControlPlaneTest.Response r = ControlPlaneTest.http(http.address(), "GET", "/metrics",

@@ -129,6 +129,66 @@ class ReloadEndToEndTest {
         }
     }
 
+    /** dns64-exclude and dns64-mapped change which AAAA count and which A are synthesised; dns64-ptr the PTR form. */
+    @Test
+    void dns64ExcludeMappedAndPtrChange() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "dns64-prefix = [\"64:ff9b::/96\"]")) {
+            assertEquals(List.of("2001:db8::20"), data(f.ask("dual.demo.test.", Type.AAAA)), "a real AAAA");
+            assertEquals(List.of("64:ff9b::c000:20a"), data(f.ask("v4only.demo.test.", Type.AAAA)));
+            String ptr = org.xbill.DNS.ReverseMap.fromAddress(java.net.InetAddress.getByName("64:ff9b::c000:20a")).toString();
+            assertEquals(Type.CNAME, f.ask(ptr, Type.PTR).getSection(Section.ANSWER).get(0).getType(), "dns64-ptr = cname");
+            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)));
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "dns64-prefix = [\"64:ff9b::/96\"]",
+                    "dns64-exclude = [\"::ffff:0:0/96\", \"2001:db8::/32\"]",
+                    "dns64-mapped = [\"0.0.0.0/0\", \"!192.0.2.10/32\"]", "dns64-ptr = ptr");
+            assertEquals(List.of("dns64-exclude", "dns64-mapped", "dns64-ptr"), o.applied(), o.text());
+            assertEquals(List.of("64:ff9b::c000:214"), data(f.ask("dual.demo.test.", Type.AAAA)),
+                    "its AAAA is excluded now: synthesised from the A");
+            Message none = f.ask("v4only.demo.test.", Type.AAAA);
+            assertEquals(Rcode.NOERROR, none.getRcode());
+            assertEquals(List.of(), data(none), "192.0.2.10 is not mapped any more");
+            assertEquals(asked, f.lab.received().size(), "the A, AAAA and PTR data came from the record caches");
+            List<Record> answer = f.ask(ptr, Type.PTR).getSection(Section.ANSWER);
+            assertEquals(List.of(ptr + " PTR v4only.demo.test."),
+                    answer.stream().map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString()).toList(),
+                    "dns64-ptr = ptr: the PTR under the ip6.arpa name");
+        }
+    }
+
+    /** A zone moved from forward-zones (RD=0) to forward-zones-recurse (RD=1): its subtree asks again, with RD. */
+    @Test
+    void aZoneMovedToForwardZonesRecurseIsAskedWithRecursionDesired() throws Exception {
+        try (LabServer other = LabServer.start(new InetSocketAddress("127.0.0.1", 0), LabServer.loadZones(
+                LabFixture.REPO.resolve("contrib/lab/demo/127.0.53.3")));
+             LabFixture f = LabFixture.startFromFile(conf())) {
+            other.misbehave(q -> { // a recursive resolver's answer when asked with RD=1, an authority's otherwise
+                if (!q.getHeader().getFlag(Flags.RD)) {
+                    return null;
+                }
+                Message r = new Message(q.getHeader().getID());
+                r.getHeader().setFlag(Flags.QR);
+                r.getHeader().setFlag(Flags.RD);
+                r.getHeader().setFlag(Flags.RA);
+                r.addRecord(q.getQuestion(), Section.QUESTION);
+                r.addRecord(new org.xbill.DNS.ARecord(q.getQuestion().getName(), org.xbill.DNS.DClass.IN, 60,
+                        java.net.InetAddress.ofLiteral("192.0.2.77")), Section.ANSWER);
+                return r;
+            });
+            String mine = "\"demo.test\"=[\"127.0.0.1:" + f.lab.address().getPort() + "\"]";
+            String theirs = "\"demo.test\"=[\"127.0.0.1:" + other.address().getPort() + "\"]";
+            String zones = f.lab.forwardZonesSetting();
+            assertTrue(zones.contains(mine), zones);
+            reload(f, "forward-zones = " + zones.replace(mine, theirs));
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)), "asked with RD=0");
+            String without = zones.replace("," + mine, "").replace(mine + ",", "").replace(mine, "");
+            ReloadOutcome o = reload(f, "forward-zones = " + without, "forward-zones-recurse = {" + theirs + "}");
+            assertTrue(o.applied().contains("forward-zones-recurse"), o.text());
+            assertTrue(o.text().contains("demo.test. and below"), o.text());
+            assertEquals(List.of("192.0.2.77"), data(f.ask("v4only.demo.test.", Type.A)), "asked again, with RD=1");
+        }
+    }
+
     static Message from(LabFixture f, String source, String name, int type) throws Exception {
         SimpleResolver r = new SimpleResolver(f.dns());
         r.setLocalAddress(new InetSocketAddress(source, 0));

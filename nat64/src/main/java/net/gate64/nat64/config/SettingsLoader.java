@@ -206,6 +206,36 @@ public final class SettingsLoader {
         return out;
     }
 
+    /**
+     * One static binding as the {@code bib} setting and {@code control bib-add} write it: protocol {@code tcp},
+     * {@code udp} or {@code icmp}, {@code "[2001:db8::5]:80"}, {@code "192.0.2.1:80"}.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static StaticBinding staticBinding(String protocol, String ipv6, String ipv4) {
+        int proto = protocol(protocol);
+        byte[][] six = new byte[1][];
+        int port6 = transport(ipv6, true, six);
+        byte[][] four = new byte[1][];
+        int port4 = transport(ipv4, false, four);
+        return new StaticBinding(proto, six[0], port6, Bytes.i32(four[0], 0), port4);
+    }
+
+    /** "tcp", "udp", "icmp" as 6, 17, 1. */
+    public static int protocol(String name) {
+        return switch (name) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            case "icmp" -> 1;
+            default -> throw new IllegalArgumentException("protocol must be \"tcp\", \"udp\" or \"icmp\", not \"" + name + "\"");
+        };
+    }
+
+    /** "[2001:db8::5]:80": the port, the address into {@code address[0]}. */
+    public static int ipv6Transport(String text, byte[][] address) {
+        return transport(text, true, address);
+    }
+
     /** "[2001:db8::5]:80" (ipv6) or "192.0.2.1:80": the port, the address into {@code address[0]}. */
     private static int transport(String text, boolean ipv6, byte[][] address) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(ipv6 ? "\\[(.+)]:(\\d{1,5})" : "([0-9.]+):(\\d{1,5})")

@@ -5,43 +5,62 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import net.gate64.common.web.HttpGuard;
 import net.gate64.common.web.WebAccess;
-import net.gate64.nat64.GatewayHealth;
-import net.gate64.nat64.Nat64Service;
-import net.gate64.nat64.state.Session;
-import net.gate64.nat64.translate.Counters;
-import net.gate64.nat64.translate.DropReason;
 
 /**
- * A tiny HTTP endpoint (JDK httpserver, one thread) on a loopback address: {@code /metrics} in Prometheus text
- * format, {@code /sessions} listing the stateful table (text, one session per line, at most {@code ?limit=} lines),
- * {@code /health} and {@code /ready} (200 or 503, see {@link GatewayHealth}).
- * Every request passes {@link WebAccess} ({@code http-allow-from}, Host and Origin, {@code http-password}).
+ * The gateway's HTTP endpoint (JDK httpserver, one thread), on a loopback address by default: {@code /metrics} in
+ * Prometheus text format, {@code /sessions} and {@code /bib} listing the stateful tables (text, one entry per line,
+ * at most {@code ?limit=} lines, {@code ?filter=} to select), {@code /health} and {@code /ready} (200 or 503), and the
+ * control verbs of {@code gate64 nat64 control}: {@code POST /control/bib-add}, {@code /control/bib-remove},
+ * {@code /control/flush}, {@code /control/reload-config}. Every request passes {@link WebAccess}
+ * ({@code http-allow-from}, Host and Origin, {@code http-password} for reads, POST with the {@code api-key} for state
+ * changes). It knows the gateway only through {@link GatewayControl}.
  */
 public final class ObservabilityServer {
     private static final int DEFAULT_LIMIT = 10_000;
+    private static final int MAX_LIMIT = 1_000_000;
     private final HttpServer server;
-    private final Nat64Service service;
+    private final GatewayControl control;
 
-    public ObservabilityServer(InetSocketAddress address, WebAccess access, Nat64Service service) throws IOException {
-        this.service = service;
+    /** A verb: parameters in, text out. */
+    @FunctionalInterface
+    private interface Verb {
+        String run(Map<String, String> p) throws GatewayControl.Refused;
+    }
+
+    public ObservabilityServer(InetSocketAddress address, WebAccess access, GatewayControl control) throws IOException {
+        this.control = control;
         try {
             this.server = HttpServer.create(address, 16);
         } catch (IOException e) {
             throw net.gate64.common.ListenError.of("http-address", address, e);
         }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("nat64-http").unstarted(r)));
-        server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ, this::metrics));
-        server.createContext("/sessions", HttpGuard.guard(access, WebAccess.Kind.READ, this::sessions));
-        server.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE,
-                ex -> probe(ex, service.health(), "ok", "unhealthy")));
-        server.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE,
-                ex -> probe(ex, service.readiness(), "ready", "not ready")));
+        server.createContext("/metrics", HttpGuard.guard(access, WebAccess.Kind.READ,
+                ex -> send(ex, "text/plain; version=0.0.4", control.metricsText(), 200)));
+        verb(access, WebAccess.Kind.READ, "/sessions", Set.of("limit", "filter"),
+                p -> control.sessions(p.get("filter"), limit(p)));
+        verb(access, WebAccess.Kind.READ, "/bib", Set.of("limit", "filter"), p -> control.bindings(p.get("filter"), limit(p)));
+        verb(access, WebAccess.Kind.CONTROL, "/control/bib-add", Set.of("protocol", "ipv6", "ipv4"),
+                p -> control.addStaticBinding(required(p, "protocol"), required(p, "ipv6"), required(p, "ipv4")));
+        verb(access, WebAccess.Kind.CONTROL, "/control/bib-remove", Set.of("protocol", "ipv6"),
+                p -> control.removeStaticBinding(required(p, "protocol"), required(p, "ipv6")));
+        verb(access, WebAccess.Kind.CONTROL, "/control/flush", Set.of(), p -> control.flush());
+        verb(access, WebAccess.Kind.CONTROL, "/control/reload-config", Set.of(), p -> control.reloadConfig());
+        server.createContext("/control/", HttpGuard.guard(access, WebAccess.Kind.CONTROL, ex -> send(ex, "text/plain",
+                "unknown control verb '" + ex.getRequestURI().getPath().substring("/control/".length())
+                        + "' (verbs: bib-add, bib-remove, flush, reload-config)\n", 404)));
+        server.createContext("/health", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.health())));
+        server.createContext("/ready", HttpGuard.guard(access, WebAccess.Kind.PROBE, ex -> probe(ex, control.readiness())));
         server.createContext("/", HttpGuard.guard(access, WebAccess.Kind.PROBE,
                 ex -> send(ex, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n", 404)));
     }
@@ -58,48 +77,71 @@ public final class ObservabilityServer {
         return server.getAddress();
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        send(ex, "text/plain; version=0.0.4", MetricsFormat.render(service));
+    private void verb(WebAccess access, WebAccess.Kind kind, String path, Set<String> allowed, Verb v) {
+        server.createContext(path, HttpGuard.guard(access, kind, ex -> {
+            if (!ex.getRequestURI().getPath().equals(path)) {
+                send(ex, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n", 404);
+                return;
+            }
+            try {
+                String out = v.run(params(ex, allowed));
+                send(ex, "text/plain; charset=utf-8", out.endsWith("\n") ? out : out + "\n", 200);
+            } catch (GatewayControl.Refused e) {
+                send(ex, "text/plain; charset=utf-8", e.getMessage() + "\n", e.status());
+            }
+        }));
+    }
+
+    /** The query string, each name at most once and among those the verb takes. */
+    private static Map<String, String> params(HttpExchange ex, Set<String> allowed) throws GatewayControl.Refused {
+        Map<String, String> m = new LinkedHashMap<>();
+        String q = ex.getRequestURI().getRawQuery();
+        if (q == null || q.isEmpty()) {
+            return m;
+        }
+        for (String part : q.split("&")) {
+            int eq = part.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!allowed.contains(k)) {
+                List<String> names = new ArrayList<>(new java.util.TreeSet<>(allowed));
+                throw new GatewayControl.Refused(400, "unknown parameter '" + k + "'"
+                        + (names.isEmpty() ? " (this verb takes none)" : " (this verb takes " + String.join(", ", names) + ")"));
+            }
+            if (m.put(k, v) != null) {
+                throw new GatewayControl.Refused(400, "'" + k + "' given more than once");
+            }
+        }
+        return m;
+    }
+
+    private static String required(Map<String, String> p, String key) throws GatewayControl.Refused {
+        String v = p.get(key);
+        if (v == null || v.isBlank()) {
+            throw new GatewayControl.Refused(400, "'" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static int limit(Map<String, String> p) throws GatewayControl.Refused {
+        String v = p.get("limit");
+        if (v == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0 || n > MAX_LIMIT) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new GatewayControl.Refused(400, "bad limit: " + v + " (0.." + MAX_LIMIT + ")");
+        }
     }
 
     /** 200 with the checks when they pass, 503 with the failing ones first when not. */
-    private static void probe(HttpExchange ex, GatewayHealth.Report r, String ok, String bad) throws IOException {
-        send(ex, "text/plain", r.text(ok, bad), r.ok() ? 200 : 503);
-    }
-
-    private void sessions(HttpExchange ex) throws IOException {
-        if (service.sessions() == null) {
-            send(ex, "text/plain", "# siit mode keeps no sessions\n");
-            return;
-        }
-        int limit = DEFAULT_LIMIT;
-        String q = ex.getRequestURI().getQuery();
-        if (q != null && q.startsWith("limit=")) {
-            try {
-                limit = Math.max(0, Integer.parseInt(q.substring(6)));
-            } catch (NumberFormatException e) {
-                send(ex, "text/plain", "bad limit\n", 400);
-                return;
-            }
-        }
-        long now = service.nanoTime();
-        List<Session> list = service.sessions().list();
-        list.sort(Comparator.comparingLong(Session::expiresAtNanos));
-        StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port <-> remote:port state expires-in-s\n");
-        int n = 0;
-        for (Session s : list) {
-            if (n++ >= limit) {
-                sb.append("# ... ").append(list.size() - limit).append(" more\n");
-                break;
-            }
-            sb.append(s).append(s.tcpState() == null ? " -" : "").append(' ')
-                    .append(Math.max(0, (s.expiresAtNanos() - now) / 1_000_000_000L)).append('\n');
-        }
-        send(ex, "text/plain", sb.toString());
-    }
-
-    private static void send(HttpExchange ex, String type, String body) throws IOException {
-        send(ex, type, body, 200);
+    private static void probe(HttpExchange ex, GatewayControl.Probe p) throws IOException {
+        send(ex, "text/plain", p.text(), p.ok() ? 200 : 503);
     }
 
     private static void send(HttpExchange ex, String type, String body, int status) throws IOException {
@@ -108,92 +150,6 @@ public final class ObservabilityServer {
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);
-        }
-    }
-
-    /** Prometheus text exposition of the gateway's counters and table sizes. */
-    static final class MetricsFormat {
-        private MetricsFormat() {}
-
-        static String render(Nat64Service service) {
-            Counters c = service.counters();
-            StringBuilder sb = new StringBuilder();
-            counter(sb, "gate64_nat64_packets_received_total", "Packets read from the TUN device by IP version.");
-            sb.append("gate64_nat64_packets_received_total{family=\"ipv6\"} ").append(c.received6.sum()).append('\n');
-            sb.append("gate64_nat64_packets_received_total{family=\"ipv4\"} ").append(c.received4.sum()).append('\n');
-            counter(sb, "gate64_nat64_packets_translated_total", "Packets translated, by direction.");
-            sb.append("gate64_nat64_packets_translated_total{direction=\"6to4\"} ").append(c.translated6to4.sum()).append('\n');
-            sb.append("gate64_nat64_packets_translated_total{direction=\"4to6\"} ").append(c.translated4to6.sum()).append('\n');
-            counter(sb, "gate64_nat64_bytes_translated_total", "Bytes written after translation, by direction.");
-            sb.append("gate64_nat64_bytes_translated_total{direction=\"6to4\"} ").append(c.bytes6to4.sum()).append('\n');
-            sb.append("gate64_nat64_bytes_translated_total{direction=\"4to6\"} ").append(c.bytes4to6.sum()).append('\n');
-            counter(sb, "gate64_nat64_dropped_total", "Packets not translated, by reason.");
-            for (DropReason r : DropReason.values()) {
-                sb.append("gate64_nat64_dropped_total{reason=\"").append(r.label()).append("\"} ").append(c.drops(r)).append('\n');
-            }
-            simple(sb, "gate64_nat64_hairpinned_total", "counter", "Packets hairpinned between two IPv6 clients.", c.hairpinned.sum());
-            simple(sb, "gate64_nat64_icmp_errors_sent_total", "counter", "ICMP errors the gateway originated.", c.icmpErrorsSent.sum());
-            simple(sb, "gate64_nat64_icmp_errors_suppressed_total", "counter", "ICMP errors suppressed by the rate limit.",
-                    c.icmpErrorsSuppressed.sum());
-            simple(sb, "gate64_nat64_write_errors_total", "counter", "Packets the TUN device refused.", c.writeErrors.sum());
-            simple(sb, "gate64_nat64_handler_failures_total", "counter", "Packets whose handling failed unexpectedly.",
-                    c.handlerFailures.sum());
-            if (service.sessions() != null) {
-                int[] sessions = service.sessions().sizes();
-                int[] bibs = service.bib().sizes();
-                String[] protos = {"tcp", "udp", "icmp"};
-                sb.append("# HELP gate64_nat64_sessions Current sessions by protocol.\n# TYPE gate64_nat64_sessions gauge\n");
-                for (int i = 0; i < 3; i++) {
-                    sb.append("gate64_nat64_sessions{proto=\"").append(protos[i]).append("\"} ").append(sessions[i]).append('\n');
-                }
-                sb.append("# HELP gate64_nat64_bib_entries Current bindings by protocol.\n# TYPE gate64_nat64_bib_entries gauge\n");
-                for (int i = 0; i < 3; i++) {
-                    sb.append("gate64_nat64_bib_entries{proto=\"").append(protos[i]).append("\"} ").append(bibs[i]).append('\n');
-                }
-                simple(sb, "gate64_nat64_sessions_created_total", "counter", "Sessions created.", service.sessions().createdTotal());
-                simple(sb, "gate64_nat64_sessions_expired_total", "counter", "Sessions expired.", service.sessions().expiredTotal());
-                simple(sb, "gate64_nat64_bib_created_total", "counter", "Bindings created.", service.bib().createdTotal());
-                StatefulMetrics.render(sb, service.bib(), service.sessions());
-            }
-            List<long[]> workers = service.workerStats();
-            counter(sb, "gate64_nat64_worker_packets_total", "Packets read from the TUN, by worker (one TUN queue each).");
-            for (int i = 0; i < workers.size(); i++) {
-                sb.append("gate64_nat64_worker_packets_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[0]).append('\n');
-            }
-            counter(sb, "gate64_nat64_super_packets_total", "Segmentation-offload super-packets read, by transport.");
-            long tcp = 0;
-            long udp = 0;
-            for (long[] w : workers) {
-                tcp += w[1];
-                udp += w[2];
-            }
-            sb.append("gate64_nat64_super_packets_total{proto=\"tcp\"} ").append(tcp).append('\n');
-            sb.append("gate64_nat64_super_packets_total{proto=\"udp\"} ").append(udp).append('\n');
-            counter(sb, "gate64_nat64_worker_waits_total", "Times a worker found its queue empty and waited, by worker.");
-            for (int i = 0; i < workers.size(); i++) {
-                sb.append("gate64_nat64_worker_waits_total{worker=\"").append(i).append("\"} ").append(workers.get(i)[3]).append('\n');
-            }
-            sb.append("# HELP gate64_nat64_worker_io_uring Whether the worker moves packets through io_uring (1) or read/write (0).\n")
-                    .append("# TYPE gate64_nat64_worker_io_uring gauge\n");
-            for (int i = 0; i < workers.size(); i++) {
-                sb.append("gate64_nat64_worker_io_uring{worker=\"").append(i).append("\"} ").append(workers.get(i)[4]).append('\n');
-            }
-            if (service.eventLog() != null) {
-                service.eventLog().appendMetrics(sb);
-            }
-            if (service.routerAdvertiser() != null) {
-                service.routerAdvertiser().appendMetrics(sb);
-            }
-            return sb.toString();
-        }
-
-        private static void counter(StringBuilder sb, String name, String help) {
-            sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" counter\n");
-        }
-
-        private static void simple(StringBuilder sb, String name, String type, String help, long value) {
-            sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
-                    .append(type).append('\n').append(name).append(' ').append(value).append('\n');
         }
     }
 }

@@ -16,12 +16,12 @@ import net.gate64.nat64.packet.Bytes;
 public final class Bib {
     private final ConcurrentHashMap<Key, BibEntry> by6 = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, BibEntry> by4 = new ConcurrentHashMap<>();
-    private final Pool4 pool4;
+    private volatile Pool4 pool4;
     private final PortPlan plan;
     private final Clients clients;
     private final PortBlocks blocks;
     private final DeterministicMap deterministic;
-    private final PortAllocator allocator;
+    private volatile PortAllocator allocator;
     final NatEventSink events;
     final LongAdder created = new LongAdder();
     final LongAdder exhausted = new LongAdder();
@@ -61,6 +61,27 @@ public final class Bib {
 
     public Pool4 pool4() {
         return pool4;
+    }
+
+    /**
+     * Hands out bindings from {@code next} from now on (a config reload that changed pool4 or its ports). Only with
+     * ports one by one: blocks and deterministic ranges are laid out over the pool at start. The bindings already
+     * made stay; those {@code next} does not hold must be ended by the caller (their sessions with them).
+     *
+     * @throws IllegalStateException with port blocks
+     */
+    public void usePool4(Pool4 next) {
+        if (plan.blocks()) {
+            throw new IllegalStateException("pool4 is laid out in port blocks at start");
+        }
+        allocator = new PerPortAllocator(next, plan.preservePorts());
+        pool4 = next;
+    }
+
+    /** Whether {@code e}'s IPv4 transport address is still the gateway's: in pool4, and in its port range unless static. */
+    public boolean inPool(BibEntry e) {
+        Pool4 p = pool4;
+        return p.contains(e.addr4) && (e.isStatic || p.portInRange(e.port4));
     }
 
     public PortPlan plan() {

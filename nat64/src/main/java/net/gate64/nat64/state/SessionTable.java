@@ -23,8 +23,8 @@ public final class SessionTable {
     private final ConcurrentHashMap<Key, AtomicInteger> remotes;
     private final AtomicInteger count = new AtomicInteger();
     private final Bib bib;
-    private final Limits limits;
-    private final Timeouts timeouts;
+    private volatile Limits limits; // a config reload may change both: new sessions and refreshes see them
+    private volatile Timeouts timeouts;
     private final LongSupplier clock;
     private final HeldSyns held;
     final LongAdder created = new LongAdder();
@@ -57,6 +57,20 @@ public final class SessionTable {
 
     Timeouts timeouts() {
         return timeouts;
+    }
+
+    /**
+     * New lifetimes (a config reload): for sessions created or refreshed from now on; a session keeps the deadline it
+     * has until a packet moves it (a shorter timeout never cuts a session short; an idle one ends at its old deadline).
+     * The held-SYN lifetime stays as it started.
+     */
+    public void timeouts(Timeouts t) {
+        this.timeouts = t;
+    }
+
+    /** New limits (a config reload): sessions beyond them stay, new ones are refused until the table is below them. */
+    public void limits(Limits l) {
+        this.limits = l;
     }
 
     public HeldSyns held() {
@@ -92,6 +106,7 @@ public final class SessionTable {
      */
     Session create(BibEntry e, int remote4, int remotePort, int prefixIndex, TcpState tcp, long expiresAt, Key k,
                    Refusal[] why) {
+        Limits limits = this.limits;
         if (limits.maxSessions() > 0 && count.incrementAndGet() > limits.maxSessions()) {
             count.decrementAndGet();
             limitHits.increment();
@@ -147,21 +162,51 @@ public final class SessionTable {
         for (Session s : sessions.values()) {
             long deadline = s.deadline();
             if (deadline != Session.DEAD && now - deadline > 0 && s.kill(deadline)) {
-                sessions.remove(s.key, s);
-                s.bib.last = null;
-                count.decrementAndGet();
-                s.bib.client.sessions.decrementAndGet();
-                if (remotes != null) {
-                    remotes.computeIfPresent(new Key().set(s.key.a, s.remote4 & 0xffffffffL, 2),
-                            (k, c) -> c.decrementAndGet() <= 0 ? null : c);
-                }
-                bib.events.sessionDeleted(s);
-                release(s.bib);
+                ended(s);
                 expired.increment();
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Ends every live session {@code which} selects, whatever its deadline (control {@code flush}; a pool4 that no
+     * longer holds its binding's address), with its binding when it was the last; returns how many. A packet racing
+     * the end finds the session dead and starts over, as after an expiry.
+     */
+    public int endIf(java.util.function.Predicate<Session> which) {
+        int n = 0;
+        for (Session s : sessions.values()) {
+            if (!which.test(s)) {
+                continue;
+            }
+            while (true) {
+                long deadline = s.deadline();
+                if (deadline == Session.DEAD) {
+                    break;
+                }
+                if (s.kill(deadline)) {
+                    ended(s);
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    private void ended(Session s) {
+        sessions.remove(s.key, s);
+        s.bib.last = null;
+        count.decrementAndGet();
+        s.bib.client.sessions.decrementAndGet();
+        if (remotes != null) {
+            remotes.computeIfPresent(new Key().set(s.key.a, s.remote4 & 0xffffffffL, 2),
+                    (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+        }
+        bib.events.sessionDeleted(s);
+        release(s.bib);
     }
 
     private void release(BibEntry e) {

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import net.gate64.common.log.Logs;
 import net.gate64.common.systemd.ServiceNotifier;
+import net.gate64.common.systemd.Signals;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.config.ConfigOptions;

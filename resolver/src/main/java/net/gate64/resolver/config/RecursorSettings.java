@@ -57,7 +57,7 @@ public record RecursorSettings(
         Dns64Settings dns64,
         net.gate64.resolver.dns46.Dns46Settings dns46,
         net.gate64.resolver.dnssec.DnssecSettings dnssec,
-        net.gate64.resolver.server.ClientLimits clientLimits) {
+        ClientLimits clientLimits) {
 
     public RecursorSettings {
         localAddresses = List.copyOf(localAddresses);

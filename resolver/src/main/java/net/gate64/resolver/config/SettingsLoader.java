@@ -17,7 +17,6 @@ import net.gate64.config.ConfigReader;
 import net.gate64.config.ConfigSchema;
 import net.gate64.resolver.health.HealthChecks;
 import net.gate64.resolver.resolve.ForwardZone;
-import net.gate64.resolver.server.ClientLimits;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 

@@ -1,5 +1,6 @@
 package net.gate64.resolver.pipeline;
 
+import net.gate64.resolver.query.ClientQuery;
 import java.util.List;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.resolver.resolve.Lookup;

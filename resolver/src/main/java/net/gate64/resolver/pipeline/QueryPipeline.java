@@ -1,5 +1,7 @@
 package net.gate64.resolver.pipeline;
 
+import net.gate64.resolver.query.Transport;
+import net.gate64.resolver.query.ClientQuery;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

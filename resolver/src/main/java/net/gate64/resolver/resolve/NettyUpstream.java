@@ -174,7 +174,7 @@ public final class NettyUpstream implements Upstream {
     }
 
     /** One question to one server: UDP first, TCP when needed, one deadline for both. */
-    private final class Exchange {
+    private final class Exchange implements EpollUdpSocket.Receiver {
         final InetSocketAddress server;
         final Question q;
         final EventLoop loop;
@@ -183,6 +183,8 @@ public final class NettyUpstream implements Upstream {
         final int id = RANDOM.get().nextInt(0x10000);
         final byte[] wire;
         Channel channel;
+        EpollUdpSocket udp;
+        int udpBufferSize;
         ScheduledFuture<?> timer;
 
         Exchange(InetSocketAddress server, Question q, EventLoop loop, long deadline, CompletableFuture<Message> result) {
@@ -204,6 +206,13 @@ public final class NettyUpstream implements Upstream {
                 timedOut();
                 return;
             }
+            // No answer may exceed the size we advertise (512 without EDNS, RFC 6891 §6.2.5): the buffer holds that
+            // plus one byte, so a full buffer shows a server that ignored the limit, and we ask over TCP.
+            int limit = q.edns() ? Math.min(Math.max(ednsBufsize, 512), 65535) : 512;
+            if (epoll && EpollUdpSocket.supported(loop)) {
+                startEpollUdp(left, limit + 1);
+                return;
+            }
             SocketProtocolFamily family = v6() ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
             Channel ch;
             try {
@@ -213,9 +222,6 @@ public final class NettyUpstream implements Upstream {
                 return;
             }
             channel = ch;
-            // No answer may exceed the size we advertise (512 without EDNS, RFC 6891 §6.2.5): the buffer holds that
-            // plus one byte, so a full buffer shows a server that ignored the limit, and we ask over TCP.
-            int limit = q.edns() ? Math.min(Math.max(ednsBufsize, 512), 65535) : 512;
             ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(limit + 1));
             ch.pipeline().addLast(new UdpHandler(limit + 1));
             timer = loop.schedule(this::timedOut, left, TimeUnit.NANOSECONDS);
@@ -226,6 +232,59 @@ public final class NettyUpstream implements Upstream {
                     bind(ch, 0);
                 }
             });
+        }
+
+        /** UDP on an epoll loop: a bare socket registered with the loop, no channel (see {@link EpollUdpSocket}). */
+        void startEpollUdp(long left, int bufferSize) {
+            EpollUdpSocket s;
+            udpBufferSize = bufferSize;
+            try {
+                s = EpollUdpSocket.open((io.netty.channel.IoEventLoop) loop, v6() ? local6 : local4, server, bufferSize,
+                        BIND_ATTEMPTS, attempt -> MIN_PORT + RANDOM.get().nextInt(65536 - MIN_PORT), this);
+            } catch (IOException e) {
+                fail(new IOException("cannot open a UDP socket to " + server + ": " + e.getMessage(), e));
+                return;
+            }
+            udp = s;
+            timer = loop.schedule(this::timedOut, left, TimeUnit.NANOSECONDS);
+            try {
+                s.send(wire);
+            } catch (IOException e) {
+                fail(new IOException("cannot send to " + server + ": " + e.getMessage(), e));
+                return;
+            }
+            sent.increment();
+        }
+
+        @Override
+        public void datagram(EpollUdpSocket from, java.nio.ByteBuffer d) {
+            if (!result.isDone() && from == udp) {
+                answered(d, udpBufferSize);
+            }
+        }
+
+        @Override
+        public void failed(EpollUdpSocket from, IOException e) {
+            if (from == udp) {
+                fail(e); // e.g. ICMP port unreachable
+            }
+        }
+
+        /** A datagram from the server over UDP: ours, too large (TCP), truncated (TCP), or someone else's (ignored). */
+        void answered(java.nio.ByteBuffer d, int bufferSize) {
+            if (d.remaining() >= bufferSize) {
+                startTcp(); // larger than we allow: only TCP can carry it
+                return;
+            }
+            Message m = accept(d);
+            if (m == null) {
+                return; // keep waiting for the real one
+            }
+            if (m.getHeader().getFlag(Flags.TC)) {
+                startTcp();
+            } else {
+                succeed(m);
+            }
         }
 
         void bind(Channel ch, int attempt) {
@@ -307,10 +366,10 @@ public final class NettyUpstream implements Upstream {
         }
 
         /** Our answer, or null when it is not (wrong ID, no QR, another question) or does not parse. */
-        Message accept(ByteBuf in) {
+        Message accept(java.nio.ByteBuffer in) {
             Message m;
             try {
-                m = new Message(in.nioBuffer()); // read in place, no copy to the heap first
+                m = new Message(in); // read in place, no copy to the heap first
             } catch (IOException e) {
                 mismatched.increment();
                 return null;
@@ -355,13 +414,18 @@ public final class NettyUpstream implements Upstream {
         void close() {
             ScheduledFuture<?> t = timer;
             Channel c = channel;
+            EpollUdpSocket u = udp;
             timer = null;
             channel = null;
+            udp = null;
             if (t != null) {
                 t.cancel(false);
             }
             if (c != null) {
                 c.close();
+            }
+            if (u != null) {
+                u.close();
             }
         }
 
@@ -382,20 +446,7 @@ public final class NettyUpstream implements Upstream {
                         mismatched.increment(); // the connected socket filters this already; belt and braces
                         return;
                     }
-                    ByteBuf content = p.content();
-                    if (content.readableBytes() >= bufferSize) {
-                        startTcp(); // larger than we allow: only TCP can carry it
-                        return;
-                    }
-                    Message m = accept(content);
-                    if (m == null) {
-                        return; // keep waiting for the real one
-                    }
-                    if (m.getHeader().getFlag(Flags.TC)) {
-                        startTcp();
-                    } else {
-                        succeed(m);
-                    }
+                    answered(p.content().nioBuffer(), bufferSize);
                 } finally {
                     io.netty.util.ReferenceCountUtil.release(msg);
                 }
@@ -416,7 +467,7 @@ public final class NettyUpstream implements Upstream {
                     if (result.isDone() || ctx.channel() != channel || !(msg instanceof ByteBuf frame)) {
                         return;
                     }
-                    Message m = accept(frame);
+                    Message m = accept(frame.nioBuffer());
                     if (m == null) {
                         fail(new IOException("mismatched TCP answer from " + server));
                     } else {

@@ -1,5 +1,6 @@
 package net.gate64.resolver.server;
 
+import net.gate64.resolver.config.ClientLimits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.gate64.resolver.config.HostPort;
 import net.gate64.resolver.pipeline.DropReason;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 
 /** What the listeners hand each query to: the {@link Frontend}, or a fake in tests and fuzz targets. */
 public interface QueryHandler {

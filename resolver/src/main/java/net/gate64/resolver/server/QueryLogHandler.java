@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import net.gate64.resolver.pipeline.DropReason;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 import net.gate64.resolver.stats.RecentQueries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

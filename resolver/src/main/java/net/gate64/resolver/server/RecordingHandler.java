@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 import net.gate64.resolver.stats.RecentQueries;
 
 /** Notes every query in the {@link RecentQueries} rings (for the top names and clients), then hands it on. */

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 
 /**
  * The head of the handler chain, which a config reload may replace as a whole (per-query logging switched on or

@@ -1,5 +1,6 @@
 package net.gate64.resolver.server;
 
+import net.gate64.resolver.config.ClientLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import net.gate64.resolver.pipeline.DropReason;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 import net.gate64.resolver.stats.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

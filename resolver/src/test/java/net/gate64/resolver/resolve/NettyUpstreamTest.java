@@ -46,10 +46,15 @@ class NettyUpstreamTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
 
     private final Metrics metrics = new Metrics();
-    private final boolean epoll = Epoll.isAvailable();
+    private final boolean epoll = useEpoll();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
+
+    /** The transport under test: epoll where it is available (a bare socket per query), NIO in the subclass. */
+    boolean useEpoll() {
+        return Epoll.isAvailable();
+    }
 
     @AfterEach
     void stop() {
@@ -159,6 +164,40 @@ class NettyUpstreamTest {
     }
 
     /**
+     * Only the server's own address and port can answer: a datagram with the right ID and question sent to our
+     * port from another port of the same host is never taken (the connected socket drops it), nor is one from the
+     * server that repeats another question (counted); the real answer after both is.
+     */
+    @Test
+    void anAnswerFromAnotherPortOrForAnotherQuestionIsNotTaken() throws Exception {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0));
+             DatagramSocket other = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            CompletableFuture<Message> f = upstream(Duration.ofSeconds(5)).query(
+                    (InetSocketAddress) udp.getLocalSocketAddress(), QUESTION, budget(10_000));
+            byte[] buf = new byte[1500];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            udp.receive(p);
+            Message q = new Message(java.util.Arrays.copyOf(buf, p.getLength()));
+            Message forged = answer(q);
+            forged.removeAllRecords(Section.ANSWER);
+            forged.addRecord(new ARecord(NAME, DClass.IN, 300, InetAddress.getByName("192.0.2.66")), Section.ANSWER);
+            byte[] w = forged.toWire();
+            other.send(new DatagramPacket(w, w.length, p.getSocketAddress())); // right ID, wrong source port
+            Message wrongQuestion = new Message(q.getHeader().getID());
+            wrongQuestion.getHeader().setFlag(Flags.QR);
+            wrongQuestion.addRecord(org.xbill.DNS.Record.newRecord(Name.fromConstantString("other.example.test."),
+                    Type.A, DClass.IN), Section.QUESTION);
+            w = wrongQuestion.toWire();
+            udp.send(new DatagramPacket(w, w.length, p.getSocketAddress())); // right source and ID, other question
+            byte[] real = answer(q).toWire();
+            udp.send(new DatagramPacket(real, real.length, p.getSocketAddress()));
+            Message m = f.get(20, TimeUnit.SECONDS);
+            assertEquals("192.0.2.7", ((ARecord) m.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+            assertEquals(1, metrics.value("gate64_outgoing_mismatched_answers_total"));
+        }
+    }
+
+    /**
      * Every query leaves from a fresh socket on a random port: 40 queries see (nearly) 40 different ports spread over
      * the range, and IDs that are not a sequence.
      */
@@ -187,6 +226,93 @@ class NettyUpstreamTest {
         assertTrue(ids.size() >= n - 2, "ids " + ids);
         int below = (int) ports.stream().filter(p -> p < 33_000).count();
         assertTrue(below > 5 && below < n - 5, "ports not spread over 1024-65535: " + ports);
+    }
+
+    /**
+     * A server port with nobody behind it answers with ICMP port unreachable; the connected socket reports it and the
+     * exchange fails at once instead of waiting out the network timeout.
+     */
+    @Test
+    void aClosedPortFailsAtOnceRatherThanTimingOut() throws Exception {
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress(); // free once this closes
+        }
+        Throwable t = failure(upstream(Duration.ofSeconds(60)).query(closed, QUESTION, budget(120_000)));
+        assertInstanceOf(java.io.IOException.class, t);
+        assertTrue(!(t instanceof Upstream.Timeout), "waited for the timeout: " + t);
+        assertEquals(0, metrics.value("gate64_outgoing_timeouts_total"));
+    }
+
+    /**
+     * Every exchange closes its socket however it ends (answered, timed out, refused): after 30 of each, no socket of
+     * this process is still connected to any of the three servers' ports (read from /proc: the process's socket
+     * inodes against the kernel's UDP table, so nothing else the JVM opens or closes meanwhile can disturb it).
+     */
+    @Test
+    void noSocketOutlivesItsExchange() throws Exception {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        java.nio.file.Path table = java.nio.file.Path.of("/proc/self/net/udp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds)
+                && java.nio.file.Files.isReadable(table), "no /proc/self/fd or /proc/self/net/udp on this system");
+        NettyUpstream upstream = upstream(Duration.ofMillis(200));
+        InetSocketAddress closed;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            closed = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0));
+             DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+            Set<Integer> servers = Set.of(udp.getLocalPort(), silent.getLocalPort(), closed.getPort());
+            // a socket of an earlier test may happen to be connected to a port these servers now reuse
+            Set<String> earlier = socketsConnectedTo(servers, fds, table);
+            CompletableFuture<Message> open = upstream.query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION,
+                    budget(10_000));
+            loop.submit(() -> { }).get(20, TimeUnit.SECONDS); // the query is out: its socket exists
+            assertEquals(1, socketsConnectedTo(servers, fds, table, earlier).size(), "the check does not see an open exchange");
+            failure(open);
+            for (int i = 0; i < 30; i++) {
+                CompletableFuture<Message> f = upstream.query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION,
+                        budget(10_000));
+                answerOne(udp);
+                f.get(20, TimeUnit.SECONDS);
+                failure(upstream.query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION, budget(10_000)));
+                failure(upstream.query(closed, QUESTION, budget(10_000)));
+            }
+            // the loop closes a socket right after completing the future: let it finish that task
+            loop.submit(() -> { }).get(20, TimeUnit.SECONDS);
+            assertEquals(Set.of(), socketsConnectedTo(servers, fds, table, earlier));
+        }
+    }
+
+    /** The inodes of this process's UDP sockets whose peer is a port in {@code ports}, but for those in {@code except}. */
+    private static Set<String> socketsConnectedTo(Set<Integer> ports, java.nio.file.Path fds, java.nio.file.Path table,
+                                                  Set<String>... except) throws java.io.IOException {
+        Set<String> inodes = new HashSet<>();
+        try (var s = java.nio.file.Files.list(fds)) {
+            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) s::iterator) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        // "sl local_address rem_address st ... uid timeout inode": rem_address is HEXIP:HEXPORT
+        return java.nio.file.Files.readAllLines(table).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                .filter(f -> inodes.contains(f[9]) && ports.contains(Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16)))
+                .map(f -> f[9]).filter(i -> java.util.Arrays.stream(except).noneMatch(e -> e.contains(i)))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static void answerOne(DatagramSocket udp) throws Exception {
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        udp.receive(p);
+        byte[] a = answer(new Message(java.util.Arrays.copyOf(buf, p.getLength()))).toWire();
+        udp.send(new DatagramPacket(a, a.length, p.getSocketAddress()));
     }
 
     /** The query is written by hand: byte for byte what dnsjava's Message would have written. */

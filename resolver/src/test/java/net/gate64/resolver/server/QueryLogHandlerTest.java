@@ -16,7 +16,7 @@ import net.gate64.common.log.LogFormat;
 import net.gate64.common.log.LogLevel;
 import net.gate64.common.log.Logs;
 import net.gate64.resolver.pipeline.DropReason;
-import net.gate64.resolver.pipeline.Transport;
+import net.gate64.resolver.query.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

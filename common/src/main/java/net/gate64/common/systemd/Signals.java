@@ -1,4 +1,4 @@
-package net.gate64.resolver.cli;
+package net.gate64.common.systemd;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -7,9 +7,10 @@ import java.lang.reflect.Proxy;
 /**
  * Signal handlers through {@code sun.misc.Signal}, the JDK's only signal API (module jdk.unsupported, exported and
  * present in every JDK 25). It is looked up reflectively so that the build carries no "internal proprietary API"
- * warning, which javac gives for every direct use and no option suppresses.
+ * warning, which javac gives for every direct use and no option suppresses. Both programs reload their config file
+ * on SIGHUP through it.
  */
-final class Signals {
+public final class Signals {
     private Signals() {}
 
     /**
@@ -17,7 +18,7 @@ final class Signals {
      *
      * @return false when this platform or JVM has no such signal (the caller then offers another way)
      */
-    static boolean on(String name, Runnable action) {
+    public static boolean on(String name, Runnable action) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");

@@ -1,4 +1,4 @@
-package net.gate64.resolver.server;
+package net.gate64.resolver.config;
 
 import java.time.Duration;
 
@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param maxQueuedAnswerBytes     {@code max-tcp-queued-answer-bytes}: answers queued on one connection that its
  *                                 client has not read; past half of it reading stops, past all of it the
  *                                 connection is closed
- * @param maxInflightBytes         {@code max-inflight-bytes}: the {@link MemoryBudget} of all in-flight work
+ * @param maxInflightBytes         {@code max-inflight-bytes}: the {@code MemoryBudget} (server) of all in-flight work
  */
 public record ClientLimits(int maxTcpClients, int maxTcpPerClient, Duration tcpTimeout, int maxRequestsPerConnection,
                            int maxQueuedAnswerBytes, long maxInflightBytes) {}

@@ -1,4 +1,4 @@
-package net.gate64.resolver.pipeline;
+package net.gate64.resolver.query;
 
 import java.net.InetSocketAddress;
 import net.gate64.resolver.cache.PacketKey;

@@ -1,4 +1,4 @@
-package net.gate64.nat64.http;
+package net.gate64.nat64;
 
 import net.gate64.nat64.state.Bib;
 import net.gate64.nat64.state.HeldSyns;

@@ -1,4 +1,4 @@
-package net.gate64.resolver.pipeline;
+package net.gate64.resolver.query;
 
 /** How a client query arrived. */
 public enum Transport {

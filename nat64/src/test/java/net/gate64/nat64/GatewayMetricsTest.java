@@ -1,4 +1,4 @@
-package net.gate64.nat64.http;
+package net.gate64.nat64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,17 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.gate64.nat64.Nat64Service;
 import net.gate64.nat64.config.SettingsLoader;
 import org.junit.jupiter.api.Test;
 
 /** The gateway's /metrics before any packet: every family there, typed counter exactly when it ends in _total. */
-class MetricsFormatTest {
+class GatewayMetricsTest {
     @Test
     void familiesAreThereFromTheStartWithTheRightTypes() {
         Nat64Service service = new Nat64Service(SettingsLoader.load(Path.of("../conf/nat64.conf"), List.of()),
                 System::nanoTime);
-        String text = ObservabilityServer.MetricsFormat.render(service);
+        String text = GatewayMetrics.render(service);
         Matcher m = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE).matcher(text);
         List<String> wrong = new ArrayList<>();
         int families = 0;
