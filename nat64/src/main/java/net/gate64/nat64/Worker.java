@@ -63,6 +63,8 @@ final class Worker implements Runnable {
     private byte[] framed;
     private int sinceBeat;
     private Emitter emitter;
+    /** io_uring loop: the clock was read for the burst being handled. */
+    private boolean awake;
     /** The emitter takes the virtio header and the packet apart ({@link Emitter#send(byte[], int, byte[], int, int)}). */
     private boolean gather;
     private long packets;
@@ -150,6 +152,10 @@ final class Worker implements Runnable {
         emitter = toRing;
         gather = true;
         UringIo.PacketSink sink = (memory, offset, n) -> {
+            if (!awake) { // the first packet after a wait: the clock (and the session table's) read once per burst
+                awake = true;
+                beat.at = clock.getAsLong();
+            }
             // the virtio header to raw, the packet straight to the translator's input (one copy, not two)
             int head = Math.min(h, n);
             MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, raw, 0, head);
@@ -162,6 +168,7 @@ final class Worker implements Runnable {
             }
         };
         while (running) {
+            awake = false;
             int got = ring.poll(POLL_MILLIS, sink);
             beat.at = clock.getAsLong();
             if (got == 0) {
