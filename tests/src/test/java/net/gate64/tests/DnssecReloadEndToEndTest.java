@@ -22,12 +22,13 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * Trust anchors changed while the recursor runs, against the signed lab ({@link SignedLab} on 127.B.C.1-3 on a random base, port 53):
+ * Trust anchors changed while the recursor runs, against the signed lab ({@link SignedLab} on 127.0.59.1-3, port 53):
  * by the config file and {@code reload-config}, and by {@code control add-ta}. A recursor that trusts another root key
  * finds the lab Bogus; given the lab's root DS it validates the same names Secure, without a restart, and the data it
  * had already fetched is not fetched again (only the keys the new chain needs are).
  */
-@Requires(what = "the DNSSEC reload tests (the signed lab on 127.B.C.x:53)", port53 = true)
+@Requires(what = "the DNSSEC reload tests (the signed lab on 127.0.59.x:53)", port53 = true,
+        exclusive = "127.0.59")
 class DnssecReloadEndToEndTest {
     static SignedLab lab;
     static Path hints;
@@ -38,7 +39,7 @@ class DnssecReloadEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        lab = SignedLab.startOnRandomBase(53);
+        lab = SignedLab.start("127.0.59", 53);
         hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
     }
 

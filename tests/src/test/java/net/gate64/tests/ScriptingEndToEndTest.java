@@ -337,14 +337,15 @@ class ScriptingEndToEndTest {
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    @Requires(what = "the scripted DNSSEC tests (the signed lab on 127.B.C.x:53)", port53 = true)
+    @Requires(what = "the scripted DNSSEC tests (the signed lab on 127.0.58.x:53)", port53 = true,
+        exclusive = "127.0.58")
     class Dnssec {
         net.gate64.resolver.lab.SignedLab lab;
         net.gate64.resolver.Recursor recursor;
 
         @BeforeAll
         void start() throws Exception {
-            lab = net.gate64.resolver.lab.SignedLab.startOnRandomBase(53);
+            lab = net.gate64.resolver.lab.SignedLab.start("127.0.58", 53);
             Path hints = lab.writeHints(Files.createTempFile("signed", ".hints"));
             recursor = net.gate64.resolver.Recursor.start(net.gate64.resolver.config.SettingsLoader.load(null, List.of(
                     "local-address=[\"127.0.0.1:0\"]", "webserver=false", "threads=1", "hint-file=\"" + hints + "\"",

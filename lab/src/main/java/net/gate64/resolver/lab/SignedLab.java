@@ -1,7 +1,6 @@
 package net.gate64.resolver.lab;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Master;
@@ -103,23 +101,6 @@ public final class SignedLab implements AutoCloseable {
     /** @param base the first three octets of the servers' loopback addresses, e.g. "127.0.56" */
     public static SignedLab start(String base, int port) throws Exception {
         return serve(build(base, 0), port);
-    }
-
-    /**
-     * Starts the lab on a random {@code 127.B.C} base (B from 60), so that test runs sharing one machine do not take
-     * each other's addresses on a fixed port; another base is tried when an address is in use.
-     */
-    public static SignedLab startOnRandomBase(int port) throws Exception {
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        BindException inUse = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                return start("127." + rnd.nextInt(60, 250) + "." + rnd.nextInt(1, 255), port);
-            } catch (BindException e) {
-                inUse = e;
-            }
-        }
-        throw inUse;
     }
 
     /** Serves a built lab on its addresses. */
