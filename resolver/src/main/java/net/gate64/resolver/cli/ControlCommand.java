@@ -336,7 +336,9 @@ final class ControlCommand implements Callable<Integer> {
     private ControlClient client() {
         if (client == null) {
             String address = control.address != null ? control.address
-                    : HostPort.format(SettingsLoader.read(settings()).webserverAddress());
+                    : HostPort.format(SettingsLoader.webserverAddress(settings()));
+            // only that setting: a file with a bad value elsewhere still names the endpoint, and the running
+            // recursor refuses it on reload-config, saying its settings stay
             try {
                 client = new ControlClient(address, control.apiKey(this::settings, "api-key"),
                         control.password(this::settings, "webserver-password"),
