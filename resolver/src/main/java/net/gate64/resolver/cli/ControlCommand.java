@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "or --address).",
         footer = {"", "Examples:", "  gate64 control stats",
             "  gate64 control --address=127.0.0.1:8083 --api-key-file=key.txt wipe-cache 'example.org$'",
-            "  gate64 control --config conf/recursor.conf reload-config"})
+            "  gate64 control --config conf/recursor.conf reload-config",
+            "", "The NAT64 gateway has its own: gate64 nat64 control --help"})
 final class ControlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
