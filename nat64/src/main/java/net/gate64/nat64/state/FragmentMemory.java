@@ -1,7 +1,6 @@
 package net.gate64.nat64.state;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -9,7 +8,8 @@ import java.util.function.LongSupplier;
  * binding and session tables; the addresses it was translated to are remembered under (source, destination,
  * identification) so that the fragments after it, which carry no ports, get the same addresses. Fragments arriving
  * before their first fragment are dropped (counted as fragment_without_state). Entries live a few seconds and the
- * table is bounded, so a flood of fragments cannot grow it without limit.
+ * table is bounded, so a flood of fragments cannot grow it without limit: when it is full a new first fragment is
+ * dropped (fragment_table_full), since the fragments after it could not follow it (RFC 6146 §5.3: bounded state).
  */
 public final class FragmentMemory {
     private static final long LIFETIME_NANOS = 5_000_000_000L;
@@ -38,7 +38,6 @@ public final class FragmentMemory {
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
     private final int capacity;
     private final LongSupplier clock;
-    final LongAdder full = new LongAdder();
 
     public FragmentMemory(int capacity, LongSupplier nanoClock) {
         this.capacity = capacity;
@@ -49,12 +48,16 @@ public final class FragmentMemory {
         return clock.getAsLong();
     }
 
-    void remember(Key k, Entry e) {
+    /**
+     * Remembers the addresses of a first fragment; false when the table is full (a first fragment sent again, whose
+     * entry is there already, is still remembered).
+     */
+    boolean remember(Key k, Entry e) {
         if (entries.size() >= capacity) {
-            full.increment();
-            return;
+            return entries.replace(k, e) != null;
         }
         entries.put(k.copy(), e);
+        return true;
     }
 
     Entry find(Key k) {

@@ -130,8 +130,9 @@ public final class StatefulMapper implements AddressMapper {
             if (proto == 1) {
                 f.dstPort = e.port4;
             }
-            if (f.fragmentId >= 0) { // first fragment: later ones need these addresses
-                fragments.remember(fragmentKey6(f), new FragmentMemory.Entry(f.src4, f.dst4, 0, 0, 0, 0, now));
+            if (f.fragmentId >= 0 // first fragment: later ones need these addresses, or none of them gets through
+                    && !fragments.remember(fragmentKey6(f), new FragmentMemory.Entry(f.src4, f.dst4, 0, 0, 0, 0, now))) {
+                f.drop = DropReason.FRAGMENT_TABLE_FULL;
             }
             return;
         }
@@ -216,9 +217,9 @@ public final class StatefulMapper implements AddressMapper {
             if (proto == 1) {
                 f.srcPort = e.port6;
             }
-            if (f.fragmentId >= 0) {
-                fragments.remember(fragmentKey4(f), new FragmentMemory.Entry(0, 0, Bytes.i64(f.src6, 0),
-                        Bytes.i64(f.src6, 8), e.hi6, e.lo6, now));
+            if (f.fragmentId >= 0 && !fragments.remember(fragmentKey4(f), new FragmentMemory.Entry(0, 0,
+                    Bytes.i64(f.src6, 0), Bytes.i64(f.src6, 8), e.hi6, e.lo6, now))) {
+                f.drop = DropReason.FRAGMENT_TABLE_FULL;
             }
             return;
         }

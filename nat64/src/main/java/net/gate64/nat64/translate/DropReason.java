@@ -16,6 +16,8 @@ public enum DropReason {
     ICMP_ERROR_NESTED("icmp_error_nested"),
     ICMP_FRAGMENTED("icmp_fragmented"),
     FRAGMENT_WITHOUT_STATE("fragment_without_state"),
+    /** Stateful: a first fragment while the fragment memory is full; its later fragments could not follow it. */
+    FRAGMENT_TABLE_FULL("fragment_table_full"),
     UDP_ZERO_CHECKSUM("udp_zero_checksum"),
     NOT_IN_POOL6("not_in_pool6"),
     NOT_IN_POOL4("not_in_pool4"),

@@ -27,12 +27,13 @@ class StatefulNat64Test {
     private final Bib bib = new Bib(new Pool4(IpNetwork.parse("198.51.100.0/30"), 2000, 2003));
     private final Timeouts timeouts = Timeouts.RFC6146;
     private SessionTable sessions = new SessionTable(bib, new Limits(100, 5), timeouts, now::get);
+    private FragmentMemory fragments = new FragmentMemory(100, now::get);
     private PacketHandler handler = handler();
     private final byte[] out = new byte[70000];
 
     private PacketHandler handler() {
         Pool6 pool6 = new Pool6(List.of(Nat64Prefix.parse("2001:db8:64::/96")), false);
-        StatefulMapper mapper = new StatefulMapper(pool6, bib, sessions, new FragmentMemory(100, now::get), v4("192.0.2.1"));
+        StatefulMapper mapper = new StatefulMapper(pool6, bib, sessions, fragments, v4("192.0.2.1"));
         TranslatorConfig config = TranslatorConfig.of(1500, true, v4("192.0.2.1"), addr("2001:db8:64::c000:201"));
         return new PacketHandler(mapper, config, new IcmpRateLimiter(100, 100, now::get), counters, 70000);
     }
@@ -214,6 +215,25 @@ class StatefulNat64Test {
         assertEquals(1, counters.drops(DropReason.SESSION_LIMIT));
     }
 
+    /**
+     * max-sessions-per-client counts per client as client-prefix-length defines it: with 64, the addresses a host (or
+     * home) uses inside its /64 (RFC 8981 temporary addresses, any address it likes) share one budget, as RFC 6888
+     * REQ-4 asks per subscriber; another /64 has its own.
+     */
+    @Test
+    void theSessionBudgetIsPerClientPrefix() {
+        StatefulBed bed = new StatefulBed("198.51.100.0/30", 2000, 2100, new PortPlan(64, true, 0, 0, null),
+                new Limits(100, 3), false, HeldSyns.DEFAULT_CAPACITY);
+        for (String address : List.of("2001:db8:1::a", "2001:db8:1::b", "2001:db8:1:0:8e3f:12ff:fe00:1")) {
+            assertTrue(bed.send(StatefulBed.udp6(address, 6000, SERVER6, 53)).length > 0, address);
+        }
+        assertEquals(0, bed.send(StatefulBed.udp6("2001:db8:1::d", 6000, SERVER6, 53)).length,
+                "a fourth address of the same /64 finds the budget spent");
+        assertEquals(1, bed.counters.drops(DropReason.CLIENT_LIMIT));
+        assertTrue(bed.send(StatefulBed.udp6("2001:db8:1:1::a", 6000, SERVER6, 53)).length > 0, "another /64");
+        assertEquals(2, bed.bib.clients());
+    }
+
     @Test
     void pool4ExhaustionIsCounted() {
         // 4 addresses x 4 ports = 16 UDP bindings
@@ -270,6 +290,36 @@ class StatefulNat64Test {
         assertArrayEquals(addr(CLIENT), slice(v6later, 24, 16));
         assertArrayEquals(addr(SERVER6), slice(v6later, 8, 16));
         assertEquals(1008, u16(v6later, 42) & 0xfff8);
+    }
+
+    /**
+     * A full fragment memory drops a new first fragment (fragment_table_full: the fragments after it could not
+     * follow it), in both directions, while a datagram already remembered keeps flowing; room comes back with the
+     * sweep.
+     */
+    @Test
+    void aFullFragmentMemoryDropsNewFirstFragments() {
+        fragments = new FragmentMemory(1, now::get);
+        handler = handler();
+        byte[] first7 = ipv6(CLIENT, SERVER6, 17, 64, 0, udp(5555, 53, bytes(1440, 1)), 0, 7, true);
+        byte[] later7 = ipv6(CLIENT, SERVER6, 17, 64, 0, bytes(64, 0), 1448, 7, false);
+        byte[] first8 = ipv6(CLIENT, SERVER6, 17, 64, 0, udp(5555, 53, bytes(1440, 1)), 0, 8, true);
+        byte[] v4first = send(first7);
+        assertTrue(v4first.length > 0, "room for one datagram");
+        assertEquals(0, send(first8).length, "the table is full");
+        assertEquals(1, counters.drops(DropReason.FRAGMENT_TABLE_FULL));
+        assertTrue(send(first7).length > 0, "a first fragment sent again finds its entry");
+        assertEquals(20 + 64, send(later7).length, "and its later fragments still follow it");
+        String pool = fmt((int) u32(v4first, 12));
+        int port = u16(v4first, 20);
+        byte[] v4answer = ipv4("203.0.113.5", pool, 17, 64, 0, 0x2000, 0x99, udp(53, port, bytes(1000, 3)), false);
+        assertEquals(0, send(v4answer).length, "IPv4 to IPv6 as well");
+        assertEquals(2, counters.drops(DropReason.FRAGMENT_TABLE_FULL));
+        assertEquals(0, counters.drops(DropReason.FRAGMENT_WITHOUT_STATE));
+        advance(Duration.ofSeconds(6));
+        assertEquals(1, fragments.sweep());
+        assertTrue(send(first8).length > 0, "room again after the sweep");
+        assertEquals(2, counters.drops(DropReason.FRAGMENT_TABLE_FULL));
     }
 
     private static String fmt(int a) {
