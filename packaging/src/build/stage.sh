@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lays out the installed gate64 tree that the container image and the Debian package both carry, under
-# target/stage (run by Maven in prepare-package; arguments: JAVA_HOME of the build JDK, the target directory):
+# target/stage (run by Maven in prepare-package; arguments: JAVA_HOME of the build JDK, the target directory, the
+# modification time the image and the package give every file):
 #
 #   usr/lib/gate64/jre/          Java 25 runtime cut down by jlink to the modules gate64 uses
 #   usr/lib/gate64/lib/*.jar     gate64's jars and their runtime dependencies (copied by Maven)
@@ -17,6 +18,7 @@
 set -euo pipefail
 jdk=$1
 target=$2
+files_time=$3
 module=$(cd "$target/.." && pwd)
 repo=$(cd "$module/.." && pwd)
 stage=$target/stage
@@ -58,8 +60,16 @@ install -m 0644 "$repo/conf/recursor.conf" "$repo/conf/nat64.conf" "$stage/etc/g
 # --- AOT cache: one training run of the recursor ------------------------------------------------------------------
 # The cache must come from the same runtime and the same class path as the runs that use it; paths may differ (the
 # JVM relocates a class path whose jars kept their relative layout), so the staged tree trains for both artifacts.
+# The cache also records the size and modification time of every jar on the class path and of the runtime's
+# modules file, and is refused (the JVM then starts without it, printing "[aot] ... timestamp has changed") when
+# one differs. The image (Jib) and the .deb (jdeb) store every file with one fixed time (files.time in
+# packaging/pom.xml), so those files get that time here, before the training run: the artifacts then carry the
+# times the cache was made with. Training reruns when their contents or that time change (their times alone no
+# longer tell).
+touch -d "$files_time" "$app"/lib/*.jar "$app/jre/lib/modules"
+inputs="$files_time $(cd "$app" && sha256sum lib/*.jar lib/classpath jre/lib/modules jre/release)"
 stamp=$app/gate64.aot
-if [[ ! -f "$stamp" || -n "$(find "$app/lib" "$app/jre/release" -newer "$stamp" -print -quit)" ]]; then
+if [[ ! -f "$stamp" || "$(cat "$target/aot-inputs.sha256" 2>/dev/null)" != "$inputs" ]]; then
   cp=$(sed "s#^/usr/lib/gate64#$app#" "$app/lib/classpath" | paste -sd:)
   log=$target/aot-training.log
   "$app/jre/bin/java" -XX:AOTCacheOutput="$app/gate64.aot" --enable-native-access=ALL-UNNAMED \
@@ -95,6 +105,7 @@ if [[ ! -f "$stamp" || -n "$(find "$app/lib" "$app/jre/release" -newer "$stamp" 
     tail -20 "$log" >&2
     exit 1
   fi
+  echo "$inputs" > "$target/aot-inputs.sha256"
 fi
 
 # --- image-only files: C libraries, /bin/sh, ip, passwd -----------------------------------------------------------

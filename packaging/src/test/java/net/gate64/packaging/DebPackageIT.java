@@ -56,6 +56,12 @@ class DebPackageIT {
         assertTrue(Files.isRegularFile(Path.of("/lib/systemd/system/gate64-recursor.service")));
         Cmd.Result check = Cmd.run(120, "/usr/bin/gate64", "nat64", "--config", "/etc/gate64/nat64.conf", "--check");
         assertEquals(0, check.code(), check.out());
+        // The AOT cache maps in the installed tree: dpkg keeps the file times the cache was made with (stage.sh,
+        // jdeb's outputTimestamp); -XX:AOTMode=on turns a cache that does not map into an error.
+        assertFalse(check.out().contains("[aot]"), check.out());
+        Cmd.Result aot = Cmd.run(120, "env", "GATE64_JAVA_OPTS=-XX:AOTMode=on", "/usr/bin/gate64", "--version");
+        assertEquals(0, aot.code(), aot.out());
+        assertFalse(aot.out().contains("[aot]"), aot.out());
         int port;
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();

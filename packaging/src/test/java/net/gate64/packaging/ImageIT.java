@@ -1,6 +1,7 @@
 package net.gate64.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.gate64.testing.Requires;
@@ -124,6 +125,20 @@ class ImageIT {
         assertTrue(status.contains("\nCapEff:\t0000000000000400\n"), status);
         String cmdline = Files.readString(Path.of("/proc", m.group(1), "cmdline")).replace('\0', ' ');
         assertTrue(cmdline.startsWith("/usr/lib/gate64/jre/bin/java ") && cmdline.contains("-XX:AOTCache="), cmdline);
+    }
+
+    /**
+     * The AOT cache maps in the image: it records the jars' and the runtime's file times, which the image must keep
+     * (stage.sh, packaging/pom.xml); -XX:AOTMode=on makes a cache that does not map an error instead of a warning.
+     */
+    @Test
+    void theAotCacheMapsInTheImage() throws IOException {
+        Cmd.Result r = Cmd.run(120, "runc", "exec", "--env", "GATE64_JAVA_OPTS=-XX:AOTMode=on", container,
+                "/usr/lib/gate64/bin/gate64", "--version");
+        assertEquals(0, r.code(), r.out());
+        assertFalse(r.out().contains("[aot]"), r.out());
+        String log = Files.readString(ImageIT.log);
+        assertFalse(log.contains("[aot]"), log);
     }
 
     @Test
