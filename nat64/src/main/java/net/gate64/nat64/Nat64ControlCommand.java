@@ -154,7 +154,7 @@ final class Nat64ControlCommand implements Callable<Integer> {
 
     private ControlClient client() {
         if (client == null) {
-            String address = control.address;
+            String address = control.address(spec.commandLine()); // checked HOST:PORT, or null
             if (address == null) {
                 InetSocketAddress a = SettingsLoader.httpAddress(settings()); // not the whole file: see httpAddress
                 if (a == null) {

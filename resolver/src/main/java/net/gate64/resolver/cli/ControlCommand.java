@@ -336,8 +336,8 @@ final class ControlCommand implements Callable<Integer> {
 
     private ControlClient client() {
         if (client == null) {
-            String address = control.address != null ? control.address
-                    : HostPort.format(SettingsLoader.webserverAddress(settings()));
+            String given = control.address(spec.commandLine());
+            String address = given != null ? given : HostPort.format(SettingsLoader.webserverAddress(settings()));
             // only that setting: a file with a bad value elsewhere still names the endpoint, and the running
             // recursor refuses it on reload-config, saying its settings stay
             try {

@@ -113,7 +113,7 @@ public final class Dns64 {
         }
         List<Record> chain = chainOnly(kept);
         Name target = endOfChain(qname, chain);
-        long ttlCap = Long.MAX_VALUE;
+        long ttlCap = NO_SOA_TTL_CAP; // §5.1.7: without the negative answer's SOA, at most 600 s
         if (aaaa.rcode() == Rcode.NOERROR) {
             for (Record r : aaaa.authority()) {
                 if (r instanceof SOARecord soa) {
@@ -124,6 +124,9 @@ public final class Dns64 {
         long cap = ttlCap;
         return lookup.resolve(target, Type.A, budget).thenApply(a -> synthesise(qname, target, aaaa, a, kept, chain, prefixes, cap));
     }
+
+    /** RFC 6147 §5.1.7: the TTL cap of synthesised records when the AAAA answer carried no SOA (a failure). */
+    static final long NO_SOA_TTL_CAP = 600;
 
     private Answer synthesise(Name qname, Name target, Answer aaaa, Answer a, List<Record> kept, List<Record> chain,
                               List<Nat64Prefix> prefixes, long ttlCap) {

@@ -44,7 +44,7 @@ public final class Synthesizer {
     /**
      * One AAAA per eligible A record and prefix, owned by the A record's owner.
      *
-     * @param ttlCap the negative TTL of the AAAA answer when one was seen (RFC 6147 §5.1.7), else Long.MAX_VALUE
+     * @param ttlCap the negative TTL of the AAAA answer when one was seen (RFC 6147 §5.1.7), else 600 seconds
      */
     public List<Record> synthesize(List<ARecord> as, List<Nat64Prefix> prefixes, long ttlCap) {
         List<Record> out = new ArrayList<>(as.size() * prefixes.size());
