@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import net.gate64.testing.Requires;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -62,17 +60,26 @@ class DebPackageIT {
         Cmd.Result aot = Cmd.run(120, "env", "GATE64_JAVA_OPTS=-XX:AOTMode=on", "/usr/bin/gate64", "--version");
         assertEquals(0, aot.code(), aot.out());
         assertFalse(aot.out().contains("[aot]"), aot.out());
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            port = s.getLocalPort();
-        }
         Path log = Files.createTempFile("g64-deb", ".log");
         Process recursor = new ProcessBuilder("runuser", "-u", "gate64", "--", "/usr/bin/gate64", "recursor", "--config",
-                "/etc/gate64/recursor.conf", "-Dlocal-address=[\"127.0.0.1:" + port + "\"]", "-Dwebserver=false",
+                "/etc/gate64/recursor.conf", "-Dlocal-address=[\"127.0.0.1:0\"]", "-Dwebserver=false",
                 "-Ddnssec=off", "-Ddns64-prefix=\"64:ff9b::/96\"")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // the port the OS gave it, from its start-up summary (a port probed free beforehand can be taken by
+            // another program before the recursor binds it)
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening for DNS on 127\\.0\\.0\\.1:(\\d+) ");
+            int port = -1;
+            while (port < 0 && System.nanoTime() < deadline && recursor.isAlive()) {
+                java.util.regex.Matcher m = listening.matcher(Files.readString(log));
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                } else {
+                    Thread.sleep(100); // polling the log file
+                }
+            }
+            assertTrue(port > 0, "no 'listening for DNS on' line:\n" + Files.readString(log));
             String answer = "";
             while (System.nanoTime() < deadline && recursor.isAlive()) {
                 answer = Cmd.run(10, null, List.of("dig", "+short", "+time=1", "+tries=1", "@127.0.0.1", "-p",
