@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import net.gate64.resolver.stats.Metrics;
+import net.gate64.resolver.wire.AnswerOnly;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -105,13 +106,15 @@ public final class NettyUpstream implements Upstream {
         CompletableFuture<Message> result = new CompletableFuture<>();
         EventLoop loop = budget.loop();
         long deadline = Math.min(System.nanoTime() + timeout.toNanos(), budget.deadlineNanos());
-        Exchange x = new Exchange(server, q, loop, deadline, result);
+        Trace trace = budget.trace();
+        // DO brings the proofs a wildcard answer needs, and a trace shows the whole response: both read it all
+        boolean answerOnly = !(q.dnssecOk() || dnssecOk) && trace == null;
+        Exchange x = new Exchange(server, q, loop, deadline, answerOnly, result);
         if (loop.inEventLoop()) {
             x.startUdp();
         } else {
             loop.execute(x::startUdp); // a validator stage that ran elsewhere: the loop still owns the exchange
         }
-        Trace trace = budget.trace();
         if (trace != null) {
             traced(trace, server, q, result);
         }
@@ -179,6 +182,7 @@ public final class NettyUpstream implements Upstream {
         final Question q;
         final EventLoop loop;
         final long deadline;
+        final boolean answerOnly;
         final CompletableFuture<Message> result;
         final int id = RANDOM.get().nextInt(0x10000);
         final byte[] wire;
@@ -187,11 +191,13 @@ public final class NettyUpstream implements Upstream {
         int udpBufferSize;
         ScheduledFuture<?> timer;
 
-        Exchange(InetSocketAddress server, Question q, EventLoop loop, long deadline, CompletableFuture<Message> result) {
+        Exchange(InetSocketAddress server, Question q, EventLoop loop, long deadline, boolean answerOnly,
+                 CompletableFuture<Message> result) {
             this.server = server;
             this.q = q;
             this.loop = loop;
             this.deadline = deadline;
+            this.answerOnly = answerOnly;
             this.result = result;
             this.wire = build(q, id);
         }
@@ -365,8 +371,15 @@ public final class NettyUpstream implements Upstream {
             });
         }
 
-        /** Our answer, or null when it is not (wrong ID, no QR, another question) or does not parse. */
+        /**
+         * Our answer, or null when it is not (wrong ID, no QR, another question) or does not parse. A positive answer
+         * to the question is parsed without its authority and additional sections unless DO or a trace needs them
+         * ({@link AnswerOnly}): their NS set and glue are not used for an answer.
+         */
         Message accept(java.nio.ByteBuffer in) {
+            if (answerOnly) {
+                AnswerOnly.trim(in, q.type());
+            }
             Message m;
             try {
                 m = new Message(in); // read in place, no copy to the heap first

@@ -198,6 +198,36 @@ class NettyUpstreamTest {
     }
 
     /**
+     * A positive answer is read without the NS set and glue behind it (AnswerOnly); with DNSSEC records asked for
+     * (DO), the whole response is read, as the validator and wildcard proofs need.
+     */
+    @Test
+    void aPositiveAnswerIsReadWithoutAuthorityUnlessDnssecRecordsWereAsked() throws Exception {
+        for (boolean dnssec : new boolean[] {false, true}) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LO, 0))) {
+                NettyUpstream upstream = upstream(Duration.ofSeconds(5));
+                upstream.requestDnssecRecords(dnssec);
+                CompletableFuture<Message> f = upstream.query((InetSocketAddress) udp.getLocalSocketAddress(), QUESTION,
+                        budget(10_000));
+                byte[] buf = new byte[1500];
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                Message a = answer(new Message(java.util.Arrays.copyOf(buf, p.getLength())));
+                Name zone = Name.fromConstantString("example.test.");
+                Name ns = Name.fromConstantString("ns.example.test.");
+                a.addRecord(new org.xbill.DNS.NSRecord(zone, DClass.IN, 3600, ns), Section.AUTHORITY);
+                a.addRecord(new ARecord(ns, DClass.IN, 3600, InetAddress.getByName("192.0.2.53")), Section.ADDITIONAL);
+                byte[] w = a.toWire();
+                udp.send(new DatagramPacket(w, w.length, p.getSocketAddress()));
+                Message m = f.get(20, TimeUnit.SECONDS);
+                assertEquals(a.getSection(Section.ANSWER), m.getSection(Section.ANSWER), "dnssec " + dnssec);
+                assertEquals(dnssec ? 1 : 0, m.getSection(Section.AUTHORITY).size(), "dnssec " + dnssec);
+                assertEquals(dnssec ? 1 : 0, m.getSection(Section.ADDITIONAL).size(), "dnssec " + dnssec);
+            }
+        }
+    }
+
+    /**
      * Every query leaves from a fresh socket on a random port: 40 queries see (nearly) 40 different ports spread over
      * the range, and IDs that are not a sequence.
      */
