@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -79,16 +80,52 @@ public final class Cli {
             return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
         }
         CommandLine cl = e.getCommandLine();
+        List<String> unmatched = u.getUnmatched();
         List<String> parts = new ArrayList<>();
-        for (String arg : u.getUnmatched()) {
-            parts.add(describe(arg, cl, settingKeys));
+        boolean suggested = false;
+        for (int i = 0; i < unmatched.size(); i++) {
+            String arg = unmatched.get(i);
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            OptionSpec meant = arg.startsWith("--") && !settingKeys.contains(name.substring(2)) ? nearestOption(name, cl) : null;
+            if (meant == null) {
+                parts.add(describe(arg, cl, settingKeys));
+                // "write --config FILE" is the suggestion, not a command
+                suggested |= arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null;
+                continue;
+            }
+            parts.add("unknown option '" + arg + "' (did you mean '" + meant.longestName() + "'?)");
+            suggested = true;
+            // "--conf FILE": the next word is the value meant for it, not a second mistake
+            if (name.equals(arg) && meant.arity().min() > 0 && i + 1 < unmatched.size()
+                    && !unmatched.get(i + 1).startsWith("-")) {
+                i++;
+            }
         }
         String text = String.join("; ", parts);
         List<String> suggestions = u.getSuggestions();
-        if (!suggestions.isEmpty() && !text.contains("did you mean")) {
+        if (!suggested && !suggestions.isEmpty() && !text.contains("did you mean")) {
             text += " (did you mean " + String.join(" or ", suggestions.stream().map(s -> "'" + s + "'").toList()) + "?)";
         }
         return text;
+    }
+
+    /** The command's long option that {@code given} most likely meant: one it abbreviates, or one a typo away; or null. */
+    static OptionSpec nearestOption(String given, CommandLine cl) {
+        OptionSpec best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            for (String n : o.names()) {
+                if (!n.startsWith("--") || n.equals(given)) {
+                    continue;
+                }
+                int d = given.length() >= 5 && n.startsWith(given) ? 0 : Suggestions.distance(given, n);
+                if (d <= 2 && d < bestDistance) {
+                    best = o;
+                    bestDistance = d;
+                }
+            }
+        }
+        return best;
     }
 
     private static String describe(String arg, CommandLine cl, Set<String> settingKeys) {
@@ -103,11 +140,11 @@ public final class Cli {
             }
             return "unknown option '" + arg + "'";
         }
+        if (arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null) {
+            return "unexpected argument '" + arg + "' (to read a settings file, write --config " + arg + ")";
+        }
         if (!cl.getSubcommands().isEmpty()) {
             return "unknown command '" + arg + "' (commands: " + String.join(", ", cl.getSubcommands().keySet()) + ")";
-        }
-        if (arg.endsWith(".conf")) {
-            return "unexpected argument '" + arg + "' (to read a settings file, write --config " + arg + ")";
         }
         return "unexpected argument '" + arg + "'";
     }

@@ -15,7 +15,7 @@ public final class ConfigOptions {
     private Path file;
 
     @Option(names = "-D", paramLabel = "key=value",
-            description = "override one setting (HOCON value syntax), e.g. -Dthreads=2 -Dlocal-address='[\"127.0.0.1:5300\"]'")
+            description = "override one setting (HOCON value syntax), e.g. -Dthreads=2; a list: -Dkey='[\"a\", \"b\"]'")
     private List<String> overrides = new ArrayList<>();
 
     public Path file() {

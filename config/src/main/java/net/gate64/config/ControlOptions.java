@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -35,6 +37,25 @@ public final class ControlOptions {
     @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "read the password from FILE")
     Path passwordFile;
+
+    private static final java.util.regex.Pattern HOST_PORT =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*):([0-9]{1,5})");
+
+    /**
+     * {@code --address} as given, or null when it was not: HOST:PORT (a name, an IPv4 address or a bracketed IPv6
+     * one, and a port 1..65535), else a usage error naming the option.
+     */
+    public String address(CommandLine cl) {
+        if (address == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = HOST_PORT.matcher(address);
+        if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+            throw new ParameterException(cl, "--address: '" + address + "' is not HOST:PORT with a port 1..65535 "
+                    + "(e.g. 127.0.0.1:8082 or [::1]:8082)");
+        }
+        return address;
+    }
 
     /** The plain API key, or null. {@code settings} reads the config file when needed (may return null). */
     public String apiKey(Supplier<ConfigReader> settings, String setting) throws IOException {

@@ -70,6 +70,9 @@ public final class Nat64Main implements Callable<Integer> {
 
     static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
         CommandLine cl = Cli.commandLine(new Nat64Main(), SettingsLoader.SCHEMA.keys());
+        if (args.length > 0 && args[0].equals("--ra-only")) {
+            cl.setCommandName("gate64 ra"); // ./gate64 ra: its errors and help name the command the operator typed
+        }
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         return cl.execute(args);

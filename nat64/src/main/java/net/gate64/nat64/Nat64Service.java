@@ -44,6 +44,8 @@ public final class Nat64Service implements AutoCloseable {
 
     private volatile Nat64Settings settings; // a reload replaces the live parts (GatewayReload)
     private final LongSupplier clock;
+    /** The session table's clock: read by the workers once per burst of packets, not per packet. */
+    private final BurstClock burstClock;
     private final Counters counters = new Counters();
     private volatile Pool6 pool6;
     private final Bib bib;
@@ -72,6 +74,7 @@ public final class Nat64Service implements AutoCloseable {
     public Nat64Service(Nat64Settings settings, LongSupplier nanoClock, EventLog eventLog) {
         this.settings = settings;
         this.clock = nanoClock;
+        this.burstClock = new BurstClock(nanoClock);
         this.eventLog = eventLog;
         this.pool6 = new Pool6(settings.pool6(), settings.allowNonGlobal());
         this.eam = new EamTable(settings.eam());
@@ -80,7 +83,7 @@ public final class Nat64Service implements AutoCloseable {
             Pool4 pool4 = new Pool4(settings.pool4(), settings.portMin(), settings.portMax());
             Nat64Settings.Stateful stateful = settings.stateful();
             this.bib = new Bib(pool4, eventLog != null ? eventLog : NatEventSink.NONE, stateful.ports());
-            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), nanoClock,
+            this.sessions = new SessionTable(bib, settings.limits(), settings.timeouts(), burstClock,
                     stateful.addressDependentFiltering(), stateful.maxHeldSyns());
             for (StaticBinding b : stateful.staticBib()) {
                 b.addTo(bib); // checked when the settings were loaded
@@ -149,7 +152,7 @@ public final class Nat64Service implements AutoCloseable {
         }
         for (int i = 0; i < tun.queues().size(); i++) {
             TunDevice.Queue q = tun.queues().get(i);
-            Worker w = new Worker(i, q, tun.offload(), settings.ioUring(), newHandler(), counters, clock);
+            Worker w = new Worker(i, q, tun.offload(), settings.ioUring(), newHandler(), counters, burstClock::refresh);
             workers.add(Thread.ofPlatform().name("nat64-worker-" + i).daemon().unstarted(w));
             workerLoops.add(w);
             beats.add(w.beat);
@@ -208,6 +211,7 @@ public final class Nat64Service implements AutoCloseable {
     private void sweep() {
         try {
             reload.sweep(); // after a pool4 change: sessions a racing packet bound outside it
+            burstClock.refresh(); // idle workers may not have read the clock for 200 ms
             sessions.sweep();
             fragments.sweep();
             lastSweep = clock.getAsLong();

@@ -237,7 +237,7 @@ class KubernetesManifestsTest {
         // The memory limit leaves the JVM the heap the caches in recursor.conf were sized for (docs/deploy.md).
         Quantity limit = c.getResources().getLimits().get("memory");
         assertEquals(limit, c.getResources().getRequests().get("memory"), "request = limit: never evicted first");
-        assertEquals(128, heapMiB(Quantity.getAmountInBytes(limit).longValue()));
+        assertEquals(128, heapMiB(Quantity.getAmountInBytes(limit).longValue(), c.getArgs()));
         // The ConfigMap files are what the base directory holds, and the recursor accepts them.
         ConfigMap cm = one(all, ConfigMap.class, "gate64-recursor");
         assertEquals(Files.readString(K8S.resolve("base/recursor.conf")), cm.getData().get("recursor.conf"));
@@ -286,7 +286,8 @@ class KubernetesManifestsTest {
         assertEquals(3, d.getSpec().getReplicas());
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("registry.example.org/gate64:0.1.0-SNAPSHOT", c.getImage());
-        assertEquals(800, heapMiB(Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue()));
+        assertEquals(800, heapMiB(Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue(),
+                c.getArgs()));
         assertTrue(c.getArgs().contains("-Dmax-cache-entries=1000000"), c.getArgs().toString());
         assertNotNull(c.getLivenessProbe(), "the patch merged into the container instead of replacing it");
         ConfigMap nat = one(prod, ConfigMap.class, "gate64-nat64");
@@ -314,11 +315,20 @@ class KubernetesManifestsTest {
         }
     }
 
-    /** The heap jvm-options.sh gives for a memory limit (limit - 96 MiB - limit/8), in MiB. */
-    static long heapMiB(long limitBytes) throws IOException {
+    /**
+     * The heap jvm-options.sh gives for a memory limit (limit - 96 MiB - limit/8), in MiB, to a container with these
+     * args (the ConfigMap's recursor.conf read from base/), which must not be told that its caches need more.
+     */
+    static long heapMiB(long limitBytes, List<String> args) throws IOException {
         Path script = Cmd.moduleDir().resolve("launcher/jvm-options.sh");
-        Cmd.Result r = Cmd.run(20, "sh", "-c", ". \"$0\"; gate64_memory_limit() { echo " + limitBytes
-                + "; }; gate64_jvm_options; echo \"$GATE64_JVM_FLAGS\"", script.toString());
+        List<String> cmd = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "sh", "-c",
+                ". \"$0\"; gate64_memory_limit() { echo " + limitBytes
+                + "; }; gate64_jvm_options \"$@\"; echo \"$GATE64_JVM_FLAGS\"", script.toString()));
+        for (String a : args) {
+            cmd.add(a.equals("/etc/gate64/recursor.conf") ? K8S.resolve("base/recursor.conf").toString() : a);
+        }
+        Cmd.Result r = Cmd.run(20, null, cmd).must("jvm-options.sh");
+        assertTrue(!r.out().contains("gate64:"), "the caches do not fit the heap of the memory limit: " + r.out());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(r.out());
         assertTrue(m.find(), r.out());
         return Long.parseLong(m.group(1));

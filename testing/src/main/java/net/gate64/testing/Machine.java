@@ -5,12 +5,20 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -76,6 +84,10 @@ public final class Machine {
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(InetAddress.getByName("127.0.53.254"), 53));
                 port53 = true;
+            } catch (java.net.BindException e) {
+                // the kernel checks the right to bind before whether the address is free: "in use" (another test
+                // run's probe, say) means the right is there
+                port53 = e.getMessage() != null && e.getMessage().contains("in use");
             } catch (IOException e) {
                 port53 = false;
             }
@@ -83,30 +95,81 @@ public final class Machine {
         return port53;
     }
 
+    /**
+     * Holds the loopback block {@code block} ("127.0.56") exclusively among the test JVMs of this machine until
+     * closed: waits while another one holds it (a file lock, released by the kernel if that JVM dies), at most 20
+     * minutes.
+     */
+    public static AutoCloseable exclusive(String block) throws IOException {
+        if (!block.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("not a loopback /24 as A.B.C: " + block);
+        }
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "gate64-tests-" + block + ".lock");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot open " + file + " to hold " + block + ".0/24 (another user made it: remove it)", e);
+        }
+        try {
+            // for a later run as another user (CAP_NET_BIND_SERVICE): everybody may take the lock
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            // another user's file, opened above, so shareable already
+        }
+        CompletableFuture<FileLock> taking = new CompletableFuture<>();
+        Thread waiter = Thread.ofVirtual().name("exclusive " + block).start(() -> {
+            try {
+                taking.complete(channel.lock());
+            } catch (IOException | RuntimeException e) {
+                taking.completeExceptionally(e);
+            }
+        });
+        try {
+            FileLock lock = taking.get(20, TimeUnit.MINUTES);
+            return () -> {
+                lock.release();
+                channel.close();
+            };
+        } catch (TimeoutException e) {
+            waiter.interrupt(); // closes the channel, which ends the wait
+            throw new IOException("another test run has held " + block + ".0/24 (" + file + ") for 20 minutes");
+        } catch (InterruptedException | ExecutionException e) {
+            channel.close();
+            throw new IOException("cannot hold " + block + ".0/24 (" + file + "): " + e, e);
+        }
+    }
+
+    /** "the NAT64 tests need ", "the RA test needs ": the verb agrees with what the class tests. */
+    static String needs(String what) {
+        String head = what.replaceAll("\\s*\\(.*\\)$", "");
+        return what + (head.endsWith("s") ? " need " : " needs ");
+    }
+
     /** The first unmet requirement, or null. */
     static Missing missing(Requires r) {
         String what = r.what();
         if (r.root() && !root()) {
-            return new Missing(what + " need root (this runs as " + System.getProperty("user.name") + ")", true);
+            return new Missing(needs(what) + "root (this runs as " + System.getProperty("user.name") + ")", true);
         }
         if (r.tun() && !tun()) {
-            return new Missing(what + " need /dev/net/tun, which this machine does not have", true);
+            return new Missing(needs(what) + "/dev/net/tun, which this machine does not have", true);
         }
         for (String t : r.tools()) {
             if (!tool(t)) {
-                return new Missing(what + " need " + t + " (Debian package " + PACKAGES.getOrDefault(t, t)
+                return new Missing(needs(what) + t + " (Debian package " + PACKAGES.getOrDefault(t, t)
                         + "; ./gate64 test installs it as root)", true);
             }
         }
         if (r.netns() && !netns()) {
-            return new Missing(what + " need network namespaces, and `ip netns add` fails here", true);
+            return new Missing(needs(what) + "network namespaces, and `ip netns add` fails here", true);
         }
         if (r.port53() && !port53()) {
-            return new Missing(what + " need to bind port 53 on 127.0.0.0/8 (root or CAP_NET_BIND_SERVICE)", true);
+            return new Missing(needs(what) + "to bind port 53 on 127.0.0.0/8 (root or CAP_NET_BIND_SERVICE)", true);
         }
         for (String t : r.optionalTools()) {
             if (!tool(t)) {
-                return new Missing(what + " need " + t + ", which ./gate64 test does not install", false);
+                return new Missing(needs(what) + t + ", which ./gate64 test does not install", false);
             }
         }
         return null;

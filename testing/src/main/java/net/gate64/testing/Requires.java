@@ -33,6 +33,14 @@ public @interface Requires {
     /** Needs to bind port 53 on 127.0.0.0/8 (root or CAP_NET_BIND_SERVICE). */
     boolean port53() default false;
 
+    /**
+     * The loopback blocks ("127.0.56": 127.0.56.0/24) this class serves on fixed addresses, port 53 (iteration only
+     * talks to port 53, so the OS cannot pick the port). They are held exclusively among the test runs of this
+     * machine (a file lock in java.io.tmpdir), from before the class's first test to after its last, so that two
+     * builds running at once wait for each other instead of failing with "Address already in use".
+     */
+    String[] exclusive() default {};
+
     /** Commands on the PATH that {@code ./gate64 test} installs as root (dig, python3, nfcapd, ...). */
     String[] tools() default {};
 

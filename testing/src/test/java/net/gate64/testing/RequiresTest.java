@@ -31,4 +31,17 @@ class RequiresTest {
     void toolsAreFoundOnThePath() {
         assertTrue(Machine.tool("sh"));
     }
+
+    @Test
+    void theReasonsVerbAgreesWithWhatIsTested() {
+        String[][] cases = {
+            {"the NAT64 namespace tests", "the NAT64 namespace tests need "},
+            {"the DNS46 namespace test", "the DNS46 namespace test needs "},
+            {"the iteration tests (the lab hierarchy on 127.0.54.x:53)", "the iteration tests (the lab hierarchy on 127.0.54.x:53) need "},
+            {"the gateway's systemd notify test", "the gateway's systemd notify test needs "},
+        };
+        for (String[] c : cases) {
+            assertEquals(c[1], Machine.needs(c[0]));
+        }
+    }
 }

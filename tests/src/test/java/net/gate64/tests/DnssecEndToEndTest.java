@@ -37,7 +37,8 @@ import org.xbill.DNS.Type;
  * root's DS as the only trust anchor. Every zone case, every client flag combination that changes the outcome, the
  * DNS64 rules of RFC 6147 §5.5 and the work limits. Needs port 53 (root in CI); skipped with a message otherwise.
  */
-@Requires(what = "the DNSSEC end-to-end tests (the signed lab on 127.0.56.x:53)", port53 = true)
+@Requires(what = "the DNSSEC end-to-end tests (the signed lab on 127.0.56.x:53)", port53 = true,
+        exclusive = "127.0.56")
 class DnssecEndToEndTest {
     static SignedLab lab;
     static Path hints;

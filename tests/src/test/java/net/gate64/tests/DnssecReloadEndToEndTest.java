@@ -27,7 +27,8 @@ import org.xbill.DNS.Type;
  * finds the lab Bogus; given the lab's root DS it validates the same names Secure, without a restart, and the data it
  * had already fetched is not fetched again (only the keys the new chain needs are).
  */
-@Requires(what = "the DNSSEC reload tests (the signed lab on 127.0.59.x:53)", port53 = true)
+@Requires(what = "the DNSSEC reload tests (the signed lab on 127.0.59.x:53)", port53 = true,
+        exclusive = "127.0.59")
 class DnssecReloadEndToEndTest {
     static SignedLab lab;
     static Path hints;

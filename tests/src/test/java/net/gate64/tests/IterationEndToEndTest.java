@@ -35,7 +35,8 @@ import org.xbill.DNS.Type;
  * (src/test/resources/lab/iter: one folder per server, 127.0.54.x:53). Needs the right to bind port 53 (root in CI);
  * skipped with a message otherwise.
  */
-@Requires(what = "the iteration tests (the lab hierarchy on 127.0.54.x:53)", port53 = true)
+@Requires(what = "the iteration tests (the lab hierarchy on 127.0.54.x:53)", port53 = true,
+        exclusive = "127.0.54")
 class IterationEndToEndTest {
     static LabHierarchy lab;
     static Recursor recursor;

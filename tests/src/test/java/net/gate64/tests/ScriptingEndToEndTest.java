@@ -337,7 +337,8 @@ class ScriptingEndToEndTest {
      */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    @Requires(what = "the scripted DNSSEC tests (the signed lab on 127.0.58.x:53)", port53 = true)
+    @Requires(what = "the scripted DNSSEC tests (the signed lab on 127.0.58.x:53)", port53 = true,
+        exclusive = "127.0.58")
     class Dnssec {
         net.gate64.resolver.lab.SignedLab lab;
         net.gate64.resolver.Recursor recursor;

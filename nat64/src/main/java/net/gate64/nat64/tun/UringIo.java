@@ -406,7 +406,15 @@ public final class UringIo implements AutoCloseable {
      * once when the write buffers run out). False when it cannot be queued (longer than a buffer).
      */
     public boolean write(byte[] src, int off, int len) throws IOException {
-        if (len > bufferSize) {
+        return write(src, 0, src, off, len);
+    }
+
+    /**
+     * As {@link #write(byte[], int, int)} for the packet {@code head[0..headLength)} followed by
+     * {@code src[off..off+len)}, both copied straight into the write buffer (the virtio header and the packet).
+     */
+    public boolean write(byte[] head, int headLength, byte[] src, int off, int len) throws IOException {
+        if (headLength + len > bufferSize) {
             return false;
         }
         if (freeCount == 0) {
@@ -424,7 +432,11 @@ public final class UringIo implements AutoCloseable {
         }
         int w = freeWrites[--freeCount];
         long at = (long) w * bufferSize;
-        MemorySegment.copy(src, off, writeArea, JAVA_BYTE, at, len);
+        if (headLength > 0) {
+            MemorySegment.copy(head, 0, writeArea, JAVA_BYTE, at, headLength);
+        }
+        MemorySegment.copy(src, off, writeArea, JAVA_BYTE, at + headLength, len);
+        len += headLength;
         writeLength[w] = len;
         sqes.set(JAVA_BYTE, sqe, OP_WRITE);
         sqes.set(JAVA_INT, sqe + 4, tunFd);

@@ -335,7 +335,8 @@ final class ControlCommand implements Callable<Integer> {
 
     private ControlClient client() {
         if (client == null) {
-            String address = control.address != null ? control.address
+            String given = control.address(spec.commandLine());
+            String address = given != null ? given
                     : HostPort.format(SettingsLoader.read(settings()).webserverAddress());
             try {
                 client = new ControlClient(address, control.apiKey(this::settings, "api-key"),

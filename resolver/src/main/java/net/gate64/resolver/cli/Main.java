@@ -23,7 +23,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "gate64", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "A DNS64 recursor and a NAT64 gateway for IPv6-only networks.",
-        subcommands = {RecursorCommand.class, ControlCommand.class, Main.Nat64.class, Main.Test.class},
+        subcommands = {RecursorCommand.class, ControlCommand.class, Main.Nat64.class, Main.Ra.class, Main.Test.class,
+                Main.Fuzz.class},
         footer = {"", "Each command takes --help, e.g. gate64 recursor --help. Documentation: README.md and docs/."})
 public final class Main implements Callable<Integer> {
     @Spec
@@ -38,7 +39,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Listed in the help; {@code ./gate64 nat64} runs the gateway's own program (net.gate64.nat64.Nat64Main). */
-    @Command(name = "nat64", description = "run the NAT64 gateway (gate64 nat64 --config conf/nat64.conf; see gate64 nat64 --help)")
+    @Command(name = "nat64", description = "Runs the NAT64 gateway (gate64 nat64 --config conf/nat64.conf; see gate64 nat64 --help).")
     static final class Nat64 implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -54,19 +55,50 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Listed in the help; {@code ./gate64 ra} runs the gateway's program with {@code --ra-only}. */
+    @Command(name = "ra", description = "Sends only the PREF64 Router Advertisements of ra-interfaces, no translation "
+            + "(gate64 ra --config conf/nat64.conf; see gate64 nat64 --help).")
+    static final class Ra extends LauncherOnly {
+        Ra() {
+            super("the launcher starts net.gate64.nat64.Nat64Main --ra-only");
+        }
+    }
+
     /** Listed in the help; {@code ./gate64 test} is handled by the launcher itself (it runs Maven). */
-    @Command(name = "test", description = "run every test: unit, end-to-end on loopback, dig, network namespaces "
-            + "(installs dig/ip/ping/python3 as root; see ./gate64 test --help)")
-    static final class Test implements Callable<Integer> {
+    @Command(name = "test", description = "Runs every test: unit, end-to-end on loopback, dig, network namespaces "
+            + "(installs the tools they drive as root; see ./gate64 test --help).")
+    static final class Test extends LauncherOnly {
+        Test() {
+            super("the launcher installs the test tools and runs Maven");
+        }
+    }
+
+    /** Listed in the help; {@code ./gate64 fuzz} is handled by the launcher itself (fuzz/run.sh, Jazzer). */
+    @Command(name = "fuzz", description = "Fuzzes the packet, settings and zone-file parsers (Jazzer): "
+            + "./gate64 fuzz [DURATION | --runs N] [Class#method...] (fuzz/run.sh).")
+    static final class Fuzz extends LauncherOnly {
+        Fuzz() {
+            super("the launcher runs fuzz/run.sh");
+        }
+    }
+
+    /** A command the launcher runs itself: listed in the help, and if it reaches this program, says how to run it. */
+    abstract static class LauncherOnly implements Callable<Integer> {
+        private final String how;
+
         @Spec
         CommandSpec spec;
 
         @Unmatched
         List<String> ignored;
 
+        LauncherOnly(String how) {
+            this.how = how;
+        }
+
         @Override
         public Integer call() {
-            spec.commandLine().getErr().println("gate64 test: run it as ./gate64 test (the launcher installs the test tools and runs Maven)");
+            spec.commandLine().getErr().println("gate64 " + spec.name() + ": run it as ./gate64 " + spec.name() + " (" + how + ")");
             return Cli.USAGE;
         }
     }

@@ -58,7 +58,6 @@ public final class QueryPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(QueryPipeline.class);
     private static final int BADVERS = 16;
 
-    /** What to send back: bytes, or nothing (drop). */
     /**
      * What to send back: the answer's bytes and rcode, or nothing and why. The caller counts it as one answer or one
      * drop when it has sent it (or failed to), so that answers and drops add up to the queries received.

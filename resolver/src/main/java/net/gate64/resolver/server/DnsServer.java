@@ -96,9 +96,9 @@ public final class DnsServer implements AutoCloseable {
                     // system call into one buffer, and answers written during a read batch leave in one sendmmsg.
                     b.option(EpollChannelOption.SO_REUSEPORT, true)
                             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
+                            .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
                 } else {
-                    b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
+                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
                 }
                 b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_QUEUE);

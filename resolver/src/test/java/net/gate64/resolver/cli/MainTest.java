@@ -40,7 +40,7 @@ class MainTest {
     void helpListsEveryCommandIncludingTheLaunchersOwn() {
         Run r = run("--help");
         assertEquals(0, r.status());
-        for (String command : new String[] {"recursor", "demo", "control", "lab", "nat64", "test"}) {
+        for (String command : new String[] {"recursor", "demo", "control", "lab", "nat64", "ra", "test", "fuzz"}) {
             assertTrue(r.out().contains("\n  " + command + " "), command + " missing from:\n" + r.out());
         }
     }
@@ -64,7 +64,13 @@ class MainTest {
                 "recursor", "conf/x.conf");
         refused(2, "unknown option '--threads=4': settings are given as -Dthreads=4", "recursor", "--threads=4");
         refused(2, "unknown option '--foo'", "recursor", "--foo");
+        Run conf = run("recursor", "--conf", "conf/recursor.conf");
+        assertEquals(2, conf.status(), conf.toString());
+        assertTrue(conf.err().startsWith("gate64 recursor: unknown option '--conf' (did you mean '--config'?)\n"), conf.err());
+        refused(2, "unknown option '--conf=x.conf' (did you mean '--config'?)", "recursor", "--conf=x.conf");
+        refused(2, "unknown option '--confg' (did you mean '--config'?)", "recursor", "--confg", "x.conf");
         refused(2, "unknown command 'bogus'", "bogus");
+        refused(2, "unknown command 'conf/x.conf' (commands: recursor, control, ", "conf/x.conf");
         refused(2, "usage: gate64 recursor", "recursor", "--foo");
         refused(2, "missing required parameter for option '--config' (FILE)", "recursor", "--config");
         refused(2, "unknown command 'wipe-cach'", "control", "wipe-cach");
@@ -73,7 +79,13 @@ class MainTest {
                 + "get-all, get-ntas, get-tas, hash-password, metrics, ping, quit-nicely, reload-config, reload-lua-script, "
                 + "set-loglevel, stats, top-queries, top-remotes, top-servfail-queries, trace-regex, wipe-cache)", "control");
         refused(2, "missing required parameter: 'NAME'", "control", "wipe-cache");
-        refused(2, "./gate64 test", "test", "--help");
+        for (String address : new String[] {"bogus", "127.0.0.1:99999", "127.0.0.1:", ":8082", "[::1:8082"}) {
+            refused(2, "--address: '" + address + "' is not HOST:PORT with a port 1..65535", "control",
+                    "--address=" + address, "ping");
+        }
+        for (String launchers : new String[] {"test", "fuzz", "ra"}) {
+            refused(2, "gate64 " + launchers + ": run it as ./gate64 " + launchers, launchers, "--help");
+        }
     }
 
     /** The demo and the lab live in the demo module (its own tests cover them); without it they say so. */
