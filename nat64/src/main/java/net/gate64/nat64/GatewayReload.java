@@ -43,9 +43,15 @@ public final class GatewayReload {
             "offload", "io-uring", "session-log", "ipfix-collector", "ipfix-template-refresh", "ipfix-observation-domain",
             "session-log-queue", "ra-interfaces", "ra-interval", "ra-router-lifetime", "ra-pref64", "ra-rdnss");
 
+    /** Live settings the translator is built from together with mtu and the gateway's addresses. */
+    static final Set<String> TRANSLATOR = Set.of("ipv4-mtu", "ipv6-mtu", "lowest-ipv6-mtu", "zeroize-traffic-class",
+            "override-tos", "amend-udp-checksum-zero", "decrement-hop-limit");
+
     private final Nat64Service service;
     private Supplier<ConfigReader> source;
     private ConfigReader config;
+    private ConfigReader started;
+    private List<String> deferred = List.of(); // the last reload's "needs a restart"
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile long poolChangedAt = Long.MIN_VALUE;
@@ -59,6 +65,7 @@ public final class GatewayReload {
         synchronized (this) {
             this.source = source;
             this.config = running;
+            this.started = running;
         }
     }
 
@@ -84,20 +91,30 @@ public final class GatewayReload {
             ConfigReader next = source.get();
             Nat64Settings fresh = SettingsLoader.read(next);
             Nat64Settings running = service.settings();
-            List<String> changed = new ArrayList<>();
+            List<String> changed = new ArrayList<>(); // since the last reload: what this one changes
+            List<String> differ = new ArrayList<>(); // from the settings the gateway started with
             for (String key : new TreeSet<>(SettingsLoader.SCHEMA.keys())) {
                 if (!Objects.equals(config.rendered(key), next.rendered(key))) {
                     changed.add(key);
                 }
+                if (!Objects.equals(started.rendered(key), next.rendered(key))) {
+                    differ.add(key);
+                }
             }
-            List<String> restart = new ArrayList<>(changed.stream().filter(RESTART::contains).toList());
+            // what needs a restart is what differs from what runs since the start, even if an earlier reload saw it
+            List<String> restart = new ArrayList<>(differ.stream().filter(RESTART::contains).toList());
+            if (restart.contains("mtu") || restart.contains("ipv4-address") || restart.contains("ipv6-address")) {
+                // the translator's settings are built with these: they wait for the same restart (see merge)
+                differ.stream().filter(TRANSLATOR::contains).forEach(restart::add);
+            }
             boolean stateful = running.mode() == Nat64Settings.Mode.STATEFUL;
             boolean poolChanged = stateful && (!Objects.equals(running.pool4(), fresh.pool4())
                     || running.portMin() != fresh.portMin() || running.portMax() != fresh.portMax());
             if (poolChanged && running.stateful().ports().blocks()) {
-                changed.stream().filter(k -> k.equals("pool4") || k.equals("pool4-ports")).forEach(restart::add);
+                differ.stream().filter(k -> k.equals("pool4") || k.equals("pool4-ports")).forEach(restart::add);
                 poolChanged = false;
             }
+            java.util.Collections.sort(restart);
             Nat64Settings s = merge(running, fresh, restart);
             List<StaticBinding> added = stateful ? minus(s.stateful().staticBib(), running.stateful().staticBib()) : List.of();
             List<StaticBinding> removed = stateful ? minus(running.stateful().staticBib(), s.stateful().staticBib()) : List.of();
@@ -154,8 +171,14 @@ public final class GatewayReload {
             }
             config = next;
             ok.increment();
-            List<String> applied = new ArrayList<>(changed);
-            applied.removeAll(restart);
+            // what takes effect: what this reload changed, and what an earlier one left for a restart that can apply
+            // now (a translator setting once mtu is back), but not a restart setting back to the value it runs with
+            Set<String> effect = new TreeSet<>(changed);
+            effect.addAll(deferred);
+            effect.removeAll(restart);
+            effect.removeIf(k -> RESTART.contains(k) && !differ.contains(k));
+            List<String> applied = new ArrayList<>(effect);
+            deferred = List.copyOf(restart);
             String text = "reloaded: " + (applied.isEmpty() ? "no live setting changed" : "changed " + String.join(", ", applied))
                     + (restart.isEmpty() ? "" : "\nneeds a restart to take effect (running as before until then): "
                             + String.join(", ", restart))

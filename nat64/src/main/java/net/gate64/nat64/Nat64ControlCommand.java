@@ -154,9 +154,9 @@ final class Nat64ControlCommand implements Callable<Integer> {
 
     private ControlClient client() {
         if (client == null) {
-            String address = control.address;
+            String address = control.address(spec.commandLine()); // checked HOST:PORT, or null
             if (address == null) {
-                InetSocketAddress a = SettingsLoader.read(settings()).httpAddress();
+                InetSocketAddress a = SettingsLoader.httpAddress(settings()); // not the whole file: see httpAddress
                 if (a == null) {
                     throw new ParameterException(spec.commandLine(), "http-address is empty in this configuration: "
                             + "the gateway has no HTTP endpoint to talk to (give --address if it runs with another)");

@@ -53,6 +53,23 @@ class GatewayReloadTest {
     }
 
     @Test
+    void translatorSettingsWaitWithTheMtuTheyAreBuiltWith() {
+        String alone = reload("ipv4-mtu=1400");
+        assertTrue(alone.startsWith("reloaded: changed ipv4-mtu\n"), alone);
+        assertTrue(!alone.contains("needs a restart"), alone);
+        String withMtu = reload("ipv4-mtu=1300", "mtu=1400");
+        assertTrue(withMtu.startsWith("reloaded: no live setting changed"), withMtu);
+        assertTrue(withMtu.contains("needs a restart to take effect (running as before until then): ipv4-mtu, mtu"), withMtu);
+        String again = reload("ipv4-mtu=1300", "mtu=1400");
+        assertTrue(again.contains("needs a restart to take effect (running as before until then): ipv4-mtu, mtu"),
+                "still not in service: " + again);
+        String back = reload("ipv4-mtu=1300");
+        assertTrue(back.startsWith("reloaded: changed ipv4-mtu\n"), "mtu runs as the file says again: " + back);
+        assertTrue(!back.contains("needs a restart"), back);
+        assertEquals(1300, service.settings().translator().ipv4Mtu());
+    }
+
+    @Test
     void aBadFileChangesNothing() {
         ConfigError e = assertThrows(ConfigError.class, () -> reload("udp-timeout=40s", "max-sessions=lots"));
         assertTrue(e.getMessage().contains("max-sessions"), e.getMessage());

@@ -1,5 +1,6 @@
 package net.gate64.tests;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -10,14 +11,38 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape of the production code (docs/architecture.md), checked on the compiled classes with ArchUnit so that it
- * stays so: no package depends on itself through others, and the layers of each program are only used downwards.
+ * stays so: no package of the production code (every module's main classes) depends on itself through others, and the layers of each program are only used downwards.
  * A failure names each offending dependency (class, member, line).
  */
 class ArchitectureTest {
+    /** The main classes of every module on this class path: common, config, scripting, resolver, nat64, lab, demo. */
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("net.gate64.common", "net.gate64.config", "net.gate64.scripting", "net.gate64.resolver",
-                    "net.gate64.nat64");
+            .importPackages("net.gate64");
+
+    private static final String[] RECURSOR_STAGES = {"net.gate64.resolver.dns64..", "net.gate64.resolver.dns46..",
+        "net.gate64.resolver.dnssec..", "net.gate64.resolver.script.."};
+    /** Every package of each program, by layer below: a new package must be given its place. */
+    private static final String[] RECURSOR_PACKAGES = {"net.gate64.resolver", "net.gate64.resolver.cli..",
+        "net.gate64.resolver.config..", "net.gate64.resolver.server..", "net.gate64.resolver.pipeline..",
+        "net.gate64.resolver.dns64..", "net.gate64.resolver.dns46..", "net.gate64.resolver.dnssec..",
+        "net.gate64.resolver.script..", "net.gate64.resolver.query..", "net.gate64.resolver.resolve..",
+        "net.gate64.resolver.cache..", "net.gate64.resolver.wire..", "net.gate64.resolver.stats..",
+        "net.gate64.resolver.health..", "net.gate64.resolver.lab.." /* the lab module: test and demo servers */};
+    private static final String[] GATEWAY_PACKAGES = {"net.gate64.nat64", "net.gate64.nat64.http..",
+        "net.gate64.nat64.config..", "net.gate64.nat64.log..", "net.gate64.nat64.ra..", "net.gate64.nat64.tun..",
+        "net.gate64.nat64.state..", "net.gate64.nat64.siit..", "net.gate64.nat64.translate..",
+        "net.gate64.nat64.packet.."};
+
+    @Test
+    void everyPackageHasItsPlaceInTheLayers() {
+        classes().that().resideInAPackage("net.gate64.resolver..").should().resideInAnyPackage(RECURSOR_PACKAGES)
+                .because("a new recursor package needs its layer in recursorLayersAreOnlyUsedDownwards")
+                .check(PRODUCTION);
+        classes().that().resideInAPackage("net.gate64.nat64..").should().resideInAnyPackage(GATEWAY_PACKAGES)
+                .because("a new gateway package needs its layer in gatewayLayersAreOnlyUsedDownwards")
+                .check(PRODUCTION);
+    }
 
     @Test
     void noPackageCycles() {
@@ -37,8 +62,7 @@ class ArchitectureTest {
                 .layer("Config").definedBy("net.gate64.resolver.config..")
                 .layer("Server").definedBy("net.gate64.resolver.server..")
                 .layer("Pipeline").definedBy("net.gate64.resolver.pipeline..")
-                .layer("Stages").definedBy("net.gate64.resolver.dns64..", "net.gate64.resolver.dnssec..",
-                        "net.gate64.resolver.script..")
+                .layer("Stages").definedBy(RECURSOR_STAGES)
                 .layer("Query").definedBy("net.gate64.resolver.query..")
                 .layer("Resolve").definedBy("net.gate64.resolver.resolve..")
                 .layer("Cache").definedBy("net.gate64.resolver.cache..", "net.gate64.resolver.wire..")

@@ -350,6 +350,14 @@ public final class SettingsLoader {
         }
     }
 
+    /**
+     * Only {@code http-address} (null when empty), for {@code gate64 nat64 control}: a file with a bad value elsewhere
+     * still names the endpoint, so that the running gateway can refuse the file itself, saying its settings stay.
+     */
+    public static InetSocketAddress httpAddress(ConfigReader c) {
+        return c.value("http-address", SettingsLoader::hostPort);
+    }
+
     private static InetSocketAddress hostPort(String s) {
         if (s.isBlank()) {
             return null;

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
                 + "or --address).",
         footer = {"", "Examples:", "  gate64 control stats",
             "  gate64 control --address=127.0.0.1:8083 --api-key-file=key.txt wipe-cache 'example.org$'",
-            "  gate64 control --config conf/recursor.conf reload-config"})
+            "  gate64 control --config conf/recursor.conf reload-config",
+            "", "The NAT64 gateway has its own: gate64 nat64 control --help"})
 final class ControlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -336,8 +337,9 @@ final class ControlCommand implements Callable<Integer> {
     private ControlClient client() {
         if (client == null) {
             String given = control.address(spec.commandLine());
-            String address = given != null ? given
-                    : HostPort.format(SettingsLoader.read(settings()).webserverAddress());
+            String address = given != null ? given : HostPort.format(SettingsLoader.webserverAddress(settings()));
+            // only that setting: a file with a bad value elsewhere still names the endpoint, and the running
+            // recursor refuses it on reload-config, saying its settings stay
             try {
                 client = new ControlClient(address, control.apiKey(this::settings, "api-key"),
                         control.password(this::settings, "webserver-password"),

@@ -69,7 +69,7 @@ public final class SettingsLoader {
                 java.time.Duration.ofSeconds(c.seconds("client-tcp-timeout", 1, 3600)),
                 (int) c.number("max-tcp-clients", 1, 1_000_000),
                 c.bool("webserver"),
-                c.value("webserver-address", s -> HostPort.parse(s, 8082)),
+                webserverAddress(c),
                 new WebAccess(networks(c, "webserver-allow-from"),
                         c.value("api-key", Secret::parse),
                         c.value("webserver-password", Secret::parse),
@@ -96,6 +96,14 @@ public final class SettingsLoader {
                 Dns46SettingsReader.read(c),
                 DnssecSettingsReader.read(c),
                 clientLimits(c));
+    }
+
+    /**
+     * Only {@code webserver-address}, for {@code gate64 control}: a file with a bad value elsewhere still names the
+     * endpoint, so that the running recursor can refuse the file itself on reload-config, saying its settings stay.
+     */
+    public static InetSocketAddress webserverAddress(ConfigReader c) {
+        return c.value("webserver-address", s -> HostPort.parse(s, 8082));
     }
 
     private static ClientLimits clientLimits(ConfigReader c) {
