@@ -3,6 +3,7 @@ package net.gate64.config;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
@@ -89,8 +90,7 @@ public final class Cli {
             OptionSpec meant = arg.startsWith("--") && !settingKeys.contains(name.substring(2)) ? nearestOption(name, cl) : null;
             if (meant == null) {
                 parts.add(describe(arg, cl, settingKeys));
-                // "write --config FILE" is the suggestion, not a command
-                suggested |= arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null;
+                suggested |= arg.endsWith(".conf"); // "--config FILE" is the suggestion, not a command
                 continue;
             }
             parts.add("unknown option '" + arg + "' (did you mean '" + meant.longestName() + "'?)");
@@ -142,6 +142,15 @@ public final class Cli {
         }
         if (arg.endsWith(".conf") && cl.getCommandSpec().findOption("--config") != null) {
             return "unexpected argument '" + arg + "' (to read a settings file, write --config " + arg + ")";
+        }
+        if (arg.endsWith(".conf")) {
+            // gate64 conf/x.conf: the file goes to the first command that reads one
+            for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
+                if (sub.getValue().getCommandSpec().findOption("--config") != null) {
+                    return "unexpected argument '" + arg + "' (a settings file goes after its command: "
+                            + sub.getValue().getCommandSpec().qualifiedName() + " --config " + arg + ")";
+                }
+            }
         }
         if (!cl.getSubcommands().isEmpty()) {
             return "unknown command '" + arg + "' (commands: " + String.join(", ", cl.getSubcommands().keySet()) + ")";

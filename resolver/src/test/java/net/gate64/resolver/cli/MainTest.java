@@ -70,7 +70,10 @@ class MainTest {
         refused(2, "unknown option '--conf=x.conf' (did you mean '--config'?)", "recursor", "--conf=x.conf");
         refused(2, "unknown option '--confg' (did you mean '--config'?)", "recursor", "--confg", "x.conf");
         refused(2, "unknown command 'bogus'", "bogus");
-        refused(2, "unknown command 'conf/x.conf' (commands: recursor, control, ", "conf/x.conf");
+        Run file = run("conf/x.conf");
+        assertEquals(2, file.status(), file.toString());
+        assertTrue(file.err().startsWith("gate64: unexpected argument 'conf/x.conf' (a settings file goes after its "
+                + "command: gate64 recursor --config conf/x.conf)\n"), file.err());
         refused(2, "usage: gate64 recursor", "recursor", "--foo");
         refused(2, "missing required parameter for option '--config' (FILE)", "recursor", "--config");
         refused(2, "unknown command 'wipe-cach'", "control", "wipe-cach");
