@@ -19,7 +19,15 @@ import net.gate64.common.log.Logs;
 import net.gate64.config.ConfigError;
 import net.gate64.resolver.ReloadOutcome;
 import net.gate64.resolver.lab.LabServer;
+import net.gate64.resolver.Recursor;
+import net.gate64.resolver.config.SettingsSource;
+import net.gate64.resolver.lab.LabHierarchy;
+import net.gate64.testing.Requires;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -355,6 +363,266 @@ class ReloadEndToEndTest {
             assertEquals(0, cli.code(), cli.err());
             assertTrue(cli.out().startsWith("reloaded " + conf() + ": changed allow-from"), cli.out());
             assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+        }
+    }
+
+    /**
+     * edns-outgoing-bufsize: the UDP size the recursor offers upstream in its OPT record. The lab sees the new size
+     * on the next query that goes out, while the name asked before it stays in the cache.
+     */
+    @Test
+    void ednsOutgoingBufsizeIsWhatTheNextUpstreamQueryOffers() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "edns-outgoing-bufsize = 1232")) {
+            java.util.Map<String, Integer> offered = new java.util.concurrent.ConcurrentHashMap<>();
+            f.lab.misbehave(q -> {
+                OPTRecord opt = q.getOPT();
+                offered.put(q.getQuestion().getName() + " " + Type.string(q.getQuestion().getType()),
+                        opt == null ? -1 : opt.getPayloadSize());
+                return null; // answer normally
+            });
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            assertEquals(1232, offered.get("v4only.demo.test. A"), offered.toString());
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "edns-outgoing-bufsize = 1400");
+            assertEquals(List.of("edns-outgoing-bufsize"), o.applied(), o.text());
+            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)));
+            assertEquals(1400, offered.get("dual.demo.test. A"), offered.toString());
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            assertEquals(asked + 1, f.lab.received().size(), "only dual.demo.test. went upstream: v4only stayed cached");
+        }
+    }
+
+    /**
+     * network-timeout: a forwarder that takes 1.5 s to answer is given up on under a 300 ms timeout (SERVFAIL), and
+     * waited for once the file says 5 s. Between the two the test waits until the lab has worked through the tries it
+     * was sent, so the query after the reload does not queue behind them.
+     */
+    @Test
+    void networkTimeoutAppliesToTheNextUpstreamQuery() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "network-timeout = 300", "max-total-msec = 20000")) {
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            org.xbill.DNS.Name slow = org.xbill.DNS.Name.fromConstantString("v4only.demo.test.");
+            f.lab.misbehave(q -> {
+                if (q.getQuestion().getName().equals(slow)) {
+                    try {
+                        Thread.sleep(1500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    synchronized (done) {
+                        done.incrementAndGet();
+                        done.notifyAll();
+                    }
+                }
+                return null;
+            });
+            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)), "a prompt answer is taken");
+            SimpleResolver patient = f.client(false);
+            patient.setTimeout(Duration.ofSeconds(30));
+            assertEquals(Rcode.SERVFAIL, patient.send(LabFixture.question("v4only.demo.test.", Type.A, true)).getRcode(),
+                    "1.5 s is longer than network-timeout = 300");
+            long tries = f.lab.received().stream().filter(r -> r.getName().equals(slow)).count();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a safety net only
+            synchronized (done) {
+                while (done.get() < tries && System.nanoTime() < deadline) {
+                    done.wait(1000);
+                }
+            }
+            int asked = f.lab.received().size();
+            ReloadOutcome o = reload(f, "network-timeout = 5000", "max-total-msec = 20000");
+            assertEquals(List.of("network-timeout"), o.applied(), o.text());
+            assertEquals(List.of("192.0.2.10"), data(patient.send(LabFixture.question("v4only.demo.test.", Type.A, true))),
+                    "waited for under network-timeout = 5000");
+            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)));
+            assertEquals(asked + 1, f.lab.received().size(), "dual.demo.test. came from the record cache");
+        }
+    }
+
+    /**
+     * The dnssec mode: the demo lab is Bogus under the IANA anchors, so {@code validate} answers SERVFAIL and
+     * {@code log-fail} answers the same data (logging the failure). Both modes fetch DNSSEC records, so the data
+     * fetched under {@code validate} is kept; from {@code off} to a validating mode everything is fetched again.
+     */
+    @Test
+    void theDnssecModeSwitches() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "dnssec = off")) {
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)));
+            ReloadOutcome on = reload(f, "dnssec = validate");
+            assertEquals(List.of("dnssec"), on.applied(), on.text());
+            assertTrue(on.text().contains("every record and negative cache entry"), on.text());
+            assertEquals(Rcode.SERVFAIL, f.ask("v4only.demo.test.", Type.A).getRcode(), "Bogus under the IANA anchors");
+            int asked = f.lab.received().size();
+            ReloadOutcome logFail = reload(f, "dnssec = log-fail");
+            assertEquals(List.of("dnssec"), logFail.applied(), logFail.text());
+            assertFalse(logFail.text().contains("every record"), logFail.text());
+            assertEquals(List.of("192.0.2.10"), data(f.ask("v4only.demo.test.", Type.A)), "log-fail serves Bogus data");
+            assertEquals(asked, f.lab.received().size(), "from the record cache");
+        }
+    }
+
+    /**
+     * The settings that only iteration uses (dont-query, qname-minimization, hint-file, the per-query limits), against
+     * the iteration lab hierarchy (127.0.54.x:53, shared with {@link IterationEndToEndTest}, held exclusively).
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @Requires(what = "the reload tests of iteration settings (the lab hierarchy on 127.0.54.x:53)", port53 = true,
+            exclusive = "127.0.54")
+    class Iterating {
+        LabHierarchy lab;
+        Path hints;
+
+        @BeforeAll
+        void startLab() throws Exception {
+            lab = LabHierarchy.start(LabFixture.REPO.resolve("tests/src/test/resources/lab/iter"));
+            hints = lab.writeHints(Files.createTempFile("reload-iter", ".hints"));
+        }
+
+        @AfterAll
+        void stopLab() throws Exception {
+            if (lab != null) {
+                lab.close();
+            }
+            if (hints != null) {
+                Files.deleteIfExists(hints);
+            }
+        }
+
+        String config(Path hintFile, String... extra) {
+            java.util.Map<String, String> base = new java.util.LinkedHashMap<>();
+            base.put("local-address", "[\"127.0.0.1:0\"]");
+            base.put("webserver", "false");
+            base.put("dnssec", "off");
+            base.put("threads", "1");
+            base.put("hint-file", "\"" + hintFile + "\"");
+            base.put("dont-query", "[]");
+            base.put("network-timeout", "1000");
+            base.put("max-total-msec", "3000");
+            StringBuilder sb = new StringBuilder();
+            base.forEach((k, v) -> {
+                if (java.util.Arrays.stream(extra).noneMatch(e -> e.startsWith(k + " "))) {
+                    sb.append(k).append(" = ").append(v).append('\n');
+                }
+            });
+            for (String e : extra) {
+                sb.append(e).append('\n');
+            }
+            return sb.toString();
+        }
+
+        Recursor start(String... extra) throws Exception {
+            Files.writeString(conf(), config(hints, extra));
+            Recursor r = Recursor.start(new SettingsSource(conf(), List.of()));
+            try {
+                r.primed().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                return r;
+            } catch (Exception e) {
+                r.close();
+                throw e;
+            }
+        }
+
+        ReloadOutcome reload(Recursor r, String... extra) throws Exception {
+            Files.writeString(conf(), config(hints, extra));
+            return r.reloadConfig();
+        }
+
+        Message ask(Recursor r, String name, int type) throws Exception {
+            SimpleResolver c = new SimpleResolver(r.dnsAddresses().get(0));
+            c.setTimeout(Duration.ofSeconds(15));
+            return c.send(LabFixture.question(name, type, true));
+        }
+
+        List<String> names(String server, int from) throws Exception {
+            List<Record> got = lab.server(server).received();
+            return got.subList(Math.min(from, got.size()), got.size()).stream().map(q -> q.getName().toString()).toList();
+        }
+
+        int count(String server) throws Exception {
+            return lab.server(server).received().size();
+        }
+
+        @Test
+        void dontQueryStopsQueriesToTheNewlyListedServer() throws Exception {
+            try (Recursor r = start()) {
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)));
+                int good = count("127.0.54.3");
+                ReloadOutcome o = reload(r, "dont-query = [\"127.0.54.3/32\"]");
+                assertEquals(List.of("dont-query"), o.applied(), o.text());
+                assertEquals(Rcode.SERVFAIL, ask(r, "deep.a.b.c.good.test.", Type.A).getRcode(),
+                        "good.test.'s only server is on the dont-query list now");
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)), "from the record cache");
+                assertEquals(good, count("127.0.54.3"), "nothing sent to 127.0.54.3 after the reload");
+            }
+        }
+
+        @Test
+        void qnameMinimizationTurnsOn() throws Exception {
+            try (Recursor r = start("qname-minimization = false")) {
+                int root = count("127.0.54.1");
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)));
+                assertTrue(names("127.0.54.1", root).contains("www.good.test."), "the root saw the full name: " + names("127.0.54.1", root));
+                int good = count("127.0.54.3");
+                root = count("127.0.54.1");
+                ReloadOutcome o = reload(r, "qname-minimization = true");
+                assertEquals(List.of("qname-minimization"), o.applied(), o.text());
+                assertEquals(List.of("192.0.2.2"), data(ask(r, "deep.a.b.c.good.test.", Type.A)));
+                List<String> seen = names("127.0.54.3", good);
+                assertTrue(seen.contains("c.good.test.") && !seen.get(0).equals("deep.a.b.c.good.test."),
+                        "good.test.'s server was asked label by label: " + seen);
+                assertEquals(root, count("127.0.54.1"), "the delegations stayed cached");
+            }
+        }
+
+        /** The hint file is read again on reload, and its content counts: the same path naming another root. */
+        @Test
+        void hintFileContentIsReadAgain() throws Exception {
+            try (Recursor r = start()) {
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)));
+                String good = Files.readString(hints);
+                try {
+                    Files.writeString(hints, good.replace("127.0.54.1", "127.0.54.250")); // nothing listens there
+                    ReloadOutcome o = reload(r);
+                    assertEquals(List.of("hint-file"), o.applied(), o.text());
+                    assertTrue(o.text().contains("every record and negative cache entry"), o.text());
+                    int root = count("127.0.54.1");
+                    assertEquals(Rcode.SERVFAIL, ask(r, "www.good.test.", Type.A).getRcode(), "the new root does not answer");
+                    assertEquals(root, count("127.0.54.1"), "the old root is not asked");
+                } finally {
+                    Files.writeString(hints, good);
+                }
+                ReloadOutcome back = reload(r);
+                assertEquals(List.of("hint-file"), back.applied(), back.text());
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)));
+            }
+        }
+
+        /** max-qperq: a glueless delegation needs more outgoing queries than 2. */
+        @Test
+        void maxQperqAppliesFromTheNextQuery() throws Exception {
+            try (Recursor r = start("max-qperq = 2")) {
+                assertEquals(Rcode.SERVFAIL, ask(r, "www.glueless.test.", Type.A).getRcode());
+                assertTrue(r.metrics().value("gate64_limit_hits_total", "limit", "outgoing-queries") >= 1);
+                int root = count("127.0.54.1");
+                ReloadOutcome o = reload(r, "max-qperq = 50");
+                assertEquals(List.of("max-qperq"), o.applied(), o.text());
+                assertEquals(List.of("192.0.2.3"), data(ask(r, "www.glueless.test.", Type.A)),
+                        "the cached SERVFAIL went with the packet cache");
+                assertEquals(root, count("127.0.54.1"), "the delegation of test. stayed cached");
+            }
+        }
+
+        /** max-referrals: root -> test. -> good.test. is two referrals. */
+        @Test
+        void maxReferralsAppliesFromTheNextQuery() throws Exception {
+            try (Recursor r = start("max-referrals = 1")) {
+                assertEquals(Rcode.SERVFAIL, ask(r, "www.good.test.", Type.A).getRcode());
+                int root = count("127.0.54.1");
+                ReloadOutcome o = reload(r, "max-referrals = 30");
+                assertEquals(List.of("max-referrals"), o.applied(), o.text());
+                assertEquals(List.of("192.0.2.1"), data(ask(r, "www.good.test.", Type.A)));
+                assertEquals(root, count("127.0.54.1"), "the delegation of test. stayed cached");
+            }
         }
     }
 }

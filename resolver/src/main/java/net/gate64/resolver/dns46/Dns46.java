@@ -202,6 +202,9 @@ public final class Dns46 {
         ptrAnswers.increment();
         Name ip6 = InAddrNames.ip6Arpa(v6);
         return lookup.resolve(ip6, Type.PTR, budget).thenApply(t -> {
+            if (t.rcode() != Rcode.NOERROR && t.rcode() != Rcode.NXDOMAIN) {
+                return t; // a failure is passed on as it is, without a CNAME to a name that could not be resolved
+            }
             long ttl = Long.MAX_VALUE;
             for (Record r : t.answer()) {
                 ttl = Math.min(ttl, r.getTTL());

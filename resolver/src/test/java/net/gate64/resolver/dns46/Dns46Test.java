@@ -266,5 +266,8 @@ class Dns46Test {
         assertNull(d.ptr(Name.fromConstantString("16.2.0.192.in-addr.arpa."), true, null, lookup),
                 "DO and CD: the client validates, and gets the reverse zone as it is");
         assertEquals(List.of(ip6 + " PTR"), lookup.asked, "nothing more asked");
+        Answer failed = d.ptr(Name.fromConstantString("17.2.0.192.in-addr.arpa."), false, null, lookup).join();
+        assertEquals(Rcode.SERVFAIL, failed.rcode(), "the IPv6 name could not be resolved (the fake's default)");
+        assertEquals(List.of(), failed.answer(), "a failure carries no CNAME");
     }
 }
