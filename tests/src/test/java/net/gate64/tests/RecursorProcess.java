@@ -44,10 +44,19 @@ final class RecursorProcess implements AutoCloseable {
 
     /** As above on a file written by the caller, which must set local-address to 127.0.0.1:0 itself. */
     static RecursorProcess start(Path file, Path log, Message probe) throws Exception {
+        return startWith(List.of("--config", file.toString()), log, probe);
+    }
+
+    /**
+     * As above with {@code gate64 recursor ARGS} (e.g. only {@code -D} settings, no file), which must set
+     * local-address to 127.0.0.1:0 themselves.
+     */
+    static RecursorProcess startWith(List<String> args, Path log, Message probe) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                "net.gate64.resolver.cli.Main", "recursor", "--config", file.toString()));
+                "net.gate64.resolver.cli.Main", "recursor"));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         RecursorProcess r = null;

@@ -421,16 +421,13 @@ class ScriptingEndToEndTest {
         Path script = dir.resolve("hup.lua");
         String template = "function preresolve(dq) dq:addAnswer(pdns.A, \"%s\", 60) return true end\n";
         Files.writeString(script, template.formatted("192.0.2.71"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), "net.gate64.resolver.cli.Main", "recursor",
-                "-Dlocal-address=[\"127.0.0.1:0\"]", "-Dwebserver=false", "-Dthreads=1", "-Ddnssec=off",
-                "-Dlua-dns-script=\"" + script + "\"")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("recursor.log").toFile()).start();
+        // the OS gives it a port, read from its log (a probed free port can be taken before the child binds it)
+        RecursorProcess child = RecursorProcess.startWith(List.of("-Dlocal-address=[\"127.0.0.1:0\"]", "-Dwebserver=false",
+                "-Dthreads=1", "-Ddnssec=off", "-Dlua-dns-script=\"" + script + "\""), dir.resolve("recursor.log"),
+                LabFixture.question("anything.example.", Type.A, true));
+        Process p = child.process;
         try {
-            // the port the OS gave it, read from its log (a probed free port can be taken before the child binds it)
-            int port = boundPort(dir.resolve("recursor.log"), p);
-            SimpleResolver r = new SimpleResolver(new InetSocketAddress("127.0.0.1", port));
+            SimpleResolver r = new SimpleResolver(child.dns);
             r.setTimeout(Duration.ofMillis(500));
             assertEquals(List.of("192.0.2.71"), poll(r, List.of("192.0.2.71")), "started");
             Files.writeString(script, "function preresolve(dq) return true\n"); // broken: the old one must stay
@@ -448,27 +445,12 @@ class ScriptingEndToEndTest {
             hup(p);
             assertEquals(List.of("192.0.2.72"), poll(r, List.of("192.0.2.72")), "reloaded:\n" + Files.readString(dir.resolve("recursor.log")));
         } finally {
-            p.destroy();
-            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            child.close();
         }
     }
 
     private static void hup(Process p) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
-    }
-
-    /** Waits for the child's "listening on 127.0.0.1:PORT" line (a minute at most: JVM start on a loaded machine). */
-    private static int boundPort(Path log, Process p) throws Exception {
-        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            java.util.regex.Matcher m = listening.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the recursor did not report its port:\n" + Files.readString(log));
     }
 
     /** Asks until the answer is {@code want} or 20 s passed; returns the last answer seen. */
