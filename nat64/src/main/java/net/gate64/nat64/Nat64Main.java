@@ -114,19 +114,21 @@ public final class Nat64Main implements Callable<Integer> {
             service.close();
             return Cli.FAILED;
         }
-        // systemd Type=notify (contrib/systemd): ready once the TUN device, routes and workers are up.
+        // systemd Type=notify (contrib/systemd): ready once the TUN device, routes and workers are up, and only
+        // after the SIGHUP handler and the shutdown hook are in place: a reload or stop sent the moment systemd
+        // hears READY=1 must not find the JVM's default actions (exit without STOPPING=1 or the interface cleanup).
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment();
+        reloadOnSighup(service, notifier);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            notifier.stopping("stopping");
+            service.close();
+        }, "nat64-shutdown"));
         java.net.InetSocketAddress web = settings.httpAddress();
         notifier.ready("translating " + settings.pool6().stream().map(Object::toString)
                 .collect(java.util.stream.Collectors.joining(" ")) + " on " + settings.tunName()
                 + (web == null ? "" : ", web on " + (web.getAddress() instanceof java.net.Inet6Address
                         ? "[" + web.getAddress().getHostAddress() + "]" : web.getAddress().getHostAddress())
                         + ":" + web.getPort()));
-        reloadOnSighup(service, notifier);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            notifier.stopping("stopping");
-            service.close();
-        }, "nat64-shutdown"));
         try {
             service.awaitWorkers();
         } catch (InterruptedException e) {

@@ -48,7 +48,8 @@ public final class NotifySocket implements AutoCloseable {
 
     /**
      * The next message. The deadline is a safety net only (a JVM start under load can take a while); it ends early
-     * when {@code sender} (may be null) exits, with the sender's {@code log} in the failure.
+     * when {@code sender} (may be null) exits, with the sender's {@code log} in the failure (pass the process
+     * after stopping it too: a missing STOPPING=1 then fails at its exit, not after the whole deadline).
      */
     public String next(Process sender, Path log) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -58,7 +59,8 @@ public final class NotifySocket implements AutoCloseable {
                 return m;
             }
             if (sender != null && !sender.isAlive()) {
-                m = received.poll();
+                // a message sent just before the exit is in the socket's buffer: the loop reads it within moments
+                m = received.poll(2, TimeUnit.SECONDS);
                 if (m != null) {
                     return m;
                 }

@@ -75,7 +75,7 @@ class SystemdNotifyEndToEndTest {
             assertEquals(Rcode.NOERROR, client.send(query(Type.AAAA)).getRcode(), "still serving after a failed reload");
 
             p.destroy(); // SIGTERM, as systemctl stop sends
-            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(null, log));
+            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(p, log));
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         } finally {
             if (p != null) {
@@ -114,6 +114,36 @@ class SystemdNotifyEndToEndTest {
             assertTrue(p.isAlive(), "SIGHUP stopped the recursor");
             assertEquals(Rcode.NOERROR, client.send(query(Type.A)).getRcode());
             assertTrue(Files.readString(log).contains("reloaded " + conf + ": no live setting changed"));
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * systemd may stop the service the moment it hears READY=1: the SIGTERM sent then still gets STOPPING=1 and a
+     * clean exit. READY=1 was sent before the shutdown hook was installed, so a stop in that gap went unreported.
+     */
+    @Test
+    void aStopRightAfterReadyIsStillReported() throws Exception {
+        String why = NotifySocket.unavailable();
+        Machine.require(why == null, why);
+        Path conf = dir.resolve("recursor.conf");
+        Files.writeString(conf, """
+                local-address = ["127.0.0.1:0"]
+                webserver = false
+                dnssec = "off"
+                """);
+        Path log = dir.resolve("recursor.log");
+        Process p = null;
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
+            p = start(conf, log, systemd);
+            String ready = systemd.next(p, log);
+            p.destroy(); // at once: no query, no check in between
+            assertTrue(ready.startsWith("READY=1\n"), ready);
+            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(p, log));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         } finally {
             if (p != null) {
                 p.destroyForcibly();

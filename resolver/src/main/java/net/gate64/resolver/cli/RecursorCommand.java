@@ -48,8 +48,10 @@ public final class RecursorCommand implements Callable<Integer> {
             LOG.info("quit-nicely: stopping");
             System.exit(0); // the shutdown hook below closes the recursor and tells systemd
         });
+        // READY=1 only once SIGHUP and the shutdown hook are handled: systemd may reload or stop the moment it hears it.
+        CountDownLatch stopped = closeOnStop(() -> notifier.stopping("stopping"), recursor);
         notifier.ready(serving(recursor));
-        runUntilStopped(() -> notifier.stopping("stopping"), recursor);
+        stopped.await();
         return 0;
     }
 
@@ -112,8 +114,13 @@ public final class RecursorCommand implements Callable<Integer> {
         });
     }
 
-    /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
+    /** Blocks until the JVM is asked to stop, then closes {@code resources}. */
     public static void runUntilStopped(AutoCloseable... resources) throws InterruptedException {
+        closeOnStop(resources).await();
+    }
+
+    /** Closes {@code resources}, in order, when the JVM is asked to stop; the latch opens once they are closed. */
+    static CountDownLatch closeOnStop(AutoCloseable... resources) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (AutoCloseable r : resources) {
@@ -125,6 +132,6 @@ public final class RecursorCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }));
-        stopped.await();
+        return stopped;
     }
 }

@@ -27,7 +27,65 @@ class Nat64NotifyNamespaceTest {
     void readyOnceTheInterfaceIsRoutedStoppingOnTerm() throws Exception {
         String why = NotifySocket.unavailable();
         Machine.require(why == null, why);
+        String ns = namespace();
+        Path log = dir.resolve("gateway.log");
+        Process p = null;
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
+            p = start(ns, systemd, log);
+            String ready = systemd.next(p, log);
+            assertEquals("READY=1\nSTATUS=translating 64:ff9b::/96 on nat64, web on 127.0.0.1:8064", ready);
+            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "link", "show", "nat64").out().contains(",UP"),
+                    "ready before the interface was up");
+            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "-6", "route", "show", "64:ff9b::/96").out().contains("dev nat64"));
+            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "-4", "route", "show", "203.0.113.0/28").out().contains("dev nat64"));
+
+            p.destroy(); // SIGTERM, as systemctl stop sends
+            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(p, log));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            NamespaceBed.run(10, "ip", "netns", "del", ns);
+        }
+    }
+
+    /**
+     * systemd may stop the service the moment it hears READY=1: that SIGTERM still gets STOPPING=1 and a clean
+     * exit. READY=1 used to go out before the shutdown hook was installed (a 91 s wait for STOPPING=1 once).
+     */
+    @Test
+    void aStopRightAfterReadyIsStillReported() throws Exception {
+        String why = NotifySocket.unavailable();
+        Machine.require(why == null, why);
+        String ns = namespace();
+        Path log = dir.resolve("gateway.log");
+        Process p = null;
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
+            p = start(ns, systemd, log);
+            String ready = systemd.next(p, log);
+            p.destroy(); // at once
+            assertTrue(ready.startsWith("READY=1\n"), ready);
+            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(p, log));
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            NamespaceBed.run(10, "ip", "netns", "del", ns);
+        }
+    }
+
+    /** A namespace with a random name and its loopback up. */
+    private static String namespace() throws Exception {
         String ns = "g64y-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+        NamespaceBed.run(10, "ip", "netns", "add", ns);
+        NamespaceBed.run(10, "ip", "-n", ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /** The gateway in {@code ns}, told to notify {@code systemd}. */
+    private Process start(String ns, NotifySocket systemd, Path log) throws Exception {
         Path conf = dir.resolve("nat64.conf");
         Files.writeString(conf, """
                 tun-name = "nat64"
@@ -37,33 +95,11 @@ class Nat64NotifyNamespaceTest {
                 configure-interface = true
                 http-address = "127.0.0.1:8064"
                 """);
-        Path log = dir.resolve("gateway.log");
-        NamespaceBed.run(10, "ip", "netns", "add", ns);
-        Process p = null;
-        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
-            NamespaceBed.run(10, "ip", "-n", ns, "link", "set", "lo", "up");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "net.gate64.nat64.Nat64Main", "--config", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("NOTIFY_SOCKET", systemd.path.toString());
-            p = pb.start();
-
-            String ready = systemd.next(p, log);
-            assertEquals("READY=1\nSTATUS=translating 64:ff9b::/96 on nat64, web on 127.0.0.1:8064", ready);
-            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "link", "show", "nat64").out().contains(",UP"),
-                    "ready before the interface was up");
-            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "-6", "route", "show", "64:ff9b::/96").out().contains("dev nat64"));
-            assertTrue(NamespaceBed.run(10, "ip", "-n", ns, "-4", "route", "show", "203.0.113.0/28").out().contains("dev nat64"));
-
-            p.destroy(); // SIGTERM, as systemctl stop sends
-            assertEquals("STOPPING=1\nSTATUS=stopping", systemd.next(null, log));
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        } finally {
-            if (p != null) {
-                p.destroyForcibly();
-            }
-            NamespaceBed.run(10, "ip", "netns", "del", ns);
-        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "net.gate64.nat64.Nat64Main", "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("NOTIFY_SOCKET", systemd.path.toString());
+        return pb.start();
     }
 }
