@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import net.gate64.testing.ProcessLog;
 import net.gate64.testing.Requires;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -66,20 +67,12 @@ class DebPackageIT {
                 "-Ddnssec=off", "-Ddns64-prefix=\"64:ff9b::/96\"")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // the port the OS gave it, from its start-up summary (a port probed free beforehand can be taken by
             // another program before the recursor binds it)
-            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening for DNS on 127\\.0\\.0\\.1:(\\d+) ");
-            int port = -1;
-            while (port < 0 && System.nanoTime() < deadline && recursor.isAlive()) {
-                java.util.regex.Matcher m = listening.matcher(Files.readString(log));
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                } else {
-                    Thread.sleep(100); // polling the log file
-                }
-            }
-            assertTrue(port > 0, "no 'listening for DNS on' line:\n" + Files.readString(log));
+            int port = Integer.parseInt(ProcessLog.await(recursor, log,
+                    java.util.regex.Pattern.compile("listening for DNS on 127\\.0\\.0\\.1:(\\d+) "),
+                    java.time.Duration.ofSeconds(60)).group(1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String answer = "";
             while (System.nanoTime() < deadline && recursor.isAlive()) {
                 answer = Cmd.run(10, null, List.of("dig", "+short", "+time=1", "+tries=1", "@127.0.0.1", "-p",

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.gate64.testing.ProcessLog;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.SimpleResolver;
 
@@ -58,23 +59,9 @@ final class RecursorProcess implements AutoCloseable {
                 "net.gate64.resolver.cli.Main", "recursor"));
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        RecursorProcess r = null;
         try {
-            while (r == null) {
-                java.util.regex.Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    r = new RecursorProcess(p, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), log);
-                } else if (!p.isAlive()) {
-                    throw new IllegalStateException("the recursor exited with " + p.exitValue() + ":\n"
-                            + Files.readString(log, StandardCharsets.UTF_8));
-                } else if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the recursor never said where it listens:\n"
-                            + Files.readString(log, StandardCharsets.UTF_8));
-                } else {
-                    p.waitFor(50, TimeUnit.MILLISECONDS); // returns at once when it exits
-                }
-            }
+            java.util.regex.MatchResult m = ProcessLog.await(p, log, LISTENING, Duration.ofSeconds(90));
+            RecursorProcess r = new RecursorProcess(p, new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), log);
             SimpleResolver client = new SimpleResolver(r.dns);
             client.setTimeout(Duration.ofSeconds(10));
             try {
