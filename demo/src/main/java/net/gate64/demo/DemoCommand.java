@@ -14,7 +14,7 @@ import net.gate64.resolver.cli.Main;
 import net.gate64.resolver.cli.RecursorCommand;
 import net.gate64.resolver.cli.StartupSummary;
 import net.gate64.resolver.cli.Subcommand;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.config.SettingsLoader;
 import net.gate64.resolver.lab.LabHierarchy;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import net.gate64.resolver.cli.Main;
 import net.gate64.resolver.cli.RecursorCommand;
 import net.gate64.resolver.cli.Subcommand;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.lab.LabServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,12 +2,12 @@ package net.gate64.nat64;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import net.gate64.common.HostPort;
 import net.gate64.common.web.ControlClient;
 import net.gate64.config.ConfigOptions;
 import net.gate64.config.ConfigReader;
@@ -161,8 +161,7 @@ final class Nat64ControlCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "http-address is empty in this configuration: "
                             + "the gateway has no HTTP endpoint to talk to (give --address if it runs with another)");
                 }
-                address = (a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
-                        : a.getAddress().getHostAddress()) + ":" + a.getPort();
+                address = HostPort.format(a);
             }
             try {
                 client = new ControlClient(address, control.apiKey(this::settings, "api-key"),

@@ -126,9 +126,7 @@ public final class Nat64Main implements Callable<Integer> {
         java.net.InetSocketAddress web = settings.httpAddress();
         notifier.ready("translating " + settings.pool6().stream().map(Object::toString)
                 .collect(java.util.stream.Collectors.joining(" ")) + " on " + settings.tunName()
-                + (web == null ? "" : ", web on " + (web.getAddress() instanceof java.net.Inet6Address
-                        ? "[" + web.getAddress().getHostAddress() + "]" : web.getAddress().getHostAddress())
-                        + ":" + web.getPort()));
+                + (web == null ? "" : ", web on " + net.gate64.common.HostPort.format(web)));
         try {
             service.awaitWorkers();
         } catch (InterruptedException e) {

@@ -148,7 +148,7 @@ public final class Recursor implements AutoCloseable {
                                                            ServerSelection<InetSocketAddress> forwarders) {
         List<StatsCollector.Upstream> out = new java.util.ArrayList<>();
         for (ServerSelection.Known<InetSocketAddress> k : forwarders.known(50)) {
-            out.add(new StatsCollector.Upstream("forwarder", net.gate64.resolver.config.HostPort.format(k.server()),
+            out.add(new StatsCollector.Upstream("forwarder", net.gate64.common.HostPort.format(k.server()),
                     k.srttMs(), k.timeouts(), k.throttled()));
         }
         for (ServerSelection.Known<java.net.InetAddress> k : authorities.known(50)) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.gate64.resolver.Recursor;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.config.SettingsLoader;
 import net.gate64.resolver.lab.LabServer;
 import org.xbill.DNS.DClass;

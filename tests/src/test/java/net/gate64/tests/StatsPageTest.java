@@ -32,7 +32,7 @@ class StatsPageTest {
             assertTrue(body.contains("\"names\":[{\"key\":\"v4only.demo.test. AAAA\",\"count\":3},"), body);
             assertTrue(body.contains("\"clients\":[{\"key\":\"127.0.0.1\",\"count\":4}]"), body);
             assertTrue(body.contains("\"latency\":{\"bounds\":[0.0001,0.001,"), body);
-            String lab = net.gate64.resolver.config.HostPort.format(f.lab.address());
+            String lab = net.gate64.common.HostPort.format(f.lab.address());
             assertTrue(body.contains("{\"kind\":\"forwarder\",\"server\":\"" + lab + "\",\"srtt_ms\":"), body);
             assertTrue(body.contains("\"nat64\":{\"url\":\"" + gw.url() + "\",\"error\":null,\"series\":{"
                     + "\"gate64_nat64_dropped_total{reason=\\\"no-binding\\\"}\":3,"), body);

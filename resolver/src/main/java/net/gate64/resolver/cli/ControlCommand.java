@@ -15,7 +15,7 @@ import net.gate64.common.web.Secret;
 import net.gate64.config.ConfigOptions;
 import net.gate64.config.ConfigReader;
 import net.gate64.config.ControlOptions;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.config.SettingsLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -86,9 +86,9 @@ public final class RecursorCommand implements Callable<Integer> {
     /** The status line systemd shows: where it listens. */
     static String serving(Recursor recursor) {
         StringBuilder sb = new StringBuilder("serving DNS on");
-        recursor.dnsAddresses().forEach(a -> sb.append(' ').append(net.gate64.resolver.config.HostPort.format(a)));
+        recursor.dnsAddresses().forEach(a -> sb.append(' ').append(net.gate64.common.HostPort.format(a)));
         if (recursor.webAddress() != null) {
-            sb.append(", web on ").append(net.gate64.resolver.config.HostPort.format(recursor.webAddress()));
+            sb.append(", web on ").append(net.gate64.common.HostPort.format(recursor.webAddress()));
         }
         return sb.toString();
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 import net.gate64.common.Nat64Prefix;
 import net.gate64.config.Build;
 import net.gate64.resolver.Recursor;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.config.RecursorSettings;
 import net.gate64.resolver.dns64.Dns64Settings;
 import net.gate64.resolver.dnssec.DnssecSettings;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.gate64.common.HostPort;
 import net.gate64.common.NetworkSet;
 import net.gate64.common.log.LogFormat;
 import net.gate64.common.log.LogLevel;

@@ -22,7 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.gate64.resolver.config.HostPort;
+import net.gate64.common.HostPort;
 import net.gate64.resolver.pipeline.DropReason;
 import net.gate64.resolver.query.Transport;
 import net.gate64.resolver.stats.Metrics;

@@ -1,9 +1,8 @@
-package net.gate64.resolver.config;
+package net.gate64.common;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import net.gate64.common.IpNetwork;
 
 /** Parses "192.0.2.1", "192.0.2.1:53", "[2001:db8::1]:53" and "2001:db8::1" into socket addresses, without lookups. */
 public final class HostPort {
