@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import net.gate64.common.HostPort;
+import net.gate64.common.web.ControlClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +41,65 @@ public final class ControlOptions {
     @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "read the password from FILE")
     Path passwordFile;
+
+    /**
+     * The program a control command talks to: its name for messages ("recursor", "gateway"), its settings schema,
+     * its endpoint read from the settings alone (so a file with a bad value elsewhere still names it; null when the
+     * setting is empty), the setting that names the endpoint, its two secrets' settings, and the question "no server
+     * at ADDRESS" ends with.
+     */
+    public record Target(String program, ConfigSchema schema, Function<ConfigReader, InetSocketAddress> endpoint,
+                         String endpointSetting, String keySetting, String passwordSetting, String notRunningHint) {}
+
+    private ConfigReader settings;
+    private ControlClient client;
+
+    /**
+     * The program's settings, read once: when a --config file is given or the address must come from them; else
+     * null (an {@code --address} alone needs no file).
+     */
+    public ConfigReader settings(ConfigOptions config, Target target) {
+        if (settings == null && (config.file() != null || address == null)) {
+            settings = config.load(target.schema());
+        }
+        return settings;
+    }
+
+    /** The client for {@code --address}, else for the settings' endpoint; made once. */
+    public ControlClient client(CommandLine cl, ConfigOptions config, Target target) {
+        if (client == null) {
+            String given = address(cl); // checked HOST:PORT, or null
+            String where = given;
+            if (where == null) {
+                InetSocketAddress a = target.endpoint().apply(settings(config, target));
+                if (a == null) {
+                    throw new ParameterException(cl, target.endpointSetting() + " is empty in this configuration: the "
+                            + target.program() + " has no HTTP endpoint to talk to (give --address if it runs with "
+                            + "another)");
+                }
+                where = HostPort.format(a);
+            }
+            Supplier<ConfigReader> file = () -> settings(config, target);
+            try {
+                client = new ControlClient(where, apiKey(file, target.keySetting()),
+                        password(file, target.passwordSetting()), target.notRunningHint());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return client;
+    }
+
+    /** The client, which must have the API key: state changes need it (else a usage error saying how to give it). */
+    public ControlClient keyed(CommandLine cl, ConfigOptions config, Target target) {
+        ControlClient c = client(cl, config, target);
+        if (!c.hasKey()) {
+            throw new ParameterException(cl, "this command changes state and needs the " + target.program() + "'s "
+                    + "api-key: give --api-key=KEY, --api-key-file=FILE or GATE64_API_KEY (a hashed api-key in the "
+                    + "config file cannot be sent)");
+        }
+        return c;
+    }
 
     private static final java.util.regex.Pattern HOST_PORT =
             java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9][A-Za-z0-9.-]*):([0-9]{1,5})");

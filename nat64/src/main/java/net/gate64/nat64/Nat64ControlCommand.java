@@ -1,16 +1,12 @@
 package net.gate64.nat64;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
-import net.gate64.common.HostPort;
 import net.gate64.common.web.ControlClient;
 import net.gate64.config.ConfigOptions;
-import net.gate64.config.ConfigReader;
 import net.gate64.config.ControlOptions;
 import net.gate64.nat64.config.SettingsLoader;
 import picocli.CommandLine.Command;
@@ -45,9 +41,6 @@ final class Nat64ControlCommand implements Callable<Integer> {
 
     @Mixin
     ControlOptions control;
-
-    private ConfigReader settings;
-    private ControlClient client;
 
     @Override
     public Integer call() {
@@ -144,43 +137,16 @@ final class Nat64ControlCommand implements Callable<Integer> {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** The settings, when a --config file is given or the address must come from them; else null. */
-    private ConfigReader settings() {
-        if (settings == null && (config.file() != null || control.address == null)) {
-            settings = config.load(SettingsLoader.SCHEMA);
-        }
-        return settings;
-    }
+    /** The gateway's HTTP endpoint: http-address, and only that setting (see SettingsLoader.httpAddress). */
+    private static final ControlOptions.Target GATEWAY = new ControlOptions.Target("gateway", SettingsLoader.SCHEMA,
+            SettingsLoader::httpAddress, "http-address", "api-key", "http-password",
+            "is the gateway running, with this http-address?");
 
     private ControlClient client() {
-        if (client == null) {
-            String address = control.address(spec.commandLine()); // checked HOST:PORT, or null
-            if (address == null) {
-                InetSocketAddress a = SettingsLoader.httpAddress(settings()); // not the whole file: see httpAddress
-                if (a == null) {
-                    throw new ParameterException(spec.commandLine(), "http-address is empty in this configuration: "
-                            + "the gateway has no HTTP endpoint to talk to (give --address if it runs with another)");
-                }
-                address = HostPort.format(a);
-            }
-            try {
-                client = new ControlClient(address, control.apiKey(this::settings, "api-key"),
-                        control.password(this::settings, "http-password"),
-                        "is the gateway running, with this http-address?");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return client;
+        return control.client(spec.commandLine(), config, GATEWAY);
     }
 
     private String post(String path) {
-        ControlClient c = client();
-        if (!c.hasKey()) {
-            throw new ParameterException(spec.commandLine(), "this command changes state and needs the gateway's "
-                    + "api-key: give --api-key=KEY, --api-key-file=FILE or GATE64_API_KEY (a hashed api-key in the "
-                    + "config file cannot be sent)");
-        }
-        return c.post(path);
+        return control.keyed(spec.commandLine(), config, GATEWAY).post(path);
     }
 }

@@ -13,9 +13,7 @@ import java.util.concurrent.Callable;
 import net.gate64.common.web.ControlClient;
 import net.gate64.common.web.Secret;
 import net.gate64.config.ConfigOptions;
-import net.gate64.config.ConfigReader;
 import net.gate64.config.ControlOptions;
-import net.gate64.common.HostPort;
 import net.gate64.resolver.config.SettingsLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,9 +52,6 @@ final class ControlCommand implements Callable<Integer> {
 
     @Mixin
     ControlOptions control;
-
-    private ConfigReader settings;
-    private ControlClient client;
 
     @Override
     public Integer call() {
@@ -327,39 +322,18 @@ final class ControlCommand implements Callable<Integer> {
     }
 
     /** The settings, when a --config file is given or the address must come from them; else null. */
-    private ConfigReader settings() {
-        if (settings == null && (config.file() != null || control.address == null)) {
-            settings = config.load(SettingsLoader.SCHEMA);
-        }
-        return settings;
-    }
+    /** The recursor's web endpoint: webserver-address, and only that setting (see SettingsLoader.webserverAddress). */
+    private static final ControlOptions.Target RECURSOR = new ControlOptions.Target("recursor", SettingsLoader.SCHEMA,
+            SettingsLoader::webserverAddress, "webserver-address", "api-key", "webserver-password",
+            "is the recursor running, with webserver = true and this webserver-address?");
 
     private ControlClient client() {
-        if (client == null) {
-            String given = control.address(spec.commandLine());
-            String address = given != null ? given : HostPort.format(SettingsLoader.webserverAddress(settings()));
-            // only that setting: a file with a bad value elsewhere still names the endpoint, and the running
-            // recursor refuses it on reload-config, saying its settings stay
-            try {
-                client = new ControlClient(address, control.apiKey(this::settings, "api-key"),
-                        control.password(this::settings, "webserver-password"),
-                        "is the recursor running, with webserver = true and this webserver-address?");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return client;
+        return control.client(spec.commandLine(), config, RECURSOR);
     }
 
     /** The client, which must have the API key: state changes need it. */
     private ControlClient keyed() {
-        ControlClient c = client();
-        if (!c.hasKey()) {
-            throw new ParameterException(spec.commandLine(), "this command changes state and needs the recursor's "
-                    + "api-key: give --api-key=KEY, --api-key-file=FILE or GATE64_API_KEY (a hashed api-key in the "
-                    + "config file cannot be sent)");
-        }
-        return c;
+        return control.keyed(spec.commandLine(), config, RECURSOR);
     }
 
     private String post(String path) {
