@@ -37,10 +37,20 @@ public final class ListenError extends RuntimeException {
         return setting;
     }
 
+    /** Whether another socket holds the address (EADDRINUSE), as opposed to a permission or address problem. */
+    public boolean addressInUse() {
+        String text = messages(getCause() == null ? this : getCause()).toLowerCase(Locale.ROOT);
+        return inUse(text);
+    }
+
+    private static boolean inUse(String text) {
+        return text.contains("address already in use") || text.contains("error(-98)");
+    }
+
     static String reason(InetSocketAddress address, Throwable cause) {
         String text = messages(cause).toLowerCase(Locale.ROOT);
         int port = address.getPort();
-        if (text.contains("address already in use") || text.contains("error(-98)")) {
+        if (inUse(text)) {
             return "the address is already in use: another program listens there (see which with: ss -lntup 'sport = :"
                     + port + "'), or choose another port";
         }

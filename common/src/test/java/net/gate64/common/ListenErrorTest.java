@@ -1,5 +1,6 @@
 package net.gate64.common;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -27,6 +28,10 @@ class ListenErrorTest {
         String m = message("::1", 5300, new IOException("bind(..) failed with error(-98): Address already in use"));
         assertTrue(m.startsWith("cannot listen on [::1]:5300 (local-address): the address is already in use"), m);
         assertTrue(m.contains("ss -lntup 'sport = :5300'"), m);
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 5300);
+        assertTrue(ListenError.of("local-address", a, new IOException("bind(..) failed with error(-98)")).addressInUse());
+        assertTrue(ListenError.of("local-address", a, new BindException("Address already in use")).addressInUse());
+        assertFalse(ListenError.of("local-address", a, new BindException("Permission denied")).addressInUse());
     }
 
     @Test

@@ -63,6 +63,12 @@ public final class DnsServer implements AutoCloseable {
         this.tcpClients = new TcpClients(limits.maxTcpClients(), limits.maxTcpPerClient(), metrics);
     }
 
+    /**
+     * How many ports a local-address with port 0 tries: the OS picks a free TCP port, and the UDP sockets must get
+     * the same number, which another program (any UDP client's ephemeral port) may hold.
+     */
+    static final int PORT_ZERO_ATTEMPTS = 64;
+
     /** Binds UDP and TCP on each address; a port of 0 picks a free one (see {@link #boundAddresses()}). */
     public void start(List<InetSocketAddress> addresses, int threads) throws InterruptedException {
         for (InetSocketAddress address : addresses) {
@@ -76,36 +82,64 @@ public final class DnsServer implements AutoCloseable {
                             ch.pipeline().addLast(new TcpConnection(frontend, tcpClients, counters, memory, limits).handlers());
                         }
                     });
-            Channel tcp = bind(address, () -> tcpBootstrap.bind(address));
-            channels.add(tcp);
-            // TCP first so that port 0 resolves to one port shared by both transports.
-            InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
             int udpSockets = transport.epoll() ? threads : 1;
-            for (int i = 0; i < udpSockets; i++) {
-                Bootstrap b = new Bootstrap().group(group).handler(new UdpHandler());
-                if (transport.epoll() && bound.getAddress() instanceof java.net.Inet4Address) {
-                    // An AF_INET socket for an IPv4 address: the kernel's send and receive paths skip the IPv6
-                    // socket layer that a dual-stack socket goes through for every IPv4 datagram.
-                    b.channelFactory(() -> new io.netty.channel.epoll.EpollDatagramChannel(
-                            io.netty.channel.socket.SocketProtocolFamily.INET));
-                } else {
-                    b.channel(transport.datagram());
+            // TCP first so that port 0 resolves to one port shared by both transports. When the UDP port is taken,
+            // the TCP socket stays open until a pair is found, so that the OS offers another port, not the same one.
+            List<Channel> refused = new ArrayList<>();
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    Channel tcp = bind(address, () -> tcpBootstrap.bind(address));
+                    InetSocketAddress bound = (InetSocketAddress) tcp.localAddress();
+                    List<Channel> udp = new ArrayList<>();
+                    try {
+                        for (int i = 0; i < udpSockets; i++) {
+                            Bootstrap b = udpBootstrap(bound);
+                            udp.add(bind(bound, () -> b.bind(bound)));
+                        }
+                    } catch (net.gate64.common.ListenError e) {
+                        udp.forEach(c -> c.close().syncUninterruptibly());
+                        if (address.getPort() != 0 || !e.addressInUse() || attempt == PORT_ZERO_ATTEMPTS) {
+                            tcp.close().syncUninterruptibly();
+                            throw e;
+                        }
+                        LOG.debug("{}: UDP port {} is taken, trying another port for both transports", address,
+                                bound.getPort());
+                        refused.add(tcp);
+                        continue;
+                    }
+                    channels.add(tcp);
+                    channels.addAll(udp);
+                    LOG.info("listening on {} (udp x{}, tcp, {})", HostPort.format(bound), udpSockets, transport.name());
+                    break;
                 }
-                if (transport.epoll()) {
-                    // Several sockets share the port (one per loop thread); recvmmsg reads a batch of queries per
-                    // system call into one buffer, and answers written during a read batch leave in one sendmmsg.
-                    b.option(EpollChannelOption.SO_REUSEPORT, true)
-                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-                            .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
-                } else {
-                    b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
-                }
-                b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_QUEUE);
-                channels.add(bind(bound, () -> b.bind(bound)));
+            } finally {
+                refused.forEach(c -> c.close().syncUninterruptibly());
             }
-            LOG.info("listening on {} (udp x{}, tcp, {})", HostPort.format(bound), udpSockets, transport.name());
         }
+    }
+
+    private Bootstrap udpBootstrap(InetSocketAddress bound) {
+        Bootstrap b = new Bootstrap().group(group).handler(new UdpHandler());
+        if (transport.epoll() && bound.getAddress() instanceof java.net.Inet4Address) {
+            // An AF_INET socket for an IPv4 address: the kernel's send and receive paths skip the IPv6
+            // socket layer that a dual-stack socket goes through for every IPv4 datagram.
+            b.channelFactory(() -> new io.netty.channel.epoll.EpollDatagramChannel(
+                    io.netty.channel.socket.SocketProtocolFamily.INET));
+        } else {
+            b.channel(transport.datagram());
+        }
+        if (transport.epoll()) {
+            // Several sockets share the port (one per loop thread); recvmmsg reads a batch of queries per
+            // system call into one buffer, and answers written during a read batch leave in one sendmmsg.
+            b.option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * 16));
+        } else {
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));
+        }
+        b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_QUEUE);
+        return b;
     }
 
     /** Binds, turning Netty's "bind(..) failed with error(-13)" into an error naming the address and local-address. */
