@@ -16,7 +16,9 @@ public final class Signals {
     /**
      * Runs {@code action} on a JVM thread whenever the process receives {@code name} (e.g. "HUP").
      *
-     * @return false when this platform or JVM has no such signal (the caller then offers another way)
+     * @return false when this platform or JVM has no such signal, or when the process was started with it ignored
+     *         ({@code nohup}, a shell's background job): the JVM then keeps it ignored and never calls the handler.
+     *         The caller says so and offers another way.
      */
     public static boolean on(String name, Runnable action) {
         try {
@@ -36,8 +38,10 @@ public final class Signals {
                         };
                     });
             Method handle = signal.getMethod("handle", signal, handler);
-            handle.invoke(null, signal.getConstructor(String.class).newInstance(name), h);
-            return true;
+            Object previous = handle.invoke(null, signal.getConstructor(String.class).newInstance(name), h);
+            // HotSpot leaves an ignored SIGHUP, SIGINT or SIGTERM ignored and answers with SIG_IGN as the previous
+            // handler, having installed nothing
+            return previous != handler.getField("SIG_IGN").get(null);
         } catch (InvocationTargetException e) {
             return false; // IllegalArgumentException: no such signal here, or the JVM uses it itself
         } catch (ReflectiveOperationException | LinkageError e) {
