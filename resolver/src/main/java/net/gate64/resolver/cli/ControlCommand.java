@@ -321,7 +321,6 @@ final class ControlCommand implements Callable<Integer> {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** The settings, when a --config file is given or the address must come from them; else null. */
     /** The recursor's web endpoint: webserver-address, and only that setting (see SettingsLoader.webserverAddress). */
     private static final ControlOptions.Target RECURSOR = new ControlOptions.Target("recursor", SettingsLoader.SCHEMA,
             SettingsLoader::webserverAddress, "webserver-address", "api-key", "webserver-password",

@@ -297,7 +297,7 @@ class NettyUpstreamTest {
              DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LO, 0))) {
             Set<Integer> servers = Set.of(udp.getLocalPort(), silent.getLocalPort(), closed.getPort());
             // a socket of an earlier test may happen to be connected to a port these servers now reuse
-            Set<String> earlier = socketsConnectedTo(servers, fds, table);
+            Set<String> earlier = socketsConnectedTo(servers, fds, table, Set.of());
             CompletableFuture<Message> open = patient.query((InetSocketAddress) silent.getLocalSocketAddress(), QUESTION,
                     budget(10_000));
             loop.submit(() -> { }).get(20, TimeUnit.SECONDS); // the query is out: its socket exists
@@ -326,7 +326,7 @@ class NettyUpstreamTest {
 
     /** The inodes of this process's UDP sockets whose peer is a port in {@code ports}, but for those in {@code except}. */
     private static Set<String> socketsConnectedTo(Set<Integer> ports, java.nio.file.Path fds, java.nio.file.Path table,
-                                                  Set<String>... except) throws java.io.IOException {
+                                                  Set<String> except) throws java.io.IOException {
         Set<String> inodes = new HashSet<>();
         try (var s = java.nio.file.Files.list(fds)) {
             for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) s::iterator) {
@@ -343,7 +343,7 @@ class NettyUpstreamTest {
         // "sl local_address rem_address st ... uid timeout inode": rem_address is HEXIP:HEXPORT
         return java.nio.file.Files.readAllLines(table).stream().skip(1).map(l -> l.trim().split("\\s+"))
                 .filter(f -> inodes.contains(f[9]) && ports.contains(Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16)))
-                .map(f -> f[9]).filter(i -> java.util.Arrays.stream(except).noneMatch(e -> e.contains(i)))
+                .map(f -> f[9]).filter(i -> !except.contains(i))
                 .collect(java.util.stream.Collectors.toSet());
     }
 
