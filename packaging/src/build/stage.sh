@@ -33,8 +33,13 @@ modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sc
 if [[ ! -x "$app/jre/bin/java" || "$app/jre/release" -ot "$jdk/release" ]]; then
   rm -rf "$app/jre"
   mkdir -p "$app"
-  "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --compress=zip-6 --generate-cds-archive --output "$app/jre"
+  # jlink's CDS plugin prints "Created CDS archive successfully": kept in a log, shown only when jlink fails
+  if ! "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+      --compress=zip-6 --generate-cds-archive --output "$app/jre" >"$target/jlink.log" 2>&1; then
+    echo "stage.sh: jlink failed:" >&2
+    cat "$target/jlink.log" >&2
+    exit 1
+  fi
   rm -f "$app/jre/lib/server/classes_nocoops.jsa" # only for heaps above 32 GiB; 14 MiB
 fi
 
