@@ -18,6 +18,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gate64 nat64 control} against the real gateway in the three-namespace bed, each verb through the CLI (a JVM
@@ -42,13 +44,14 @@ class ControlNamespaceTest {
             bib = [ { protocol = "tcp", ipv6 = "[2001:db8:1::2]:8081", ipv4 = "203.0.113.1:8081" } ]
             """.formatted(KEY);
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Path conf;
     private static Process gateway;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-control-test");
         bed = NamespaceBed.create();
         conf = dir.resolve("nat64.conf");
         Files.writeString(conf, BASE + "pool4 = \"203.0.113.1/32\"\n");

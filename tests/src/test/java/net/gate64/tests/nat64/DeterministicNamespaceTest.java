@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RFC 7422 deterministic port ranges through the real gateway: pool4 203.0.113.0/30, ports 1024-65535, blocks of 64,
@@ -21,11 +23,12 @@ import org.junit.jupiter.api.Test;
 class DeterministicNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-deterministic-test");
         bed = NamespaceBed.create();
         for (String a : new String[] {"2001:db8:1::5/64", "2001:db8:1::1:2/64"}) {
             bed.must("ip", "-n", bed.client, "addr", "add", a, "dev", "c0", "nodad");

@@ -10,6 +10,8 @@ import net.gate64.testing.Requires;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIIT-DC with DNS46 (issue 15 item 4), the other way round from {@link SiitNamespaceTest}: an IPv4-only client
@@ -31,12 +33,13 @@ class Dns46NamespaceTest {
     private static final String WEB4 = "192.0.2.80";
     private static final String CLIENT4_AS_SEEN = "2001:db8:64::c633:6402"; // 198.51.100.2 in pool6
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Path netnsEtc;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-dns46-test");
         bed = NamespaceBed.create();
         // The IPv4-only client: no IPv6 at all, and a stub resolver pointed at the recursor (ip netns exec mounts
         // /etc/netns/NAME/* over /etc/*).

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real gateway ({@code net.gate64.nat64.Nat64Main} in its own JVM on a TUN device in the gateway namespace)
@@ -31,13 +33,14 @@ class Nat64NamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static final String SERVER6_WKP = "64:ff9b::c633:6402";
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Process gatewayProcess;
     private static String fileSha256;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-nat64-test");
         bed = NamespaceBed.create();
         Path conf = dir.resolve("nat64.conf");
         Files.writeString(conf, """

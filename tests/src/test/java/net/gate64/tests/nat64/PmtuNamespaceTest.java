@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Path MTU discovery through the gateway (RFC 7915 §4.2, §5.2, §6), both directions, with real TCP transfers in the
@@ -35,12 +37,13 @@ class PmtuNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6482";
     private static final String POOL = "203.0.113.1";
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static String sha256;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-pmtu-test");
         bed = NamespaceBed.createRouted();
         Path conf = dir.resolve("nat64.conf");
         Files.writeString(conf, """

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PREF64 (RFC 8781) and RDNSS (RFC 8106) in Router Advertisements from {@code ./gate64 ra} (Nat64Main --ra-only)
@@ -23,11 +25,12 @@ import org.junit.jupiter.api.Test;
 @Requires(what = "the Router Advertisement test", root = true, netns = true, tools = {"ip", "python3", "rdisc6", "tshark"})
 class RouterAdvertisementNamespaceTest {
     private NamespaceBed bed;
-    private Path dir;
+    /** Kept when the test fails, for its logs; removed when it passes. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dir;
 
     @BeforeEach
     void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-ra-test");
         bed = NamespaceBed.create();
     }
 

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Session logging through a real collector: the gateway writes JSON lines and exports IPFIX to nfcapd (nfdump's
@@ -30,13 +32,14 @@ class SessionLogNamespaceTest {
     /** The echo identifier: in the pool's port range and outside the UDP binding's block (40000-40063). */
     private static final int ECHO_ID = 50000;
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Process gateway;
     private static Process collector;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-sessionlog-test");
         Files.createDirectories(dir.resolve("flows"));
         bed = NamespaceBed.create();
         // The collector first, so that the templates sent when the gateway starts reach it.

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIIT mode (RFC 7915 + EAM, RFC 7757) in the same three-namespace bed: the IPv6 client 2001:db8:1::2 is known to
@@ -22,11 +24,12 @@ import org.junit.jupiter.api.Test;
 class SiitNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-siit-test");
         bed = NamespaceBed.create();
         Path conf = dir.resolve("siit.conf");
         Files.writeString(conf, """

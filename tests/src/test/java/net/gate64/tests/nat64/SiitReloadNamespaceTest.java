@@ -13,6 +13,8 @@ import net.gate64.testing.Requires;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A live reload of the EAM table in SIIT mode, through {@code gate64 nat64 control reload-config} against the real
@@ -35,12 +37,13 @@ class SiitReloadNamespaceTest {
             api-key = "%s"
             """.formatted(KEY);
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Path conf;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-siit-reload-test");
         bed = NamespaceBed.create();
         conf = dir.resolve("siit.conf");
         Files.writeString(conf, BASE + "eam = [ { ipv4 = \"192.0.2.2/32\", ipv6 = \"2001:db8:1::2/128\" } ]\n");

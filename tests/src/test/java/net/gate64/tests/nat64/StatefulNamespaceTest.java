@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stateful NAT64 details in the three-namespace bed, with the real gateway on one pool4 address (203.0.113.1/32,
@@ -31,12 +33,13 @@ class StatefulNamespaceTest {
     private static final String SERVER6 = "2001:db8:64::c633:6402";
     private static final String POOL = "203.0.113.1";
     private static NamespaceBed bed;
-    private static Path dir;
+    /** Kept when a test fails, for its logs; removed when all pass. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
     private static Process gateway;
 
     @BeforeAll
     static void setUp() throws Exception {
-        dir = Files.createTempDirectory("g64-stateful-test");
         bed = NamespaceBed.create();
         bed.must("ip", "-n", bed.client, "addr", "add", "2001:db8:1::3/64", "dev", "c0", "nodad");
         Path conf = dir.resolve("nat64.conf");
