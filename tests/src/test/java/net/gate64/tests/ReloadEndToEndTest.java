@@ -439,6 +439,109 @@ class ReloadEndToEndTest {
     }
 
     /**
+     * max-total-msec: the lab takes 1.5 s over one name; under 500 ms the query ends with SERVFAIL (network-timeout is
+     * longer), after the reload to 20 s the next query waits for the answer. As above, the lab's slow answers to the
+     * first query are waited for before the reload.
+     */
+    @Test
+    void maxTotalMsecAppliesFromTheNextQuery() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "network-timeout = 5000", "max-total-msec = 500")) {
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            org.xbill.DNS.Name slow = org.xbill.DNS.Name.fromConstantString("v4only.demo.test.");
+            f.lab.misbehave(q -> {
+                if (q.getQuestion().getName().equals(slow)) {
+                    try {
+                        Thread.sleep(1500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    synchronized (done) {
+                        done.incrementAndGet();
+                        done.notifyAll();
+                    }
+                }
+                return null;
+            });
+            SimpleResolver patient = f.client(false);
+            patient.setTimeout(Duration.ofSeconds(30));
+            assertEquals(Rcode.SERVFAIL, patient.send(LabFixture.question("v4only.demo.test.", Type.A, true)).getRcode(),
+                    "1.5 s is longer than max-total-msec = 500");
+            long tries = f.lab.received().stream().filter(r -> r.getName().equals(slow)).count();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a safety net only
+            synchronized (done) {
+                while (done.get() < tries && System.nanoTime() < deadline) {
+                    done.wait(1000);
+                }
+            }
+            ReloadOutcome o = reload(f, "network-timeout = 5000", "max-total-msec = 20000");
+            assertEquals(List.of("max-total-msec"), o.applied(), o.text());
+            assertEquals(List.of("192.0.2.10"), data(patient.send(LabFixture.question("v4only.demo.test.", Type.A, true))),
+                    "waited for under max-total-msec = 20000");
+        }
+    }
+
+    /**
+     * query-local-address: the next upstream query leaves from the new source address. A zone of its own is forwarded
+     * to a socket of this test, which sees each query's source and answers it.
+     */
+    @Test
+    void queryLocalAddressIsTheSourceOfTheNextUpstreamQuery() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf());
+             java.net.DatagramSocket upstream = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            upstream.setSoTimeout(30_000);
+            String lab = f.lab.forwardZonesSetting();
+            String zones = "forward-zones = " + lab.substring(0, lab.length() - 1) + ",\"qla.test\"=[\"127.0.0.1:"
+                    + upstream.getLocalPort() + "\"]}";
+            ReloadOutcome first = reload(f, zones, "query-local-address = [\"127.0.0.2\"]");
+            assertTrue(first.applied().contains("query-local-address"), first.text());
+            assertEquals(List.of("127.0.0.2"), sourcesOfOneResolution(f, upstream, "a.qla.test."));
+            ReloadOutcome o = reload(f, zones, "query-local-address = [\"127.0.0.3\"]");
+            assertEquals(List.of("query-local-address"), o.applied(), o.text());
+            assertEquals(List.of("127.0.0.3"), sourcesOfOneResolution(f, upstream, "b.qla.test."));
+        }
+    }
+
+    /** Asks {@code name}, answering every query {@code upstream} gets meanwhile; the source addresses seen, once each. */
+    private static List<String> sourcesOfOneResolution(LabFixture f, java.net.DatagramSocket upstream, String name)
+            throws Exception {
+        java.util.concurrent.CompletableFuture<Message> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return f.ask(name, Type.A);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+        byte[] buf = new byte[4096];
+        while (!answer.isDone()) {
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            try {
+                upstream.receive(p);
+            } catch (java.net.SocketTimeoutException e) {
+                break; // the recursor asked nothing more: its answer (or failure) is below
+            }
+            sources.add(p.getAddress().getHostAddress());
+            Message q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+            Message r = new Message(q.getHeader().getID());
+            r.getHeader().setFlag(Flags.QR);
+            r.getHeader().setFlag(Flags.AA);
+            r.addRecord(q.getQuestion(), Section.QUESTION);
+            if (q.getQuestion().getType() == Type.A) {
+                r.addRecord(new org.xbill.DNS.ARecord(q.getQuestion().getName(), org.xbill.DNS.DClass.IN, 60,
+                        java.net.InetAddress.getByName("192.0.2.77")), Section.ANSWER);
+            }
+            byte[] wire = r.toWire();
+            upstream.send(new java.net.DatagramPacket(wire, wire.length, p.getSocketAddress()));
+            if (q.getQuestion().getName().equals(org.xbill.DNS.Name.fromConstantString(name))
+                    && q.getQuestion().getType() == Type.A) {
+                break;
+            }
+        }
+        assertEquals(List.of("192.0.2.77"), data(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)));
+        return List.copyOf(sources);
+    }
+
+    /**
      * The dnssec mode: the demo lab is Bogus under the IANA anchors, so {@code validate} answers SERVFAIL and
      * {@code log-fail} answers the same data (logging the failure). Both modes fetch DNSSEC records, so the data
      * fetched under {@code validate} is kept; from {@code off} to a validating mode everything is fetched again.
@@ -609,6 +712,37 @@ class ReloadEndToEndTest {
                 assertEquals(List.of("192.0.2.3"), data(ask(r, "www.glueless.test.", Type.A)),
                         "the cached SERVFAIL went with the packet cache");
                 assertEquals(root, count("127.0.54.1"), "the delegation of test. stayed cached");
+            }
+        }
+
+        /**
+         * max-ns-address-qperq: test.'s server has no address for deepglue.test.'s NS name (ns.glueless.test.), so
+         * its address is looked up; 0 allows no such lookup. (glueless.test.'s NS name has sibling glue there.)
+         */
+        @Test
+        void maxNsAddressQperqAppliesFromTheNextQuery() throws Exception {
+            try (Recursor r = start("max-ns-address-qperq = 0")) {
+                assertEquals(Rcode.SERVFAIL, ask(r, "www.deepglue.test.", Type.A).getRcode());
+                assertTrue(r.metrics().value("gate64_limit_hits_total", "limit", "ns-address-queries") >= 1);
+                ReloadOutcome o = reload(r, "max-ns-address-qperq = 10");
+                assertEquals(List.of("max-ns-address-qperq"), o.applied(), o.text());
+                assertEquals(List.of("192.0.2.9"), data(ask(r, "www.deepglue.test.", Type.A)),
+                        "the cached SERVFAIL went with the packet cache");
+            }
+        }
+
+        /**
+         * max-recursion-depth: deeper.test.'s NS name is in deepglue.test., whose NS name is in glueless.test.: two
+         * nested NS lookups on a cold cache, and 1 allows one.
+         */
+        @Test
+        void maxRecursionDepthAppliesFromTheNextQuery() throws Exception {
+            try (Recursor r = start("max-recursion-depth = 1")) {
+                assertEquals(Rcode.SERVFAIL, ask(r, "www.deeper.test.", Type.A).getRcode());
+                assertTrue(r.metrics().value("gate64_limit_hits_total", "limit", "recursion-depth") >= 1);
+                ReloadOutcome o = reload(r, "max-recursion-depth = 16");
+                assertEquals(List.of("max-recursion-depth"), o.applied(), o.text());
+                assertEquals(List.of("192.0.2.11"), data(ask(r, "www.deeper.test.", Type.A)));
             }
         }
 
