@@ -3,6 +3,7 @@ package net.gate64.nat64;
 import java.util.List;
 import net.gate64.nat64.translate.Counters;
 import net.gate64.nat64.translate.DropReason;
+import net.gate64.nat64.tun.TunStatistics;
 
 /** Prometheus text exposition of the gateway's counters and table sizes (the endpoint's {@code /metrics}). */
 final class GatewayMetrics {
@@ -31,6 +32,13 @@ final class GatewayMetrics {
         simple(sb, "gate64_nat64_write_errors_total", "counter", "Packets the TUN device refused.", c.writeErrors.sum());
         simple(sb, "gate64_nat64_handler_failures_total", "counter", "Packets whose handling failed unexpectedly.",
                 c.handlerFailures.sum());
+        counter(sb, "gate64_nat64_tun_dropped_total", "Packets the TUN device dropped (its interface statistics): "
+                + "to-gateway when its queue was full because the workers fell behind, from-gateway after a write.");
+        TunStatistics.Drops tun = TunStatistics.read(service.settings().tunName());
+        if (tun != null) { // no series before the device exists
+            sb.append("gate64_nat64_tun_dropped_total{direction=\"to-gateway\"} ").append(tun.toGateway()).append('\n');
+            sb.append("gate64_nat64_tun_dropped_total{direction=\"from-gateway\"} ").append(tun.fromGateway()).append('\n');
+        }
         if (service.sessions() != null) {
             int[] sessions = service.sessions().sizes();
             int[] bibs = service.bib().sizes();

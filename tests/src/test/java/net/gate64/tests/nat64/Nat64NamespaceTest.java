@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -160,6 +162,19 @@ class Nat64NamespaceTest {
         NamespaceBed.Result r = client(20, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER6);
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("3 received"), r.out());
+    }
+
+    /** The TUN device's drop counters are the kernel's, as iproute2 reads them for the device in its namespace. */
+    @Test
+    @Order(1)
+    void tunDropsAreTheInterfaceStatistics() throws IOException {
+        String m = metrics();
+        String link = bed.exec(bed.gateway, 10, "ip", "-s", "-j", "link", "show", "dev", "nat64").out();
+        Matcher tx = Pattern.compile("\"tx\":\\{[^}]*\"dropped\":(\\d+)").matcher(link);
+        Matcher rx = Pattern.compile("\"rx\":\\{[^}]*\"dropped\":(\\d+)").matcher(link);
+        assertTrue(tx.find() && rx.find(), link);
+        assertEquals(Long.parseLong(tx.group(1)), metric(m, "gate64_nat64_tun_dropped_total{direction=\"to-gateway\"}"), m);
+        assertEquals(Long.parseLong(rx.group(1)), metric(m, "gate64_nat64_tun_dropped_total{direction=\"from-gateway\"}"), m);
     }
 
     @Test
@@ -429,5 +444,55 @@ class Nat64NamespaceTest {
                 && metric(m1, "gate64_nat64_worker_packets_total{worker=\"1\"}") - w1 >= 100,
                 "both workers translated a share of the flows:\n" + m1.lines()
                         .filter(l -> l.startsWith("gate64_nat64_worker_packets_total")).toList());
+    }
+
+    /**
+     * A gateway that falls behind: stopped (SIGSTOP) while a client sends 3000 datagrams, the TUN device's queue
+     * fills and the kernel drops the rest; the gateway counts them as the interface statistics do, and translates
+     * again once it runs (SIGCONT). Last, as it leaves sessions behind.
+     */
+    @Test
+    @Order(20)
+    void aGatewayThatFallsBehindShowsTheTunDrops() throws Exception {
+        long before = metric(metrics(), "gate64_nat64_tun_dropped_total{direction=\"to-gateway\"}");
+        List<ProcessHandle> jvm = new ArrayList<>(gatewayProcess.descendants().toList());
+        jvm.add(gatewayProcess.toHandle());
+        signal(jvm, "STOP");
+        try {
+            NamespaceBed.Result sent = client(60, "python3", "-c", """
+                    import socket
+                    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                    for i in range(3000):
+                        s.sendto(b'x' * 64, ('%s', 7007))
+                    print('sent')
+                    """.formatted(SERVER6));
+            assertTrue(sent.out().contains("sent"), sent.out());
+        } finally {
+            signal(jvm, "CONT");
+        }
+        String m = metrics();
+        long after = metric(m, "gate64_nat64_tun_dropped_total{direction=\"to-gateway\"}");
+        assertTrue(after > before, "no drop counted while the gateway was stopped: " + before + " -> " + after);
+        String link = bed.exec(bed.gateway, 10, "ip", "-s", "-j", "link", "show", "dev", "nat64").out();
+        Matcher tx = Pattern.compile("\"tx\":\\{[^}]*\"dropped\":(\\d+)").matcher(link);
+        assertTrue(tx.find(), link);
+        assertEquals(Long.parseLong(tx.group(1)), metric(metrics(), "gate64_nat64_tun_dropped_total{direction=\"to-gateway\"}"),
+                "the kernel's count");
+        NamespaceBed.Result echo = client(20, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.settimeout(5)
+                s.sendto(b'after', ('%s', 7007))
+                while s.recvfrom(100)[0] != b'after':
+                    pass
+                print('echoed')
+                """.formatted(SERVER6));
+        assertTrue(echo.out().contains("echoed"), "translating again: " + echo.out());
+    }
+
+    private static void signal(List<ProcessHandle> processes, String signal) throws Exception {
+        for (ProcessHandle p : processes) {
+            NamespaceBed.run(10, "kill", "-" + signal, Long.toString(p.pid()));
+        }
     }
 }
