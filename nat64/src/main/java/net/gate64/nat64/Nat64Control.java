@@ -47,22 +47,19 @@ final class Nat64Control implements GatewayControl {
         }
         Filter f = Filter.parse(filter);
         long now = service.nanoTime();
-        List<Session> list = new ArrayList<>();
-        for (Session s : service.sessions().list()) {
+        FirstN<Session> page = new FirstN<>(Comparator.comparingLong(Session::expiresAtNanos), limit);
+        service.sessions().forEachLive(s -> {
             if (f.test(s)) {
-                list.add(s);
+                page.accept(s);
             }
-        }
-        list.sort(Comparator.comparingLong(Session::expiresAtNanos));
+        });
         StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port <-> remote:port state expires-in-s\n");
-        int n = 0;
-        for (Session s : list) {
-            if (n++ >= limit) {
-                sb.append("# ... ").append(list.size() - limit).append(" more\n");
-                break;
-            }
+        for (Session s : page.first()) {
             sb.append(s).append(s.tcpState() == null ? " -" : "").append(' ')
                     .append(Math.max(0, (s.expiresAtNanos() - now) / 1_000_000_000L)).append('\n');
+        }
+        if (page.seen() > limit) {
+            sb.append("# ... ").append(page.seen() - limit).append(" more\n");
         }
         return sb.toString();
     }
@@ -73,16 +70,18 @@ final class Nat64Control implements GatewayControl {
             return "# siit mode keeps no bindings\n";
         }
         Filter f = Filter.parse(filter);
-        List<BibEntry> list = new ArrayList<>(service.bib().entries().stream().filter(f::test).toList());
-        list.sort(Comparator.comparing(BibEntry::toString));
-        StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port kind\n");
-        int n = 0;
-        for (BibEntry e : list) {
-            if (n++ >= limit) {
-                sb.append("# ... ").append(list.size() - limit).append(" more\n");
-                break;
+        FirstN<BibEntry> page = new FirstN<>(Comparator.comparing(BibEntry::toString), limit);
+        service.bib().forEachEntry(e -> {
+            if (f.test(e)) {
+                page.accept(e);
             }
+        });
+        StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port kind\n");
+        for (BibEntry e : page.first()) {
             sb.append(e).append(e.isStatic() ? " static" : " dynamic").append('\n');
+        }
+        if (page.seen() > limit) {
+            sb.append("# ... ").append(page.seen() - limit).append(" more\n");
         }
         return sb.toString();
     }

@@ -230,6 +230,11 @@ public final class Bib {
         return n;
     }
 
+    /** Hands every binding to {@code each}, without copying the table. */
+    public void forEachEntry(java.util.function.Consumer<BibEntry> each) {
+        by4.values().forEach(each);
+    }
+
     public List<BibEntry> entries() {
         return new ArrayList<>(by4.values());
     }

@@ -219,6 +219,15 @@ public final class SessionTable {
         return count.get();
     }
 
+    /** Hands every live session to {@code each}, without copying the table. */
+    public void forEachLive(java.util.function.Consumer<Session> each) {
+        for (Session s : sessions.values()) {
+            if (!s.isDead()) {
+                each.accept(s);
+            }
+        }
+    }
+
     public List<Session> list() {
         List<Session> list = new ArrayList<>();
         for (Session s : sessions.values()) {

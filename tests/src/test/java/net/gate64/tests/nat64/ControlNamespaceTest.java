@@ -175,6 +175,13 @@ class ControlNamespaceTest {
         assertFalse(statics.contains(":5001 "), statics);
         assertTrue(ok("bib", "udp").contains("udp [2001:db8:1::2]:5001 <-> 203.0.113.1:"), "the dynamic binding");
 
+        udpFlow(5009); // expires after 5001's: a page of one is 5001's, and says how many more there are
+        String page = ok("sessions", "udp", "--limit", "1");
+        assertTrue(udpSecondsLeft(page, 5001) > 0 && udpSecondsLeft(page, 5009) < 0, page);
+        assertTrue(page.matches("(?s).*\n# \\.\\.\\. [1-9]\\d* more\n"), page);
+        String bibPage = ok("bib", "--limit", "1");
+        assertEquals(3, bibPage.lines().count(), "a heading, one binding, how many more: " + bibPage);
+
         NamespaceBed.Result bad = control("--config", conf.toString(), "sessions", "banana");
         assertEquals(1, bad.code(), bad.out());
         assertTrue(bad.out().contains("filter words are tcp, udp, icmp, static, dynamic, or an address or prefix; "
