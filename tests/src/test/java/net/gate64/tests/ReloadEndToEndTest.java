@@ -393,19 +393,21 @@ class ReloadEndToEndTest {
     }
 
     /**
-     * network-timeout: a forwarder that takes 1.5 s to answer is given up on under a 300 ms timeout (SERVFAIL), and
-     * waited for once the file says 5 s. Between the two the test waits until the lab has worked through the tries it
-     * was sent, so the query after the reload does not queue behind them.
+     * The demo lab answering one name only after {@code millis}; {@link #awaitAnswered} waits until the lab has worked
+     * through every try of it the recursor sent, so that a query after a reload does not queue behind them.
      */
-    @Test
-    void networkTimeoutAppliesToTheNextUpstreamQuery() throws Exception {
-        try (LabFixture f = LabFixture.startFromFile(conf(), "network-timeout = 300", "max-total-msec = 20000")) {
-            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-            org.xbill.DNS.Name slow = org.xbill.DNS.Name.fromConstantString("v4only.demo.test.");
+    private static final class SlowName {
+        private final LabFixture f;
+        private final org.xbill.DNS.Name name;
+        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+
+        SlowName(LabFixture f, String name, long millis) {
+            this.f = f;
+            this.name = org.xbill.DNS.Name.fromConstantString(name);
             f.lab.misbehave(q -> {
-                if (q.getQuestion().getName().equals(slow)) {
+                if (q.getQuestion().getName().equals(this.name)) {
                     try {
-                        Thread.sleep(1500);
+                        Thread.sleep(millis);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -416,18 +418,34 @@ class ReloadEndToEndTest {
                 }
                 return null;
             });
-            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)), "a prompt answer is taken");
-            SimpleResolver patient = f.client(false);
-            patient.setTimeout(Duration.ofSeconds(30));
-            assertEquals(Rcode.SERVFAIL, patient.send(LabFixture.question("v4only.demo.test.", Type.A, true)).getRcode(),
-                    "1.5 s is longer than network-timeout = 300");
-            long tries = f.lab.received().stream().filter(r -> r.getName().equals(slow)).count();
+        }
+
+        void awaitAnswered() throws InterruptedException {
+            long tries = f.lab.received().stream().filter(r -> r.getName().equals(name)).count();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a safety net only
             synchronized (done) {
                 while (done.get() < tries && System.nanoTime() < deadline) {
                     done.wait(1000);
                 }
             }
+        }
+    }
+
+    /**
+     * network-timeout: a forwarder that takes 1.5 s to answer is given up on under a 300 ms timeout (SERVFAIL), and
+     * waited for once the file says 5 s. Between the two the test waits until the lab has worked through the tries it
+     * was sent, so the query after the reload does not queue behind them.
+     */
+    @Test
+    void networkTimeoutAppliesToTheNextUpstreamQuery() throws Exception {
+        try (LabFixture f = LabFixture.startFromFile(conf(), "network-timeout = 300", "max-total-msec = 20000")) {
+            SlowName slow = new SlowName(f, "v4only.demo.test.", 1500);
+            assertEquals(List.of("192.0.2.20"), data(f.ask("dual.demo.test.", Type.A)), "a prompt answer is taken");
+            SimpleResolver patient = f.client(false);
+            patient.setTimeout(Duration.ofSeconds(30));
+            assertEquals(Rcode.SERVFAIL, patient.send(LabFixture.question("v4only.demo.test.", Type.A, true)).getRcode(),
+                    "1.5 s is longer than network-timeout = 300");
+            slow.awaitAnswered();
             int asked = f.lab.received().size();
             ReloadOutcome o = reload(f, "network-timeout = 5000", "max-total-msec = 20000");
             assertEquals(List.of("network-timeout"), o.applied(), o.text());
@@ -446,33 +464,12 @@ class ReloadEndToEndTest {
     @Test
     void maxTotalMsecAppliesFromTheNextQuery() throws Exception {
         try (LabFixture f = LabFixture.startFromFile(conf(), "network-timeout = 5000", "max-total-msec = 500")) {
-            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-            org.xbill.DNS.Name slow = org.xbill.DNS.Name.fromConstantString("v4only.demo.test.");
-            f.lab.misbehave(q -> {
-                if (q.getQuestion().getName().equals(slow)) {
-                    try {
-                        Thread.sleep(1500);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    synchronized (done) {
-                        done.incrementAndGet();
-                        done.notifyAll();
-                    }
-                }
-                return null;
-            });
+            SlowName slow = new SlowName(f, "v4only.demo.test.", 1500);
             SimpleResolver patient = f.client(false);
             patient.setTimeout(Duration.ofSeconds(30));
             assertEquals(Rcode.SERVFAIL, patient.send(LabFixture.question("v4only.demo.test.", Type.A, true)).getRcode(),
                     "1.5 s is longer than max-total-msec = 500");
-            long tries = f.lab.received().stream().filter(r -> r.getName().equals(slow)).count();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a safety net only
-            synchronized (done) {
-                while (done.get() < tries && System.nanoTime() < deadline) {
-                    done.wait(1000);
-                }
-            }
+            slow.awaitAnswered();
             ReloadOutcome o = reload(f, "network-timeout = 5000", "max-total-msec = 20000");
             assertEquals(List.of("max-total-msec"), o.applied(), o.text());
             assertEquals(List.of("192.0.2.10"), data(patient.send(LabFixture.question("v4only.demo.test.", Type.A, true))),
