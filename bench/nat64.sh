@@ -18,32 +18,8 @@ if (( ${#need[@]} )); then
 fi
 ./gate64 nat64 --help >/dev/null   # builds the module when needed
 
-sfx=$(printf '%06x' $((RANDOM * 32768 + RANDOM)))
-C=g64c-$sfx G=g64g-$sfx S=g64s-$sfx
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  for ns in $C $G $S; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-for ns in $C $G $S; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
-ip link add c0 netns $C type veth peer name g0 netns $G
-ip link add s0 netns $S type veth peer name g1 netns $G
-ip -n $C addr add 2001:db8:1::2/64 dev c0 nodad
-ip -n $G addr add 2001:db8:1::1/64 dev g0 nodad
-ip -n $G addr add 198.51.100.1/24 dev g1
-ip -n $G addr add 2001:db8:2::1/64 dev g1 nodad
-ip -n $S addr add 198.51.100.2/24 dev s0
-ip -n $S addr add 2001:db8:2::2/64 dev s0 nodad
-for l in "$C c0" "$G g0" "$G g1" "$S s0"; do set -- $l; ip -n "$1" link set "$2" up; done
-ip -n $C -6 route add default via 2001:db8:1::1
-ip -n $S route add default via 198.51.100.1
-ip -n $S -6 route add default via 2001:db8:2::1
-ip netns exec $G sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+. bench/nat64-bed.sh
+nat64_bed_up
 ip netns exec $S iperf3 -s -D -I "$work/iperf3.pid" >/dev/null
 sleep 0.5; pids+=("$(cat "$work/iperf3.pid")")
 
@@ -72,43 +48,16 @@ measure() {
 max() { python3 -c 'import sys; v = [float(x) for x in sys.argv[1:] if x != "error"]; print("%.0f" % max(v) if v else "error")' "$@"; }
 
 run_tayga() {
-  ip netns exec $G tayga -c "$work/tayga.conf" --mktun >/dev/null
-  ip -n $G link set nat64 up
-  ip -n $G -6 route add 2001:db8:64::/96 dev nat64
-  ip -n $G -4 route add 203.0.113.0/28 dev nat64
-  ip netns exec $G tayga -c "$work/tayga.conf" --nodetach >>"$work/tayga.log" 2>&1 &
-  local pid=$!
-  sleep 1
+  start_tayga
   measure 2001:db8:64::c633:6402
-  kill $pid; wait $pid 2>/dev/null || true
-  ip netns exec $G tayga -c "$work/tayga.conf" --rmtun >/dev/null 2>&1 || ip -n $G link del nat64 2>/dev/null || true
+  stop_tayga
 }
 
 run_gate64() {
-  ip netns exec $G ./gate64 nat64 --config "$work/nat64.conf" >>"$work/gate64.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do ip -n $G route show 203.0.113.0/28 2>/dev/null | grep -q nat64 && break; sleep 0.2; done
-  sleep 1
+  start_gate64
   measure 2001:db8:64::c633:6402
-  kill $pid; wait $pid 2>/dev/null || true
-  for _ in $(seq 1 50); do ip -n $G link show nat64 >/dev/null 2>&1 || break; sleep 0.1; done
+  stop_gate64
 }
-
-cat > "$work/tayga.conf" <<CONF
-tun-device nat64
-ipv4-addr 203.0.113.1
-prefix 2001:db8:64::/96
-dynamic-pool 203.0.113.0/28
-data-dir $work/tayga
-CONF
-mkdir -p "$work/tayga"
-cat > "$work/nat64.conf" <<CONF
-tun-name = "nat64"
-pool6 = "2001:db8:64::/96"
-pool4 = "203.0.113.0/28"
-configure-interface = true
-http-address = ""
-CONF
 
 # The machine is shared: run the three in turn, $rounds times, and keep each one's best figure.
 echo "load before: $(uptime)" >&2
