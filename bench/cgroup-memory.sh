@@ -49,17 +49,7 @@ fi
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rmdir "$cg" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # --- the authoritative side: NSD with a wildcard zone, outside the cgroup ------------------------------------------
-mkdir -p "$work/nsd/$nsd_addr"
-cat > "$work/nsd/$nsd_addr/mem.test.zone" <<ZONE
-\$ORIGIN mem.test.
-\$TTL 86400
-@   IN SOA ns.mem.test. hostmaster.mem.test. 1 3600 600 86400 3600
-@   IN NS  ns.mem.test.
-ns  IN A   $nsd_addr
-*   IN A   192.0.2.1
-ZONE
-serve_with_nsd "$work/nsd" 1
-for _ in $(seq 100); do dig @$nsd_addr +time=1 +tries=1 x.mem.test A >/dev/null 2>&1 && break; sleep 0.2; done
+serve_wildcard_zone "$nsd_addr"
 awk 'BEGIN { for (i = 0; i < 2000000; i++) printf "host-%d.mem.test %s\n", i, (i % 2 ? "AAAA" : "A") }' > "$work/queries"
 
 # --- the recursor: the installed launcher started inside the cgroup ------------------------------------------------

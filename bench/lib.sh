@@ -65,6 +65,23 @@ serve_with_nsd() {
   done
 }
 
+# serve_wildcard_zone ADDR: NSD on ADDR:53 serving mem.test. with a wildcard A record (every host-N.mem.test. a
+# distinct name that resolves), for the memory benchmarks; returns once it answers.
+serve_wildcard_zone() {
+  local addr=$1
+  mkdir -p "$work/nsd/$addr"
+  cat > "$work/nsd/$addr/mem.test.zone" <<ZONE
+\$ORIGIN mem.test.
+\$TTL 86400
+@   IN SOA ns.mem.test. hostmaster.mem.test. 1 3600 600 86400 3600
+@   IN NS  ns.mem.test.
+ns  IN A   $addr
+*   IN A   192.0.2.1
+ZONE
+  serve_with_nsd "$work/nsd" 1
+  for _ in $(seq 100); do dig @"$addr" +time=1 +tries=1 x.mem.test A >/dev/null 2>&1 && break; sleep 0.2; done
+}
+
 # unbound_conf PORT HINTS MODULES [ANCHOR]: prints an Unbound configuration for a one-thread resolver on 127.0.0.1:PORT
 # iterating from the root hint file HINTS with module-config MODULES ("iterator" or "validator iterator"), ANCHOR
 # its trust-anchor file; loopback servers allowed, test. (special-use, RFC 6761) resolved rather than refused.

@@ -23,17 +23,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 make_work
 ./gate64 recursor --help >/dev/null 2>&1 || true # builds first, if sources changed
 
-mkdir -p "$work/nsd/$nsd_addr"
-cat > "$work/nsd/$nsd_addr/mem.test.zone" <<ZONE
-\$ORIGIN mem.test.
-\$TTL 86400
-@   IN SOA ns.mem.test. hostmaster.mem.test. 1 3600 600 86400 3600
-@   IN NS  ns.mem.test.
-ns  IN A   $nsd_addr
-*   IN A   192.0.2.1
-ZONE
-serve_with_nsd "$work/nsd" 1
-for _ in $(seq 100); do dig @$nsd_addr +time=1 +tries=1 x.mem.test A >/dev/null 2>&1 && break; sleep 0.2; done
+serve_wildcard_zone "$nsd_addr"
 awk -v n="$names" 'BEGIN { for (i = 0; i < n; i++) printf "host-%d.mem.test A\n", i }' > "$work/queries"
 
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
