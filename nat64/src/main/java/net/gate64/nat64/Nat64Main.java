@@ -41,8 +41,6 @@ import picocli.CommandLine.Spec;
             "SIGHUP reloads the config file; gate64 nat64 control --help lists the control verbs.",
             "Guide: docs/nat64.md"})
 public final class Nat64Main implements Callable<Integer> {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Nat64Main.class);
-
     @Spec
     CommandSpec spec;
 
@@ -144,7 +142,7 @@ public final class Nat64Main implements Callable<Integer> {
      * action for SIGHUP is to exit, and {@code systemctl reload} sends it.
      */
     private static void reloadOnSighup(Nat64Service service, ServiceNotifier notifier) {
-        boolean installed = Signals.on("HUP", () -> {
+        Signals.reloadOnHup("gateway", "gate64 nat64 control reload-config", () -> {
             notifier.reloading("reloading the config file");
             String outcome;
             try {
@@ -154,11 +152,6 @@ public final class Nat64Main implements Callable<Integer> {
             }
             notifier.ready(outcome);
         });
-        if (!installed) {
-            LOG.warn("SIGHUP does not reload the config file: the gateway was started with SIGHUP ignored (nohup, or "
-                    + "a background job of a shell) or this JVM has no SIGHUP; reload with: gate64 nat64 control "
-                    + "reload-config");
-        }
     }
 
     /** {@code ./gate64 ra}: Router Advertisements until stopped; the last one withdraws the prefix. */

@@ -14,6 +14,18 @@ public final class Signals {
     private Signals() {}
 
     /**
+     * SIGHUP reloads the config file ({@code action}); when it cannot (see {@link #on}), a warning says so at start and
+     * names {@code reloadCommand}, the way that works, with {@code program} ("recursor", "gateway") as the subject.
+     */
+    public static void reloadOnHup(String program, String reloadCommand, Runnable action) {
+        if (!on("HUP", action)) {
+            org.slf4j.LoggerFactory.getLogger(Signals.class).warn("SIGHUP does not reload the config file: the {} was "
+                    + "started with SIGHUP ignored (nohup, or a background job of a shell) or this JVM has no SIGHUP; "
+                    + "reload with: {}", program, reloadCommand);
+        }
+    }
+
+    /**
      * Runs {@code action} on a JVM thread whenever the process receives {@code name} (e.g. "HUP").
      *
      * @return false when this platform or JVM has no such signal, or when the process was started with it ignored

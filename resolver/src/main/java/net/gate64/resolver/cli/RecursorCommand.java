@@ -101,7 +101,7 @@ public final class RecursorCommand implements Callable<Integer> {
      * reload} sends it. Without SIGHUP on the platform, control reload-config remains.
      */
     private static void reloadOnSighup(Recursor recursor, ServiceNotifier notifier) {
-        boolean installed = Signals.on("HUP", () -> {
+        Signals.reloadOnHup("recursor", "gate64 control reload-config", () -> {
             notifier.reloading("reloading " + recursor.source().describe());
             String outcome;
             try {
@@ -112,11 +112,6 @@ public final class RecursorCommand implements Callable<Integer> {
             }
             notifier.ready(outcome + "; " + serving(recursor));
         });
-        if (!installed) {
-            LOG.warn("SIGHUP does not reload the config file: the recursor was started with SIGHUP ignored (nohup, or "
-                    + "a background job of a shell) or this JVM has no SIGHUP; reload with: gate64 control "
-                    + "reload-config");
-        }
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resources}. */
