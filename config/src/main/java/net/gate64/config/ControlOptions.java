@@ -68,8 +68,7 @@ public final class ControlOptions {
     /** The client for {@code --address}, else for the settings' endpoint; made once. */
     public ControlClient client(CommandLine cl, ConfigOptions config, Target target) {
         if (client == null) {
-            String given = address(cl); // checked HOST:PORT, or null
-            String where = given;
+            String where = address(cl); // checked HOST:PORT, or null
             if (where == null) {
                 InetSocketAddress a = target.endpoint().apply(settings(config, target));
                 if (a == null) {

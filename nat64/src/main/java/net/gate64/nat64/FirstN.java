@@ -46,6 +46,11 @@ final class FirstN<T> implements Consumer<T> {
         return seen;
     }
 
+    /** The items offered beyond the first {@code limit}. */
+    long more() {
+        return Math.max(0, seen - limit);
+    }
+
     /** The first {@code limit} in order (fewer when fewer were offered). */
     List<T> first() {
         List<T> out = new ArrayList<>(kept);

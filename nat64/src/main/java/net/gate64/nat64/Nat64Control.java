@@ -53,15 +53,9 @@ final class Nat64Control implements GatewayControl {
                 page.accept(s);
             }
         });
-        StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port <-> remote:port state expires-in-s\n");
-        for (Session s : page.first()) {
-            sb.append(s).append(s.tcpState() == null ? " -" : "").append(' ')
-                    .append(Math.max(0, (s.expiresAtNanos() - now) / 1_000_000_000L)).append('\n');
-        }
-        if (page.seen() > limit) {
-            sb.append("# ... ").append(page.seen() - limit).append(" more\n");
-        }
-        return sb.toString();
+        return listing("# proto [ipv6]:port <-> pool4:port <-> remote:port state expires-in-s", page,
+                s -> s + (s.tcpState() == null ? " -" : "") + ' '
+                        + Math.max(0, (s.expiresAtNanos() - now) / 1_000_000_000L));
     }
 
     @Override
@@ -76,12 +70,18 @@ final class Nat64Control implements GatewayControl {
                 page.accept(e);
             }
         });
-        StringBuilder sb = new StringBuilder("# proto [ipv6]:port <-> pool4:port kind\n");
-        for (BibEntry e : page.first()) {
-            sb.append(e).append(e.isStatic() ? " static" : " dynamic").append('\n');
+        return listing("# proto [ipv6]:port <-> pool4:port kind", page,
+                e -> e + (e.isStatic() ? " static" : " dynamic"));
+    }
+
+    /** A table page as text: the heading, a line per entry, and how many more matched when the page is full. */
+    private static <T> String listing(String heading, FirstN<T> page, java.util.function.Function<T, String> line) {
+        StringBuilder sb = new StringBuilder(heading).append('\n');
+        for (T t : page.first()) {
+            sb.append(line.apply(t)).append('\n');
         }
-        if (page.seen() > limit) {
-            sb.append("# ... ").append(page.seen() - limit).append(" more\n");
+        if (page.more() > 0) {
+            sb.append("# ... ").append(page.more()).append(" more\n");
         }
         return sb.toString();
     }

@@ -26,5 +26,6 @@ class FirstNTest {
         sorted.sort(null);
         assertEquals(sorted.subList(0, Math.min(limit, size)), first.first());
         assertEquals(size, first.seen());
+        assertEquals(Math.max(0, size - limit), first.more());
     }
 }
