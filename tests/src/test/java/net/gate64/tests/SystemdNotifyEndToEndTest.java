@@ -94,12 +94,7 @@ class SystemdNotifyEndToEndTest {
     void sighupWithoutAScriptKeepsServing() throws Exception {
         String why = NotifySocket.unavailable();
         Machine.require(why == null, why);
-        Path conf = dir.resolve("recursor.conf");
-        Files.writeString(conf, """
-                local-address = ["127.0.0.1:0"]
-                webserver = false
-                dnssec = "off"
-                """);
+        Path conf = plainConf();
         Path log = dir.resolve("recursor.log");
         Process p = null;
         try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
@@ -132,12 +127,7 @@ class SystemdNotifyEndToEndTest {
     void aStopRightAfterReadyIsStillReported() throws Exception {
         String why = NotifySocket.unavailable();
         Machine.require(why == null, why);
-        Path conf = dir.resolve("recursor.conf");
-        Files.writeString(conf, """
-                local-address = ["127.0.0.1:0"]
-                webserver = false
-                dnssec = "off"
-                """);
+        Path conf = plainConf();
         Path log = dir.resolve("recursor.log");
         Process p = null;
         try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
@@ -164,12 +154,7 @@ class SystemdNotifyEndToEndTest {
     void startedWithSighupIgnoredItSaysHowToReload() throws Exception {
         String why = NotifySocket.unavailable();
         Machine.require(why == null, why);
-        Path conf = dir.resolve("recursor.conf");
-        Files.writeString(conf, """
-                local-address = ["127.0.0.1:0"]
-                webserver = false
-                dnssec = "off"
-                """);
+        Path conf = plainConf();
         Path log = dir.resolve("recursor.log");
         Process p = null;
         try (NotifySocket systemd = new NotifySocket(dir.resolve("notify"))) {
@@ -186,6 +171,17 @@ class SystemdNotifyEndToEndTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /** A config file with nothing but a free loopback port, no web server and no DNSSEC. */
+    private Path plainConf() throws java.io.IOException {
+        Path conf = dir.resolve("recursor.conf");
+        Files.writeString(conf, """
+                local-address = ["127.0.0.1:0"]
+                webserver = false
+                dnssec = "off"
+                """);
+        return conf;
     }
 
     static Process start(Path conf, Path log, NotifySocket systemd, String... wrapper) throws Exception {
